@@ -1,0 +1,48 @@
+/** Help texts, written from the command table and the flag definitions. */
+import { VERSION } from "../version.ts";
+import { type Command, type CommandFlag, commandName } from "./command.ts";
+import { GLOBAL_FLAGS } from "./parse.ts";
+
+function flagLines(flags: readonly CommandFlag[]): string[] {
+  const labels = flags.map((flag) =>
+    `${flag.short ? `-${flag.short}, ` : "    "}--${flag.name}${flag.type === "string" ? " <value>" : ""}`
+  );
+  const width = Math.max(...labels.map((label) => label.length)) + 2;
+  return flags.map((flag, index) => `  ${(labels[index] ?? "").padEnd(width)}${flag.description}`);
+}
+
+/** The top-level help: what kodelet is, its commands and global flags. */
+export function mainHelp(commands: readonly Command[]): string {
+  const names = commands.map((command) => `${commandName(command)} ${command.usage}`.trim());
+  const width = Math.max(...names.map((name) => name.length)) + 2;
+  return [
+    `kodelet ${VERSION}: a coding agent for the terminal, traced with OpenTelemetry`,
+    "",
+    "Usage: kodelet <command> [flags]",
+    "",
+    "Commands:",
+    ...commands.map((command, index) => `  ${(names[index] ?? "").padEnd(width)}${command.summary}`),
+    "",
+    "Global flags (every command):",
+    ...flagLines(GLOBAL_FLAGS),
+    "      --version                 print the version",
+    "",
+    'Run "kodelet <command> --help" for the flags of a command.',
+    "",
+  ].join("\n");
+}
+
+/** The help of one command. */
+export function commandHelp(command: Command): string {
+  const name = commandName(command);
+  return [
+    `kodelet ${name}: ${command.summary}`,
+    "",
+    `Usage: kodelet ${name}${command.usage ? ` ${command.usage}` : ""} [flags]`,
+    ...(command.flags.length > 0 ? ["", "Flags:", ...flagLines(command.flags)] : []),
+    "",
+    "Global flags:",
+    ...flagLines(GLOBAL_FLAGS),
+    "",
+  ].join("\n");
+}

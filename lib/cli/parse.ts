@@ -1,0 +1,136 @@
+/**
+ * The command line, parsed by a pure function (node:util parseArgs underneath): which command,
+ * its positionals, and the values of its flags and of the global flags.
+ */
+import { parseArgs } from "node:util";
+import { KEYS } from "../config/mod.ts";
+import { UsageError } from "../errors.ts";
+import type { Command, CommandFlag } from "./command.ts";
+
+/** Flags every command has: the configuration's global flags, plus help and verbosity. */
+export const GLOBAL_FLAGS: readonly CommandFlag[] = [
+  ...KEYS.flatMap((spec) => (spec.flag?.global ? [{ ...spec.flag }] : [])),
+  { name: "verbose", type: "boolean", description: "log debug lines to stderr (same as --log-level debug)" },
+  { name: "help", short: "h", type: "boolean", description: "show help" },
+];
+
+/** The configuration flag of a key, for commands that offer it (e.g. --model on run and chat). */
+export function configFlag(name: string): CommandFlag {
+  const spec = KEYS.find((key) => key.flag?.name === name);
+  if (!spec?.flag) throw new Error(`no configuration flag named ${name}`);
+  return { name: spec.flag.name, type: spec.flag.type, description: spec.flag.description };
+}
+
+/** What the command line asks for. */
+export type CommandLine =
+  | { kind: "help"; command: Command | undefined }
+  | { kind: "version" }
+  | {
+    kind: "run";
+    command: Command;
+    positionals: string[];
+    flags: Record<string, string | boolean | string[]>;
+  };
+
+type ParseOptions = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }>;
+
+function optionsOf(flags: readonly CommandFlag[]): ParseOptions {
+  const options: ParseOptions = {};
+  for (const flag of flags) {
+    options[flag.name] = {
+      type: flag.type,
+      ...(flag.short ? { short: flag.short } : {}),
+      ...(flag.multiple ? { multiple: true } : {}),
+    };
+  }
+  return options;
+}
+
+/** `--tracing-enabled=false` reads naturally; parseArgs only knows --flag / --no-flag for booleans. */
+function normaliseBooleans(argv: readonly string[], booleans: Set<string>): string[] {
+  return argv.map((arg) => {
+    const match = /^--([a-z][a-z0-9-]*)=(.*)$/.exec(arg);
+    if (!match || !booleans.has(match[1] ?? "")) return arg;
+    const value = (match[2] ?? "").toLowerCase();
+    if (["true", "1", "yes", "on"].includes(value)) return `--${match[1]}`;
+    if (["false", "0", "no", "off"].includes(value)) return `--no-${match[1]}`;
+    throw new UsageError(`Invalid --${match[1]} "${match[2]}" (from the command line): must be true or false`);
+  });
+}
+
+/** Finds the command whose path is the longest prefix of the positionals. */
+function findCommand(positionals: string[], commands: readonly Command[]): Command | undefined {
+  let best: Command | undefined;
+  for (const command of commands) {
+    const matches = command.path.every((part, index) => positionals[index] === part);
+    if (matches && (!best || command.path.length > best.path.length)) best = command;
+  }
+  return best;
+}
+
+function translate(error: unknown, where: string): UsageError {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    return new UsageError(`Unknown flag "${flag}" (from the command line): see "${where} --help" for the flags`);
+  }
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    return new UsageError(`Invalid flag "${flag}" (from the command line): ${message.split(". ")[0]}`);
+  }
+  return new UsageError(`Invalid command line: ${message}`);
+}
+
+/** Parses argv against the command table; throws UsageError on anything it cannot accept. */
+export function parseCommandLine(argv: readonly string[], commands: readonly Command[]): CommandLine {
+  if (argv.length === 0) return { kind: "help", command: undefined };
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) return { kind: "version" };
+
+  // First pass, lenient, knowing every flag of every command so that flag values are not taken
+  // for the command's name.
+  const allFlags = [...GLOBAL_FLAGS, ...commands.flatMap((command) => command.flags)];
+  const booleans = new Set(allFlags.filter((flag) => flag.type === "boolean").map((flag) => flag.name));
+  const args = normaliseBooleans(argv, booleans);
+  const lenient = parseArgs({
+    args,
+    options: optionsOf(allFlags),
+    strict: false,
+    allowPositionals: true,
+    allowNegative: true,
+  });
+  const command = findCommand(lenient.positionals, commands);
+  const wantsHelp = lenient.values.help === true;
+  if (!command) {
+    if (wantsHelp || lenient.positionals.length === 0) return { kind: "help", command: undefined };
+    const name = lenient.positionals.slice(0, 2).join(" ");
+    throw new UsageError(`Unknown command "${name}" (from the command line): see "kodelet --help" for the commands`);
+  }
+  const where = `kodelet ${command.path.join(" ")}`;
+  if (wantsHelp) return { kind: "help", command };
+
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: optionsOf([...GLOBAL_FLAGS, ...command.flags]),
+      strict: true,
+      allowPositionals: true,
+      allowNegative: true,
+    });
+  } catch (error) {
+    throw translate(error, where);
+  }
+  const positionals = parsed.positionals.slice(command.path.length);
+  if (positionals.length < command.args.min) {
+    throw new UsageError(`Missing arguments for "${where} ${command.usage}": see "${where} --help"`);
+  }
+  if (positionals.length > command.args.max) {
+    const extra = positionals[command.args.max] ?? "";
+    throw new UsageError(`Unexpected argument "${extra}" (from the command line) for "${where}"`);
+  }
+  const flags: Record<string, string | boolean | string[]> = {};
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (value !== undefined) flags[name] = value as string | boolean | string[];
+  }
+  return { kind: "run", command, positionals, flags };
+}

@@ -1,0 +1,344 @@
+/**
+ * Every configuration key in one table: its parser, default, the env vars that set it (in order of
+ * priority) and the flag that sets it. The README's configuration reference is written from this table.
+ */
+import {
+  boolean,
+  duration,
+  httpUrl,
+  integerBetween,
+  keyValueList,
+  listOf,
+  nonEmptyString,
+  numberBetween,
+  oneOf,
+  type Parser,
+  ValueError,
+} from "./values.ts";
+
+/** Exporters a user can name in tracing.exporter / OTEL_TRACES_EXPORTER. */
+export const EXPORTER_NAMES = ["otlp", "console", "file", "none"] as const;
+/** Sampler names of tracing.sampler. */
+export const SAMPLER_NAMES = ["always", "never", "ratio"] as const;
+/** OTLP/HTTP encodings; gRPC is not offered (the design is OTLP/HTTP only). */
+export const OTLP_PROTOCOLS = ["http/protobuf", "http/json"] as const;
+
+/** An env var that sets a key, with an optional rewrite of its value into the key's form. */
+export interface EnvSource {
+  name: string;
+  transform?: (value: string) => string;
+}
+
+/** A command-line flag that sets a key. */
+export interface FlagSpec {
+  name: string;
+  type: "string" | "boolean";
+  description: string;
+  /** Global flags exist on every command; the others only on the commands that list them. */
+  global: boolean;
+}
+
+/** One configuration key. */
+export interface KeySpec {
+  key: string;
+  description: string;
+  parse: Parser<unknown>;
+  env: EnvSource[];
+  flag?: FlagSpec;
+  /** Applied to values from files and flags (env sources carry their own). */
+  transform?: (value: string) => string;
+  /** Never echoed back in an error message or anywhere else. */
+  secret?: boolean;
+}
+
+/** OTEL_EXPORTER_OTLP_ENDPOINT is a base URL; the spec appends the signal path to it. */
+export function tracesUrlFromBase(base: string): string {
+  return base.replace(/\/+$/, "") + "/v1/traces";
+}
+
+/** OTEL_TRACES_SAMPLER names mapped onto tracing.sampler (ratio is always parent-based here). */
+function otelSampler(raw: string): string {
+  const names: Record<string, string> = {
+    always_on: "always",
+    parentbased_always_on: "always",
+    always_off: "never",
+    parentbased_always_off: "never",
+    traceidratio: "ratio",
+    parentbased_traceidratio: "ratio",
+  };
+  const name = names[raw.trim().toLowerCase()];
+  if (name === undefined) throw new ValueError(`must be one of ${Object.keys(names).join(", ")}`);
+  return name;
+}
+
+function tracingFlag(name: string, type: FlagSpec["type"], description: string): FlagSpec {
+  return { name, type, description, global: true };
+}
+
+/** The table. Order is the order of the README's reference. */
+export const KEYS: readonly KeySpec[] = [
+  {
+    key: "base_path",
+    description: "directory of kodelet's own files (config.yaml, storage.db, traces/)",
+    parse: nonEmptyString,
+    env: [{ name: "KODELET_BASE_PATH" }],
+  },
+  {
+    key: "provider",
+    description: "LLM provider: anthropic or openai (any OpenAI-compatible server)",
+    parse: oneOf(["anthropic", "openai"] as const),
+    env: [{ name: "KODELET_PROVIDER" }],
+    flag: { name: "provider", type: "string", description: "anthropic | openai", global: false },
+  },
+  {
+    key: "model",
+    description: "model name; default depends on the provider",
+    parse: nonEmptyString,
+    env: [{ name: "KODELET_MODEL" }],
+    flag: { name: "model", type: "string", description: "model to use", global: false },
+  },
+  {
+    key: "max_tokens",
+    description: "maximum output tokens per LLM request",
+    parse: integerBetween(1, 1_000_000),
+    env: [{ name: "KODELET_MAX_TOKENS" }],
+  },
+  {
+    key: "max_turns",
+    description: "maximum LLM requests in one run before it stops",
+    parse: integerBetween(1, 10_000),
+    env: [{ name: "KODELET_MAX_TURNS" }],
+    flag: { name: "max-turns", type: "string", description: "stop after N LLM requests", global: false },
+  },
+  {
+    key: "temperature",
+    description: "sampling temperature (unset: the provider's default)",
+    parse: numberBetween(0, 2),
+    env: [{ name: "KODELET_TEMPERATURE" }],
+  },
+  {
+    key: "thinking_budget_tokens",
+    description: "Anthropic extended thinking budget; 0 turns thinking off",
+    parse: integerBetween(0, 1_000_000),
+    env: [{ name: "KODELET_THINKING_BUDGET_TOKENS" }],
+  },
+  {
+    key: "max_retries",
+    description: "retries of an LLM request on 429, 529 and 5xx",
+    parse: integerBetween(0, 20),
+    env: [{ name: "KODELET_MAX_RETRIES" }],
+  },
+  {
+    key: "anthropic.api_key",
+    description: "Anthropic API key",
+    parse: nonEmptyString,
+    env: [{ name: "KODELET_ANTHROPIC_API_KEY" }, { name: "ANTHROPIC_API_KEY" }],
+    secret: true,
+  },
+  {
+    key: "anthropic.base_url",
+    description: "Anthropic API base URL",
+    parse: httpUrl,
+    env: [{ name: "KODELET_ANTHROPIC_BASE_URL" }, { name: "ANTHROPIC_BASE_URL" }],
+  },
+  {
+    key: "openai.api_key",
+    description: "OpenAI (or compatible server) API key",
+    parse: nonEmptyString,
+    env: [{ name: "KODELET_OPENAI_API_KEY" }, { name: "OPENAI_API_KEY" }],
+    secret: true,
+  },
+  {
+    key: "openai.base_url",
+    description: "OpenAI-compatible base URL (Ollama, vLLM, llama.cpp ...)",
+    parse: httpUrl,
+    env: [{ name: "KODELET_OPENAI_BASE_URL" }, { name: "OPENAI_BASE_URL" }],
+  },
+  {
+    key: "log.level",
+    description: "debug | info | warn | error | off",
+    parse: oneOf(["debug", "info", "warn", "error", "off"] as const),
+    env: [{ name: "KODELET_LOG_LEVEL" }],
+    flag: { name: "log-level", type: "string", description: "debug | info | warn | error | off", global: true },
+  },
+  {
+    key: "log.format",
+    description: "text | json",
+    parse: oneOf(["text", "json"] as const),
+    env: [{ name: "KODELET_LOG_FORMAT" }],
+  },
+  {
+    key: "log.file",
+    description: "write log lines to this file instead of stderr",
+    parse: nonEmptyString,
+    env: [{ name: "KODELET_LOG_FILE" }],
+  },
+  {
+    key: "tracing.enabled",
+    description: "turn tracing on; default false, but a configured OTLP endpoint turns it on",
+    parse: boolean,
+    env: [{ name: "KODELET_TRACING_ENABLED" }],
+    flag: tracingFlag("tracing-enabled", "boolean", "turn tracing on (--no-tracing-enabled: off)"),
+  },
+  {
+    key: "tracing.sampler",
+    description: "always | never | ratio (ratio = ParentBased(TraceIdRatio(tracing.ratio)))",
+    parse: oneOf(SAMPLER_NAMES),
+    env: [{ name: "KODELET_TRACING_SAMPLER" }, { name: "OTEL_TRACES_SAMPLER", transform: otelSampler }],
+    flag: tracingFlag("tracing-sampler", "string", "always | never | ratio"),
+  },
+  {
+    key: "tracing.ratio",
+    description: "fraction of traces kept by the ratio sampler, 0..1",
+    parse: numberBetween(0, 1),
+    env: [{ name: "KODELET_TRACING_RATIO" }, { name: "OTEL_TRACES_SAMPLER_ARG" }],
+    flag: tracingFlag("tracing-ratio", "string", "fraction of traces kept, 0..1"),
+  },
+  {
+    key: "tracing.exporter",
+    description: "comma-separated: otlp, console, file, none",
+    parse: listOf(EXPORTER_NAMES),
+    env: [{ name: "KODELET_TRACING_EXPORTER" }, { name: "OTEL_TRACES_EXPORTER" }],
+  },
+  {
+    key: "tracing.endpoint",
+    description: "OTLP/HTTP base endpoint; /v1/traces is appended (as OTEL_EXPORTER_OTLP_ENDPOINT)",
+    parse: httpUrl,
+    transform: tracesUrlFromBase,
+    env: [
+      { name: "KODELET_TRACING_ENDPOINT", transform: tracesUrlFromBase },
+      { name: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" },
+      { name: "OTEL_EXPORTER_OTLP_ENDPOINT", transform: tracesUrlFromBase },
+    ],
+  },
+  {
+    key: "tracing.protocol",
+    description: "http/protobuf (default) | http/json",
+    parse: oneOf(OTLP_PROTOCOLS),
+    env: [
+      { name: "KODELET_TRACING_PROTOCOL" },
+      { name: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL" },
+      { name: "OTEL_EXPORTER_OTLP_PROTOCOL" },
+    ],
+  },
+  {
+    key: "tracing.headers",
+    description: "headers sent with every export, key=value list (percent-decoded) or a YAML map",
+    parse: keyValueList,
+    env: [
+      { name: "KODELET_TRACING_HEADERS" },
+      { name: "OTEL_EXPORTER_OTLP_TRACES_HEADERS" },
+      { name: "OTEL_EXPORTER_OTLP_HEADERS" },
+    ],
+    secret: true,
+  },
+  {
+    key: "tracing.timeout",
+    description: "time limit of one export request (a number is milliseconds, as in OTEL_*_TIMEOUT)",
+    parse: duration("ms"),
+    env: [{ name: "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT" }, { name: "OTEL_EXPORTER_OTLP_TIMEOUT" }],
+  },
+  {
+    key: "tracing.compression",
+    description: "gzip | none",
+    parse: oneOf(["gzip", "none"] as const),
+    env: [{ name: "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION" }, { name: "OTEL_EXPORTER_OTLP_COMPRESSION" }],
+  },
+  {
+    key: "tracing.certificate",
+    description: "PEM file of the CA that signs the collector's certificate",
+    parse: nonEmptyString,
+    env: [{ name: "OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE" }, { name: "OTEL_EXPORTER_OTLP_CERTIFICATE" }],
+  },
+  {
+    key: "tracing.client_certificate",
+    description: "PEM file of the client certificate for mTLS",
+    parse: nonEmptyString,
+    env: [
+      { name: "OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE" },
+      { name: "OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE" },
+    ],
+  },
+  {
+    key: "tracing.client_key",
+    description: "PEM file of the client private key for mTLS",
+    parse: nonEmptyString,
+    env: [{ name: "OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY" }, { name: "OTEL_EXPORTER_OTLP_CLIENT_KEY" }],
+  },
+  {
+    key: "tracing.shutdown_timeout",
+    description: "how long kodelet may wait for spans to be delivered after a command ends",
+    parse: duration("s", 60_000),
+    env: [{ name: "KODELET_TRACING_SHUTDOWN_TIMEOUT" }],
+  },
+  {
+    key: "tracing.service_name",
+    description: "service.name of the resource",
+    parse: nonEmptyString,
+    env: [{ name: "OTEL_SERVICE_NAME" }],
+  },
+  {
+    key: "tracing.resource_attributes",
+    description: "extra resource attributes, key=value list or a YAML map",
+    parse: keyValueList,
+    env: [{ name: "OTEL_RESOURCE_ATTRIBUTES" }],
+  },
+  {
+    key: "tracing.capture_content",
+    description: "record prompts, completions, commands and tool output in spans (redacted, truncated)",
+    parse: boolean,
+    env: [
+      { name: "KODELET_TRACING_CAPTURE_CONTENT" },
+      { name: "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT" },
+    ],
+  },
+  {
+    key: "tracing.capture_max_bytes",
+    description: "size limit of one captured content attribute",
+    parse: integerBetween(64, 1_048_576),
+    env: [{ name: "KODELET_TRACING_CAPTURE_MAX_BYTES" }],
+  },
+  {
+    key: "tracing.batch.schedule_delay",
+    description: "delay between two batch exports (a number is milliseconds)",
+    parse: duration("ms"),
+    env: [{ name: "OTEL_BSP_SCHEDULE_DELAY" }],
+  },
+  {
+    key: "tracing.batch.export_timeout",
+    description: "time limit of one batch export (a number is milliseconds)",
+    parse: duration("ms"),
+    env: [{ name: "OTEL_BSP_EXPORT_TIMEOUT" }],
+  },
+  {
+    key: "tracing.batch.max_queue_size",
+    description: "spans kept in memory before new ones are dropped",
+    parse: integerBetween(1, 1_000_000),
+    env: [{ name: "OTEL_BSP_MAX_QUEUE_SIZE" }],
+  },
+  {
+    key: "tracing.batch.max_export_batch_size",
+    description: "spans per export request",
+    parse: integerBetween(1, 1_000_000),
+    env: [{ name: "OTEL_BSP_MAX_EXPORT_BATCH_SIZE" }],
+  },
+  {
+    key: "tracing.store.max_traces",
+    description: "traces kept in the local store",
+    parse: integerBetween(1, 1_000_000),
+    env: [{ name: "KODELET_TRACING_STORE_MAX_TRACES" }],
+  },
+  {
+    key: "tracing.store.max_bytes",
+    description: "bytes kept in the local store",
+    parse: integerBetween(1024, 1e12),
+    env: [{ name: "KODELET_TRACING_STORE_MAX_BYTES" }],
+  },
+  {
+    key: "tracing.spool.max_bytes",
+    description: "bytes of undelivered spans kept for the next start",
+    parse: integerBetween(0, 1e12),
+    env: [{ name: "KODELET_TRACING_SPOOL_MAX_BYTES" }],
+  },
+];
+

@@ -1,0 +1,279 @@
+/**
+ * Configuration: the YAML files, the environment and the flags, merged with the precedence
+ * flags > environment > ./kodelet-config.yaml > <base_path>/config.yaml > defaults, and validated into
+ * one typed Config. This folder is the only place that reads Deno.env.
+ */
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { UsageError } from "../errors.ts";
+import { type KeySpec, KEYS } from "./keys.ts";
+import type { Config, ExporterName } from "./types.ts";
+import { ValueError } from "./values.ts";
+
+export type { Config, ExporterName, LlmConfig, LogConfig, OtlpConfig, TracingConfig } from "./types.ts";
+export { KEYS } from "./keys.ts";
+
+/** Everything the loader reads, passed in so that tests can give their own. */
+export interface ConfigInput {
+  env: Record<string, string>;
+  /** Flag values by flag name, as the command line parser produced them. */
+  flags: Record<string, string | boolean>;
+  cwd: string;
+  home: string;
+  /** File reader; tests may replace it. */
+  readTextFile?: (path: string) => Promise<string | undefined>;
+}
+
+/** The process environment, read in one place. */
+export function readEnvironment(): Record<string, string> {
+  return Deno.env.toObject();
+}
+
+/** The user's home directory, from the environment. */
+export function homeDirectory(env: Record<string, string>): string {
+  return env.HOME ?? env.USERPROFILE ?? ".";
+}
+
+interface RawValue {
+  value: unknown;
+  source: string;
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw new UsageError(`Cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+const keysByName = new Map(KEYS.map((spec) => [spec.key, spec]));
+
+/** Flattens a YAML document into dotted keys, keeping maps whole where a key takes a map. */
+function flattenYaml(
+  document: unknown,
+  path: string,
+  warnings: string[],
+  prefix = "",
+  out = new Map<string, RawValue>(),
+): Map<string, RawValue> {
+  if (document === null || document === undefined) return out;
+  if (typeof document !== "object" || Array.isArray(document)) {
+    throw new UsageError(`Invalid config file ${path}: the top level must be a map of keys`);
+  }
+  for (const [name, value] of Object.entries(document)) {
+    const key = prefix === "" ? name : `${prefix}.${name}`;
+    if (keysByName.has(key)) {
+      out.set(key, { value, source: path });
+    } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      flattenYaml(value, path, warnings, key, out);
+    } else {
+      warnings.push(`Unknown key "${key}" in ${path} (ignored)`);
+    }
+  }
+  return out;
+}
+
+async function readYamlLayer(
+  path: string,
+  read: (path: string) => Promise<string | undefined>,
+  warnings: string[],
+): Promise<Map<string, RawValue>> {
+  const text = await read(path);
+  if (text === undefined) return new Map();
+  let document: unknown;
+  try {
+    document = parseYaml(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new UsageError(`Invalid YAML in ${path}: ${reason}`);
+  }
+  return flattenYaml(document, path, warnings);
+}
+
+/** Shows a value in an error message; secrets show only their shape. */
+function display(spec: KeySpec, value: unknown): string {
+  const text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  if (!spec.secret) return text;
+  return text.replace(/=[^,]*/g, "=***").replace(/^[^=]+$/, "***");
+}
+
+function resolveOne(
+  spec: KeySpec,
+  input: ConfigInput,
+  layers: Map<string, RawValue>[],
+): { value: unknown; source: string } | undefined {
+  const candidates: (RawValue & { transform?: (value: string) => string })[] = [];
+  const flag = spec.flag ? input.flags[spec.flag.name] : undefined;
+  if (flag !== undefined && spec.flag) {
+    candidates.push({ value: flag, source: `--${spec.flag.name}`, ...transformOf(spec.transform) });
+  } else {
+    for (const env of spec.env) {
+      const value = input.env[env.name];
+      if (value !== undefined && value.trim() !== "") {
+        candidates.push({ value, source: env.name, ...transformOf(env.transform) });
+        break;
+      }
+    }
+    if (candidates.length === 0) {
+      for (const layer of layers) {
+        const found = layer.get(spec.key);
+        if (found) {
+          candidates.push({ ...found, ...transformOf(spec.transform) });
+          break;
+        }
+      }
+    }
+  }
+  const winner = candidates[0];
+  if (!winner) return undefined;
+  try {
+    let raw = winner.value;
+    if (winner.transform && typeof raw === "string") raw = winner.transform(raw.trim());
+    return { value: spec.parse(raw), source: winner.source };
+  } catch (error) {
+    if (!(error instanceof ValueError)) throw error;
+    throw new UsageError(
+      `Invalid ${spec.key} "${display(spec, winner.value)}" (from ${winner.source}): ${error.message}`,
+    );
+  }
+}
+
+function transformOf(transform: ((value: string) => string) | undefined) {
+  return transform ? { transform } : {};
+}
+
+/** Env var names that carry credentials; their values are redacted wherever content is recorded. */
+const CREDENTIAL_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|AUTH|CREDENTIAL|COOKIE|SESSION/i;
+
+function collectSecrets(env: Record<string, string>, values: Map<string, unknown>): string[] {
+  const secrets = new Set<string>();
+  for (const [name, value] of Object.entries(env)) {
+    if (CREDENTIAL_NAME.test(name) && value.length >= 6) secrets.add(value);
+  }
+  for (const spec of KEYS) {
+    if (!spec.secret) continue;
+    const value = values.get(spec.key);
+    if (typeof value === "string") secrets.add(value);
+    if (value !== null && typeof value === "object") {
+      for (const item of Object.values(value)) {
+        if (typeof item !== "string" || item.length < 6) continue;
+        secrets.add(item);
+        // "Basic abc==" is sent whole, but the bare credential may show up elsewhere too.
+        const bare = item.replace(/^(Basic|Bearer)\s+/i, "");
+        if (bare.length >= 6) secrets.add(bare);
+      }
+    }
+  }
+  return [...secrets].sort((a, b) => b.length - a.length);
+}
+
+async function readPem(path: string | undefined, key: string, cwd: string): Promise<string | undefined> {
+  if (path === undefined) return undefined;
+  try {
+    return await Deno.readTextFile(join(cwd, path));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Invalid ${key} "${path}": cannot read the file (${reason})`);
+  }
+}
+
+/** Loads and validates the configuration; throws UsageError with one clear line on any bad value. */
+export async function loadConfig(input: ConfigInput): Promise<Config> {
+  const read = input.readTextFile ?? readIfExists;
+  const warnings: string[] = [];
+  const envBase = input.env.KODELET_BASE_PATH?.trim();
+  const defaultBase = envBase && envBase !== "" ? envBase : join(input.home, ".kodelet");
+  const globalLayer = await readYamlLayer(join(defaultBase, "config.yaml"), read, warnings);
+  const localLayer = await readYamlLayer(join(input.cwd, "kodelet-config.yaml"), read, warnings);
+  const layers = [localLayer, globalLayer];
+
+  const values = new Map<string, unknown>();
+  const sources = new Map<string, string>();
+  for (const spec of KEYS) {
+    const resolved = resolveOne(spec, input, layers);
+    if (resolved) {
+      values.set(spec.key, resolved.value);
+      sources.set(spec.key, resolved.source);
+    }
+  }
+  const get = <T>(key: string, fallback: T): T => (values.has(key) ? values.get(key) as T : fallback);
+  const optional = <T>(key: string): T | undefined => values.get(key) as T | undefined;
+
+  const basePath = get("base_path", defaultBase);
+  const endpoint = optional<string>("tracing.endpoint");
+  const explicitEnabled = optional<boolean>("tracing.enabled");
+  const sdkDisabled = (input.env.OTEL_SDK_DISABLED ?? "").trim().toLowerCase() === "true";
+  const enabled = sdkDisabled ? false : explicitEnabled ?? endpoint !== undefined;
+  const exporters = get<ExporterName[]>("tracing.exporter", endpoint !== undefined ? ["otlp"] : ["file"]);
+  const logLevel = input.flags.verbose === true ? "debug" : get("log.level", "warn" as const);
+  const shutdownTimeoutMs = get("tracing.shutdown_timeout", 1000);
+  const resourceAttributes = get<Record<string, string>>("tracing.resource_attributes", {});
+
+  const tls: { ca?: string; cert?: string; key?: string } = {};
+  const ca = await readPem(optional("tracing.certificate"), "tracing.certificate", input.cwd);
+  const cert = await readPem(optional("tracing.client_certificate"), "tracing.client_certificate", input.cwd);
+  const key = await readPem(optional("tracing.client_key"), "tracing.client_key", input.cwd);
+  if (ca !== undefined) tls.ca = ca;
+  if (cert !== undefined) tls.cert = cert;
+  if (key !== undefined) tls.key = key;
+
+  const parent: { traceparent?: string; tracestate?: string } = {};
+  const traceparent = input.env.TRACEPARENT?.trim();
+  const tracestate = input.env.TRACESTATE?.trim();
+  if (traceparent) parent.traceparent = traceparent;
+  if (tracestate) parent.tracestate = tracestate;
+
+  return {
+    basePath,
+    cwd: input.cwd,
+    tracing: {
+      enabled,
+      sampler: get("tracing.sampler", "always" as const),
+      ratio: get("tracing.ratio", 1),
+      exporters,
+      endpointConfigured: endpoint !== undefined,
+      otlp: {
+        tracesUrl: endpoint ?? "http://localhost:4318/v1/traces",
+        protocol: get("tracing.protocol", "http/protobuf" as const),
+        headers: get("tracing.headers", {}),
+        // An export may never outlive the shutdown bound, whatever OTEL_EXPORTER_OTLP_TIMEOUT says.
+        timeoutMs: get("tracing.timeout", 10_000),
+        compression: get("tracing.compression", "none" as const),
+        tls,
+      },
+      shutdownTimeoutMs,
+      // OTEL_SERVICE_NAME wins over a service.name inside OTEL_RESOURCE_ATTRIBUTES, as the spec says.
+      serviceName: optional<string>("tracing.service_name") ?? resourceAttributes["service.name"] ?? "kodelet",
+      resourceAttributes,
+      captureContent: get("tracing.capture_content", false),
+      captureMaxBytes: get("tracing.capture_max_bytes", 4096),
+      batch: {
+        scheduleDelayMs: get("tracing.batch.schedule_delay", 1000),
+        exportTimeoutMs: get("tracing.batch.export_timeout", 10_000),
+        maxQueueSize: get("tracing.batch.max_queue_size", 2048),
+        maxExportBatchSize: get("tracing.batch.max_export_batch_size", 512),
+      },
+      parent,
+      storeDir: join(basePath, "traces"),
+      storeMaxTraces: get("tracing.store.max_traces", 200),
+      storeMaxBytes: get("tracing.store.max_bytes", 100 * 1024 * 1024),
+      spoolMaxBytes: get("tracing.spool.max_bytes", 50 * 1024 * 1024),
+    },
+    llm: {
+      provider: get("provider", "anthropic" as const),
+      model: optional("model"),
+      maxTokens: get("max_tokens", 8192),
+      maxTurns: get("max_turns", 50),
+      temperature: optional("temperature"),
+      thinkingBudgetTokens: get("thinking_budget_tokens", 0),
+      maxRetries: get("max_retries", 4),
+      anthropic: { apiKey: optional("anthropic.api_key"), baseUrl: optional("anthropic.base_url") },
+      openai: { apiKey: optional("openai.api_key"), baseUrl: optional("openai.base_url") },
+    },
+    log: { level: logLevel, format: get("log.format", "text" as const), file: optional("log.file") },
+    secrets: collectSecrets(input.env, values),
+    warnings,
+  };
+}

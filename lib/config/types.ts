@@ -1,0 +1,73 @@
+/** The one validated configuration every part of kodelet receives. */
+
+/** Where spans go. */
+export type ExporterName = "otlp" | "console" | "file" | "none";
+
+/** How spans are encoded on the wire to an OTLP/HTTP endpoint. */
+export interface OtlpConfig {
+  /** Full URL of the traces endpoint, e.g. https://otlp-gateway-prod-eu-west-2.grafana.net/otlp/v1/traces */
+  tracesUrl: string;
+  protocol: "http/protobuf" | "http/json";
+  headers: Record<string, string>;
+  timeoutMs: number;
+  compression: "gzip" | "none";
+  /** PEM contents, read at configuration time so that a missing file is a usage error. */
+  tls: { ca?: string; cert?: string; key?: string };
+}
+
+/** Tracing, exporters and the local trace store. */
+export interface TracingConfig {
+  enabled: boolean;
+  sampler: "always" | "never" | "ratio";
+  ratio: number;
+  exporters: ExporterName[];
+  otlp: OtlpConfig;
+  /** Whether an endpoint was configured at all (it decides the default exporter). */
+  endpointConfigured: boolean;
+  shutdownTimeoutMs: number;
+  serviceName: string;
+  resourceAttributes: Record<string, string>;
+  captureContent: boolean;
+  captureMaxBytes: number;
+  batch: { scheduleDelayMs: number; exportTimeoutMs: number; maxQueueSize: number; maxExportBatchSize: number };
+  /** W3C trace context handed to us by whoever started kodelet (TRACEPARENT / TRACESTATE). */
+  parent: { traceparent?: string; tracestate?: string };
+  storeDir: string;
+  storeMaxTraces: number;
+  storeMaxBytes: number;
+  spoolMaxBytes: number;
+}
+
+/** The LLM side. */
+export interface LlmConfig {
+  provider: "anthropic" | "openai";
+  /** Unset means the provider's default model. */
+  model: string | undefined;
+  maxTokens: number;
+  maxTurns: number;
+  temperature: number | undefined;
+  thinkingBudgetTokens: number;
+  maxRetries: number;
+  anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
+  openai: { apiKey: string | undefined; baseUrl: string | undefined };
+}
+
+/** Logging. */
+export interface LogConfig {
+  level: "debug" | "info" | "warn" | "error" | "off";
+  format: "text" | "json";
+  file: string | undefined;
+}
+
+/** Everything, validated. */
+export interface Config {
+  basePath: string;
+  cwd: string;
+  tracing: TracingConfig;
+  llm: LlmConfig;
+  log: LogConfig;
+  /** Every secret value we were given, so that redaction can remove them from anything recorded. */
+  secrets: string[];
+  /** Non-fatal findings (unknown keys in a config file ...), for the logger. */
+  warnings: string[];
+}

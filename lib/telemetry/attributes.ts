@@ -1,0 +1,91 @@
+/**
+ * Every span attribute key kodelet writes, in one place. Names follow the OpenTelemetry semantic
+ * conventions where they have one (GenAI, CLI, process, server, error, url); kodelet's own figures
+ * carry the `kodelet.` prefix.
+ */
+
+/** Attributes of the root `cmd.<command>` span. */
+export const CMD = {
+  NAME: "command.name",
+  PATH: "command.path",
+  ARGS_COUNT: "args.count",
+  FLAG_PREFIX: "command.flag.",
+} as const;
+
+/** The process semantic conventions used by the CLI conventions. */
+export const PROCESS = {
+  EXECUTABLE_NAME: "process.executable.name",
+  PID: "process.pid",
+  EXIT_CODE: "process.exit.code",
+} as const;
+
+/** GenAI semantic conventions (agent, chat and tool spans). */
+export const GEN_AI = {
+  OPERATION_NAME: "gen_ai.operation.name",
+  PROVIDER_NAME: "gen_ai.provider.name",
+  AGENT_NAME: "gen_ai.agent.name",
+  CONVERSATION_ID: "gen_ai.conversation.id",
+  REQUEST_MODEL: "gen_ai.request.model",
+  REQUEST_MAX_TOKENS: "gen_ai.request.max_tokens",
+  REQUEST_TEMPERATURE: "gen_ai.request.temperature",
+  REQUEST_STREAM: "gen_ai.request.stream",
+  RESPONSE_MODEL: "gen_ai.response.model",
+  RESPONSE_ID: "gen_ai.response.id",
+  RESPONSE_FINISH_REASONS: "gen_ai.response.finish_reasons",
+  RESPONSE_TIME_TO_FIRST_CHUNK: "gen_ai.response.time_to_first_chunk",
+  USAGE_INPUT_TOKENS: "gen_ai.usage.input_tokens",
+  USAGE_OUTPUT_TOKENS: "gen_ai.usage.output_tokens",
+  USAGE_CACHE_READ_INPUT_TOKENS: "gen_ai.usage.cache_read.input_tokens",
+  USAGE_CACHE_CREATION_INPUT_TOKENS: "gen_ai.usage.cache_creation.input_tokens",
+  USAGE_REASONING_OUTPUT_TOKENS: "gen_ai.usage.reasoning.output_tokens",
+  TOOL_NAME: "gen_ai.tool.name",
+  TOOL_CALL_ID: "gen_ai.tool.call.id",
+  TOOL_TYPE: "gen_ai.tool.type",
+  TOOL_DESCRIPTION: "gen_ai.tool.description",
+  TOOL_CALL_ARGUMENTS: "gen_ai.tool.call.arguments",
+  TOOL_CALL_RESULT: "gen_ai.tool.call.result",
+  INPUT_MESSAGES: "gen_ai.input.messages",
+  OUTPUT_MESSAGES: "gen_ai.output.messages",
+  SYSTEM_INSTRUCTIONS: "gen_ai.system_instructions",
+} as const;
+
+/** General conventions. */
+export const GENERAL = {
+  ERROR_TYPE: "error.type",
+  SERVER_ADDRESS: "server.address",
+  SERVER_PORT: "server.port",
+  URL_FULL: "url.full",
+  HTTP_STATUS_CODE: "http.response.status_code",
+} as const;
+
+/** kodelet's own figures, where no convention exists. */
+export const KODELET = {
+  COST_USD: "kodelet.cost.usd",
+  RETRIES: "kodelet.retries",
+  TURNS: "kodelet.turns",
+  TIME_TO_FIRST_TOKEN_MS: "kodelet.time_to_first_token_ms",
+  MESSAGE_LENGTH: "message.length",
+  MODEL: "model",
+  TOTAL_INPUT_TOKENS: "kodelet.usage.input_tokens",
+  TOTAL_OUTPUT_TOKENS: "kodelet.usage.output_tokens",
+  TOTAL_CACHE_READ_TOKENS: "kodelet.usage.cache_read.input_tokens",
+  TOTAL_CACHE_CREATION_TOKENS: "kodelet.usage.cache_creation.input_tokens",
+  BASH_TIMED_OUT: "kodelet.bash.timed_out",
+  BASH_TIMEOUT_MS: "kodelet.bash.timeout_ms",
+  BASH_COMMAND: "kodelet.bash.command",
+  DURATION_MS: "kodelet.duration_ms",
+  OUTPUT_BYTES: "kodelet.output.bytes",
+  OUTPUT_TRUNCATED: "kodelet.output.truncated",
+  FILE_PATH: "kodelet.file.path",
+  BYTES_READ: "kodelet.file.bytes_read",
+  LINES_RETURNED: "kodelet.file.lines_returned",
+  BYTES_BEFORE: "kodelet.file.bytes_before",
+  BYTES_AFTER: "kodelet.file.bytes_after",
+  REPLACEMENTS: "kodelet.file.replacements",
+  MATCHES: "kodelet.search.matches",
+  SEARCH_ENGINE: "kodelet.search.engine",
+  SUBAGENT_TURNS: "kodelet.subagent.turns",
+} as const;
+
+/** Flags whose values never go into a span: their names say they hold a credential. */
+export const SENSITIVE_FLAG = /key|token|secret|password/i;

@@ -1,0 +1,107 @@
+/**
+ * Knows which spans reached the OTLP endpoint. Every sampled span is remembered when it ends and
+ * forgotten when an export that carried it succeeds; whatever is left at shutdown was not delivered,
+ * is counted in the one warning line, and is handed to the spool.
+ */
+import type { Context } from "@opentelemetry/api";
+import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+
+function spanKey(span: ReadableSpan): string {
+  const { traceId, spanId } = span.spanContext();
+  return `${traceId}/${spanId}`;
+}
+
+/** Plain words for an export failure, never including header values or the request body. */
+export function describeExportError(error: unknown): string {
+  if (!(error instanceof Error)) return "export failed";
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "number") return `HTTP ${code}`;
+  const text = `${code ?? ""} ${error.message}`;
+  if (/ECONNREFUSED|connection refused/i.test(text)) return "connection refused";
+  if (/ENOTFOUND|EAI_AGAIN|dns|lookup|name resolution/i.test(text)) return "host not found";
+  if (/certificate|tls|ssl/i.test(text)) return "TLS error";
+  if (/timed? ?out|ETIMEDOUT/i.test(text)) return "timed out";
+  if (/ECONNRESET|socket hang up|reset/i.test(text)) return "connection reset";
+  return error.message.split("\n")[0] ?? "export failed";
+}
+
+/** The ledger of spans waiting for delivery. */
+export class DeliveryTracker {
+  readonly #pending = new Map<string, ReadableSpan>();
+  #delivered = 0;
+  #lastFailure: string | undefined;
+
+  /** A span ended and was sampled: it now waits for delivery. */
+  ended(span: ReadableSpan): void {
+    this.#pending.set(spanKey(span), span);
+  }
+
+  /** An export that carried these spans succeeded. */
+  delivered(spans: readonly ReadableSpan[]): void {
+    for (const span of spans) {
+      if (this.#pending.delete(spanKey(span))) this.#delivered++;
+    }
+  }
+
+  /** An export failed; the spans stay pending. */
+  failed(reason: string): void {
+    this.#lastFailure = reason;
+  }
+
+  /** Spans not (yet) delivered, oldest first. */
+  undelivered(): ReadableSpan[] {
+    return [...this.#pending.values()];
+  }
+
+  /** How many spans were delivered so far. */
+  get deliveredCount(): number {
+    return this.#delivered;
+  }
+
+  /** The last failure, in plain words. */
+  get lastFailure(): string | undefined {
+    return this.#lastFailure;
+  }
+}
+
+/** A span processor that tells the tracker about every sampled span that ends. */
+export class TrackingProcessor implements SpanProcessor {
+  constructor(private readonly tracker: DeliveryTracker) {}
+  onStart(_span: Span, _parentContext: Context): void {}
+  onEnd(span: ReadableSpan): void {
+    if (span.spanContext().traceFlags & 1) this.tracker.ended(span);
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+/** Wraps an exporter and reports the outcome of each export to the tracker. */
+export class TrackedExporter implements SpanExporter {
+  constructor(private readonly inner: SpanExporter, private readonly tracker: DeliveryTracker) {}
+
+  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    try {
+      this.inner.export(spans, (result) => {
+        if (result.code === ExportResultCode.SUCCESS) this.tracker.delivered(spans);
+        else this.tracker.failed(describeExportError(result.error));
+        resultCallback(result);
+      });
+    } catch (error) {
+      this.tracker.failed(describeExportError(error));
+      resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+    }
+  }
+
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush?.() ?? Promise.resolve();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Telemetry for the rest of kodelet: `withSpan` and `tracer` to make spans, the attribute names, the
+ * redactor, and `startTelemetry`, which loads the OpenTelemetry SDK only when tracing is enabled.
+ */
+import { type Context, context, propagation, ROOT_CONTEXT } from "@opentelemetry/api";
+import type { Config } from "../config/mod.ts";
+import type { DeliveryReport, TracingDeps } from "./types.ts";
+
+export * from "./attributes.ts";
+export { createRedactor, type Redactor, truncateBytes } from "./redact.ts";
+export type { DeliveryReport, TracingDeps } from "./types.ts";
+export { type Attributes, errorTypeOf, failSpan, type Span, SpanKind, SpanStatusCode, tracer, withSpan } from "./with_span.ts";
+
+/** Tracing as the command runner sees it. */
+export interface Telemetry {
+  enabled: boolean;
+  /** The context the root span starts in. */
+  parentContext: Context;
+  /** Flushes within the configured bound; undefined when tracing is off. */
+  shutdown(): Promise<DeliveryReport | undefined>;
+}
+
+const DISABLED: Telemetry = {
+  enabled: false,
+  parentContext: ROOT_CONTEXT,
+  shutdown: () => Promise.resolve(undefined),
+};
+
+/** Starts tracing when the configuration enables it; otherwise loads nothing and costs nothing. */
+export async function startTelemetry(config: Config, deps: TracingDeps): Promise<Telemetry> {
+  if (!config.tracing.enabled) return DISABLED;
+  const { startTracing } = await import("./setup.ts");
+  const runtime = await startTracing(config, deps);
+  return { enabled: true, parentContext: runtime.parentContext, shutdown: () => runtime.shutdown() };
+}
+
+/** The one line printed when spans could not be delivered, or undefined when all arrived. */
+export function deliveryWarning(report: DeliveryReport | undefined): string | undefined {
+  if (!report || report.undelivered === 0) return undefined;
+  const spans = report.undelivered === 1 ? "1 span" : `${report.undelivered} spans`;
+  const kept = report.spooled > 0 ? `; ${report.spooled} kept in the spool for the next run` : "";
+  return `kodelet: ${spans} could not be delivered to ${report.destination} (${report.reason})${kept}`;
+}
+
+/**
+ * The W3C trace context of the active span as environment variables (TRACEPARENT, TRACESTATE), for
+ * child processes, so that traced programs kodelet runs join the trace.
+ */
+export function traceContextEnv(): Record<string, string> {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  const env: Record<string, string> = {};
+  if (carrier.traceparent) env.TRACEPARENT = carrier.traceparent;
+  if (carrier.tracestate) env.TRACESTATE = carrier.tracestate;
+  return env;
+}

@@ -1,0 +1,147 @@
+/**
+ * The tracing runtime: tracer provider, sampler, context manager, propagators and exporters. This
+ * module (and through it the whole OpenTelemetry SDK) is imported dynamically, and only when tracing
+ * is enabled, so that kodelet with tracing off never pays for it.
+ */
+import { type Context, context, propagation, ROOT_CONTEXT, trace } from "@opentelemetry/api";
+import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from "@opentelemetry/sdk-trace-base";
+import type { Config, OtlpConfig, TracingConfig } from "../config/mod.ts";
+import { ConsoleLineExporter } from "./console_exporter.ts";
+import { DeliveryTracker, TrackedExporter, TrackingProcessor } from "./delivery.ts";
+import { createRedactor } from "./redact.ts";
+import { RedactingExporter, redactSpan as redactSpanForSpool } from "./redacting_exporter.ts";
+import { resourceAttributes } from "./resource.ts";
+import type { DeliveryReport, TracingDeps, TracingRuntime } from "./types.ts";
+
+function samplerFor(config: TracingConfig): Sampler {
+  switch (config.sampler) {
+    case "always":
+      return new AlwaysOnSampler();
+    case "never":
+      return new AlwaysOffSampler();
+    case "ratio":
+      return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.ratio) });
+  }
+}
+
+/** The traces URL as it may be shown to the user: no credentials, no query string. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return "the OTLP endpoint";
+  }
+}
+
+async function otlpExporter(otlp: OtlpConfig): Promise<SpanExporter> {
+  const tls = Object.keys(otlp.tls).length > 0 ? { httpAgentOptions: { ...otlp.tls } } : {};
+  const options = {
+    url: otlp.tracesUrl,
+    headers: { ...otlp.headers },
+    timeoutMillis: otlp.timeoutMs,
+    ...tls,
+  };
+  // Only the chosen encoding is loaded.
+  if (otlp.protocol === "http/json") {
+    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
+    const { CompressionAlgorithm } = await import("@opentelemetry/otlp-exporter-base");
+    return new OTLPTraceExporter({
+      ...options,
+      compression: otlp.compression === "gzip" ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+    });
+  }
+  const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
+  const { CompressionAlgorithm } = await import("@opentelemetry/otlp-exporter-base");
+  return new OTLPTraceExporter({
+    ...options,
+    compression: otlp.compression === "gzip" ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
+  });
+}
+
+function batchProcessor(exporter: SpanExporter, config: TracingConfig): BatchSpanProcessor {
+  return new BatchSpanProcessor(exporter, {
+    scheduledDelayMillis: config.batch.scheduleDelayMs,
+    exportTimeoutMillis: config.batch.exportTimeoutMs,
+    maxQueueSize: config.batch.maxQueueSize,
+    maxExportBatchSize: Math.min(config.batch.maxExportBatchSize, config.batch.maxQueueSize),
+  });
+}
+
+function delay(ms: number): { promise: Promise<"timeout">; cancel: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
+}
+
+/** Starts tracing as configured and registers it globally for @opentelemetry/api. */
+export async function startTracing(config: Config, deps: TracingDeps): Promise<TracingRuntime> {
+  const tracing = config.tracing;
+  const redact = createRedactor(config.secrets);
+  const processors: SpanProcessor[] = [];
+  let tracker: DeliveryTracker | undefined;
+
+  for (const name of tracing.exporters) {
+    if (name === "otlp") {
+      tracker = new DeliveryTracker();
+      const exporter = new TrackedExporter(new RedactingExporter(await otlpExporter(tracing.otlp), redact), tracker);
+      processors.push(new TrackingProcessor(tracker), batchProcessor(exporter, tracing));
+    } else if (name === "console") {
+      processors.push(new SimpleSpanProcessor(new RedactingExporter(new ConsoleLineExporter(deps.writeErr), redact)));
+    } else if (name === "file" && deps.fileExporter) {
+      processors.push(batchProcessor(new RedactingExporter(await deps.fileExporter(config), redact), tracing));
+    }
+  }
+
+  const provider = new BasicTracerProvider({
+    resource: resourceFromAttributes(resourceAttributes(tracing)),
+    sampler: samplerFor(tracing),
+    spanProcessors: processors,
+  });
+  trace.setGlobalTracerProvider(provider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+  const parentContext: Context = propagation.extract(ROOT_CONTEXT, { ...tracing.parent });
+  const resending = deps.resendSpool?.().catch(() => undefined) ?? Promise.resolve();
+
+  return {
+    parentContext,
+    async shutdown(): Promise<DeliveryReport> {
+      const bound = delay(tracing.shutdownTimeoutMs);
+      const flushed = Promise.all([provider.forceFlush().catch(() => undefined), resending]);
+      await Promise.race([flushed, bound.promise]);
+      bound.cancel();
+      const undelivered = tracker?.undelivered() ?? [];
+      const report: DeliveryReport = {
+        undelivered: undelivered.length,
+        destination: displayUrl(tracing.otlp.tracesUrl),
+        reason: tracker?.lastFailure ?? `no answer within ${tracing.shutdownTimeoutMs / 1000}s`,
+        spooled: 0,
+      };
+      if (undelivered.length > 0 && deps.spool) {
+        report.spooled = await deps.spool(undelivered.map((span) => redactSpanForSpool(span, redact)));
+      }
+      return report;
+    },
+  };
+}
+
+

@@ -1,0 +1,35 @@
+/** Shapes shared by the telemetry facade (mod.ts) and the dynamically loaded runtime (setup.ts). */
+import type { Context } from "@opentelemetry/api";
+import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
+import type { Config } from "../config/mod.ts";
+
+/** What the tracing runtime needs from outside: where to print, and the optional local store. */
+export interface TracingDeps {
+  /** Writes one line to stderr (console exporter). */
+  writeErr: (line: string) => void;
+  /** Builds the `file` exporter (the local trace store); absent means `file` exports nothing. */
+  fileExporter?: (config: Config) => Promise<SpanExporter>;
+  /** Keeps undelivered spans for the next start; returns how many were kept. */
+  spool?: (spans: ReadableSpan[]) => Promise<number>;
+  /**
+   * Sends what earlier runs left in the spool, in the background; started with tracing, and given
+   * only what is left of the shutdown bound when the command ends.
+   */
+  resendSpool?: () => Promise<void>;
+}
+
+/** The outcome of the bounded shutdown. */
+export interface DeliveryReport {
+  undelivered: number;
+  destination: string;
+  reason: string;
+  spooled: number;
+}
+
+/** A started tracing runtime. */
+export interface TracingRuntime {
+  /** The context the root span starts in (carries TRACEPARENT's trace when one was given). */
+  parentContext: Context;
+  /** Flushes within tracing.shutdown_timeout and reports what could not be delivered. */
+  shutdown(): Promise<DeliveryReport>;
+}

@@ -1,0 +1,166 @@
+/**
+ * Runs tool calls: validates the model's arguments against the tool's schema, runs the tool inside
+ * its `execute_tool <name>` span, turns anything thrown into a failed result, and truncates output
+ * in one place.
+ */
+import { z } from "zod";
+import type { Logger } from "../log.ts";
+import {
+  type Attributes,
+  errorTypeOf,
+  failSpan,
+  GEN_AI,
+  KODELET,
+  type Redactor,
+  traceContextEnv,
+  truncateBytes,
+  withSpan,
+} from "../telemetry/mod.ts";
+import type { FileReadTracker, TodoStore, Tool, ToolContext, ToolResult } from "./tool.ts";
+
+/** The most a tool result may send back to the model. */
+export const MAX_TOOL_OUTPUT_BYTES = 64 * 1024;
+
+/** A tool call as the model made it. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  input: unknown;
+}
+
+/** What the model is told about a tool. */
+export interface ToolSchema {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** What every call shares: where, how content is captured, and the conversation's state. */
+export interface ToolEnvironment {
+  cwd: string;
+  env: Record<string, string>;
+  log: Logger;
+  redact: Redactor;
+  captureContent: boolean;
+  captureMaxBytes: number;
+  files: FileReadTracker;
+  todos: TodoStore;
+  fetch: typeof fetch;
+  subagent?: (question: string, signal: AbortSignal) => Promise<string>;
+}
+
+/** The JSON Schema a tool's parameters become for the model. */
+export function toolSchema(tool: Tool): ToolSchema {
+  const schema = z.toJSONSchema(tool.parameters, { target: "draft-7" }) as Record<string, unknown>;
+  delete schema.$schema;
+  return { name: tool.name, description: tool.description, inputSchema: schema };
+}
+
+/** Tells the model how to fix its call. */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "arguments"}: ${issue.message}`)
+    .join("; ");
+}
+
+/** A set of tools the model may call. */
+export class ToolRegistry {
+  readonly #tools: Map<string, Tool>;
+
+  constructor(tools: readonly Tool[]) {
+    this.#tools = new Map(tools.map((tool) => [tool.name, tool]));
+  }
+
+  /** The tools, in registration order. */
+  list(): Tool[] {
+    return [...this.#tools.values()];
+  }
+
+  /** The tools as the model sees them. */
+  schemas(): ToolSchema[] {
+    return this.list().map(toolSchema);
+  }
+
+  /** A registry with only the read-only tools (for subagents). */
+  readOnly(): ToolRegistry {
+    return new ToolRegistry(this.list().filter((tool) => tool.readOnly && tool.name !== "subagent"));
+  }
+
+  /** Runs one call in its span; never throws. */
+  execute(call: ToolCall, environment: ToolEnvironment, signal: AbortSignal): Promise<ToolResult> {
+    const tool = this.#tools.get(call.name);
+    const attributes: Attributes = {
+      [GEN_AI.OPERATION_NAME]: "execute_tool",
+      [GEN_AI.TOOL_NAME]: call.name,
+      [GEN_AI.TOOL_CALL_ID]: call.id,
+      [GEN_AI.TOOL_TYPE]: "function",
+    };
+    return withSpan(`execute_tool ${call.name}`, async (span) => {
+      const capture = (key: string, text: string) => {
+        if (environment.captureContent) {
+          span.setAttribute(key, truncateBytes(environment.redact(text), environment.captureMaxBytes));
+        }
+      };
+      capture(GEN_AI.TOOL_CALL_ARGUMENTS, JSON.stringify(call.input ?? {}));
+      const started = performance.now();
+      const result = await this.#run(tool, call, environment, signal, span.setAttributes.bind(span), capture);
+      span.setAttribute(KODELET.DURATION_MS, Math.round(performance.now() - started));
+      if (result.ok) {
+        capture(GEN_AI.TOOL_CALL_RESULT, result.output);
+      } else {
+        capture(GEN_AI.TOOL_CALL_RESULT, result.error.message);
+        failSpan(span, result.error.kind, result.error.message.split("\n")[0]);
+      }
+      return result;
+    }, { attributes });
+  }
+
+  async #run(
+    tool: Tool | undefined,
+    call: ToolCall,
+    environment: ToolEnvironment,
+    signal: AbortSignal,
+    record: (attributes: Attributes) => void,
+    capture: (key: string, text: string) => void,
+  ): Promise<ToolResult> {
+    if (!tool) {
+      const names = [...this.#tools.keys()].join(", ");
+      return { ok: false, error: { kind: "unknown_tool", message: `No tool named "${call.name}". Tools: ${names}` } };
+    }
+    const parsed = tool.parameters.safeParse(call.input ?? {});
+    if (!parsed.success) {
+      return {
+        ok: false,
+        error: { kind: "invalid_arguments", message: `Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}` },
+      };
+    }
+    const context: ToolContext = {
+      cwd: environment.cwd,
+      signal,
+      callId: call.id,
+      log: environment.log,
+      // The span of this call is active here, so children (bash) join the trace under it.
+      env: { ...environment.env, ...traceContextEnv() },
+      record,
+      capture,
+      files: environment.files,
+      todos: environment.todos,
+      fetch: environment.fetch,
+      ...(environment.subagent ? { subagent: environment.subagent } : {}),
+    };
+    let result: ToolResult;
+    try {
+      result = await tool.execute(parsed.data, context);
+    } catch (error) {
+      if (signal.aborted) return { ok: false, error: { kind: "cancelled", message: "Cancelled by the user" } };
+      const message = error instanceof Error ? error.message : String(error);
+      result = { ok: false, error: { kind: errorTypeOf(error), message: `${tool.name} failed: ${message}` } };
+    }
+    if (result.ok) {
+      const output = truncateBytes(result.output, MAX_TOOL_OUTPUT_BYTES);
+      if (output !== result.output) record({ [KODELET.OUTPUT_TRUNCATED]: true });
+      return { ok: true, output };
+    }
+    return result;
+  }
+}

@@ -1,0 +1,83 @@
+/**
+ * The tool interface. A tool is data (name, description for the model, a zod parameter schema at
+ * module scope) plus a small execute(); results are values, never exceptions. The registry does the
+ * validation, the span, the error handling and the truncation, once for every tool.
+ */
+import type { z } from "zod";
+import type { Logger } from "../log.ts";
+import type { Attributes } from "../telemetry/mod.ts";
+
+/** A tool's outcome, as the model will see it. */
+export type ToolResult =
+  | { ok: true; output: string }
+  | { ok: false; error: { kind: string; message: string } };
+
+/** What the agent has read, so that file_edit can refuse a file that changed since. */
+export interface FileReadTracker {
+  /** Remembers the state of a file the agent just read in full or in part. */
+  recordRead(path: string, stat: { mtimeMs: number; size: number }): void;
+  /** The state recorded at the last read, if any. */
+  lastRead(path: string): { mtimeMs: number; size: number } | undefined;
+}
+
+/** One entry of the agent's task list. */
+export interface TodoItem {
+  id: string;
+  content: string;
+  status: "pending" | "in_progress" | "completed" | "cancelled";
+  priority: "high" | "medium" | "low";
+}
+
+/** The agent's task list of the conversation; the thread persists it with the conversation. */
+export interface TodoStore {
+  read(): TodoItem[];
+  write(items: TodoItem[]): void;
+}
+
+/** Everything a tool may use, passed in (no globals), so tests can give their own. */
+export interface ToolContext {
+  /** Working directory: relative paths resolve here. */
+  cwd: string;
+  /** Aborted on Ctrl-C; a tool stops its work (and kills its processes) when it fires. */
+  signal: AbortSignal;
+  callId: string;
+  log: Logger;
+  /** Environment for child processes (bash), already holding TRACEPARENT of the tool's span. */
+  env: Record<string, string>;
+  /** Adds figures (exit code, bytes, ...) to the tool's span. */
+  record(attributes: Attributes): void;
+  /** Records content (a command, output) on the span, only when content capture is on; redacted, truncated. */
+  capture(key: string, text: string): void;
+  files: FileReadTracker;
+  todos: TodoStore;
+  /** Runs a nested agent for the subagent tool; absent inside a subagent (no recursion). */
+  subagent?: (question: string, signal: AbortSignal) => Promise<string>;
+  /** Network fetch, replaceable in tests. */
+  fetch: typeof fetch;
+}
+
+/** A tool definition. */
+export interface Tool<P extends z.ZodType = z.ZodType> {
+  name: string;
+  /** Written for the model: what the tool does, when to use it, its limits. */
+  description: string;
+  parameters: P;
+  /** Read-only tools are the ones a subagent may use. */
+  readOnly: boolean;
+  execute(args: z.infer<P>, context: ToolContext): Promise<ToolResult>;
+}
+
+/** Defines a tool, keeping the parameter type for execute(). */
+export function defineTool<P extends z.ZodType>(tool: Tool<P>): Tool<P> {
+  return tool;
+}
+
+/** A failed result with a kind the model (and error.type) can read. */
+export function toolError(kind: string, message: string): ToolResult {
+  return { ok: false, error: { kind, message } };
+}
+
+/** A successful result. */
+export function toolOutput(output: string): ToolResult {
+  return { ok: true, output };
+}

@@ -1,0 +1,94 @@
+/**
+ * kodelet's entry point: parse the command line, load the configuration, start tracing, run the
+ * command in its root span, flush spans within a bounded time, and exit with the command's own code.
+ * Only this file turns errors into output and exit codes.
+ */
+import { SpanStatusCode } from "@opentelemetry/api";
+import type { Span } from "./lib/telemetry/mod.ts";
+import { COMMANDS } from "./lib/cli/commands.ts";
+import { commandHelp, mainHelp } from "./lib/cli/help.ts";
+import { parseCommandLine } from "./lib/cli/parse.ts";
+import { exitCodeOf, runInRootSpan } from "./lib/cli/root_span.ts";
+import { logWriter, terminalIO } from "./lib/cli/terminal.ts";
+import { versionReport } from "./lib/cli/version.ts";
+import { homeDirectory, loadConfig, readEnvironment } from "./lib/config/mod.ts";
+import { UsageError, UserFacingError } from "./lib/errors.ts";
+import { createLogger } from "./lib/log.ts";
+import { createRedactor, deliveryWarning, type Redactor, startTelemetry } from "./lib/telemetry/mod.ts";
+import { tracingDeps } from "./lib/trace_store/deps.ts";
+
+/** One line for the user: usage and user-facing errors without a stack, bugs with one. */
+function describeError(error: unknown, redact: Redactor): string {
+  if (error instanceof UsageError || error instanceof UserFacingError) return `kodelet: ${redact(error.message)}`;
+  const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return `kodelet: internal error: ${redact(text)}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const env = readEnvironment();
+  const io = terminalIO(env);
+  let redact: Redactor = createRedactor([]);
+  try {
+    const line = parseCommandLine(argv, COMMANDS);
+    if (line.kind === "help") {
+      io.stdout(line.command ? commandHelp(line.command) : mainHelp(COMMANDS));
+      return 0;
+    }
+    if (line.kind === "version") {
+      io.stdout(versionReport());
+      return 0;
+    }
+    const configFlags: Record<string, string | boolean> = {};
+    for (const [name, value] of Object.entries(line.flags)) {
+      if (!Array.isArray(value)) configFlags[name] = value;
+    }
+    const config = await loadConfig({ env, flags: configFlags, cwd: Deno.cwd(), home: homeDirectory(env) });
+    redact = createRedactor(config.secrets);
+    const log = createLogger(config.log, logWriter(config.log.file, io), redact);
+    for (const warning of config.warnings) log.warn(warning);
+
+    const telemetry = await startTelemetry(config, tracingDeps(config, io, log));
+    const controller = new AbortController();
+    let rootSpan: Span | undefined;
+    let interrupts = 0;
+    const finish = async (code: number): Promise<number> => {
+      const warning = deliveryWarning(await telemetry.shutdown());
+      if (warning) io.stderr(warning + "\n");
+      return code;
+    };
+    const onInterrupt = () => {
+      interrupts++;
+      if (interrupts === 1) {
+        controller.abort(new DOMException("interrupted", "AbortError"));
+        return;
+      }
+      // The user insists: end the root span as failed, flush within the bound, and go.
+      rootSpan?.setStatus({ code: SpanStatusCode.ERROR, message: "interrupted" });
+      rootSpan?.end();
+      finish(130).then((code) => Deno.exit(code));
+    };
+    Deno.addSignalListener("SIGINT", onInterrupt);
+
+    let code: number;
+    try {
+      code = await runInRootSpan(
+        line.command,
+        { config, args: { positionals: line.positionals, flags: line.flags }, io, signal: controller.signal, log, redact },
+        telemetry.parentContext,
+        (span) => (rootSpan = span),
+      );
+    } catch (error) {
+      io.stderr(describeError(error, redact) + "\n");
+      code = exitCodeOf(error);
+    }
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    return await finish(code);
+  } catch (error) {
+    io.stderr(describeError(error, redact) + "\n");
+    return exitCodeOf(error);
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}
