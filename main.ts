@@ -11,7 +11,7 @@ import { parseCommandLine } from "./lib/cli/parse.ts";
 import { exitCodeOf, runInRootSpan } from "./lib/cli/root_span.ts";
 import { logWriter, terminalIO } from "./lib/cli/terminal.ts";
 import { versionReport } from "./lib/cli/version.ts";
-import { homeDirectory, loadConfig, readEnvironment } from "./lib/config/mod.ts";
+import { environmentSecrets, homeDirectory, loadConfig, readEnvironment } from "./lib/config/mod.ts";
 import { UsageError, UserFacingError } from "./lib/errors.ts";
 import { createLogger } from "./lib/log.ts";
 import { createRedactor, deliveryWarning, type Redactor, startTelemetry } from "./lib/telemetry/mod.ts";
@@ -19,7 +19,9 @@ import { tracingDeps } from "./lib/trace_store/deps.ts";
 
 /** One line for the user: usage and user-facing errors without a stack, bugs with one. */
 function describeError(error: unknown, redact: Redactor): string {
-  if (error instanceof UsageError || error instanceof UserFacingError) return `kodelet: ${redact(error.message)}`;
+  if (error instanceof UsageError || error instanceof UserFacingError) {
+    return `kodelet: ${redact(error.message)}`;
+  }
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return `kodelet: internal error: ${redact(text)}`;
 }
@@ -27,7 +29,9 @@ function describeError(error: unknown, redact: Redactor): string {
 async function main(argv: string[]): Promise<number> {
   const env = readEnvironment();
   const io = terminalIO(env);
-  let redact: Redactor = createRedactor([]);
+  // Credentials from the environment are known before the configuration is: a usage error that
+  // echoes a mistyped argument must not print one either.
+  let redact: Redactor = createRedactor(environmentSecrets(env));
   try {
     const line = parseCommandLine(argv, COMMANDS);
     if (line.kind === "help") {
@@ -67,13 +71,20 @@ async function main(argv: string[]): Promise<number> {
       rootSpan?.end();
       finish(130).then((code) => Deno.exit(code));
     };
-    Deno.addSignalListener("SIGINT", onInterrupt);
+    if (!line.command.handlesInterrupt) Deno.addSignalListener("SIGINT", onInterrupt);
 
     let code: number;
     try {
       code = await runInRootSpan(
         line.command,
-        { config, args: { positionals: line.positionals, flags: line.flags }, io, signal: controller.signal, log, redact },
+        {
+          config,
+          args: { positionals: line.positionals, flags: line.flags },
+          io,
+          signal: controller.signal,
+          log,
+          redact,
+        },
         telemetry.parentContext,
         (span) => (rootSpan = span),
       );
@@ -81,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
       io.stderr(describeError(error, redact) + "\n");
       code = exitCodeOf(error);
     }
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    if (!line.command.handlesInterrupt) Deno.removeSignalListener("SIGINT", onInterrupt);
     return await finish(code);
   } catch (error) {
     io.stderr(describeError(error, redact) + "\n");

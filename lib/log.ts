@@ -46,7 +46,9 @@ export function createLogger(
     }
     const rest = Object.entries(record)
       .filter(([, value]) => value !== undefined)
-      .map(([key, value]) => `${key}=${typeof value === "string" && /\s/.test(value) ? JSON.stringify(value) : value}`)
+      .map(([key, value]) =>
+        `${key}=${typeof value === "string" && /\s/.test(value) ? JSON.stringify(value) : value}`
+      )
       .join(" ");
     write(redact(`${now().toISOString()} ${level.toUpperCase()} ${message}${rest === "" ? "" : " " + rest}`));
   };

@@ -56,6 +56,8 @@ export interface Command {
   flags: CommandFlag[];
   /** Fewest and most positional arguments. */
   args: { min: number; max: number };
+  /** The command handles Ctrl-C itself (chat: cancel the turn, not the session). */
+  handlesInterrupt?: boolean;
   run(context: CommandContext): Promise<number>;
 }
 

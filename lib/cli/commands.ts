@@ -3,10 +3,28 @@
  * its own file and imports its heavy dependencies (LLM SDKs, SQLite) only when it runs, so that
  * `kodelet --version` and `--help` stay fast.
  */
+import { chatCommand } from "./chat.ts";
 import type { Command } from "./command.ts";
+import {
+  conversationDeleteCommand,
+  conversationListCommand,
+  conversationShowCommand,
+} from "./conversation.ts";
+import { runCommand } from "./run.ts";
+import { traceExportCommand, traceListCommand, traceShowCommand } from "./trace.ts";
+import { tracingCheckCommand } from "./tracing_check.ts";
 import { versionCommand } from "./version.ts";
 
 /** All commands. */
 export const COMMANDS: readonly Command[] = [
+  runCommand,
+  chatCommand,
+  conversationListCommand,
+  conversationShowCommand,
+  conversationDeleteCommand,
+  traceListCommand,
+  traceShowCommand,
+  traceExportCommand,
+  tracingCheckCommand,
   versionCommand,
 ];

@@ -24,8 +24,8 @@ export function mainHelp(commands: readonly Command[]): string {
     ...commands.map((command, index) => `  ${(names[index] ?? "").padEnd(width)}${command.summary}`),
     "",
     "Global flags (every command):",
-    ...flagLines(GLOBAL_FLAGS),
-    "      --version                 print the version",
+    // --version is handled before any command; listed with the flags so that it shares their column.
+    ...flagLines([...GLOBAL_FLAGS, { name: "version", type: "boolean", description: "print the version" }]),
     "",
     'Run "kodelet <command> --help" for the flags of a command.',
     "",

@@ -54,7 +54,9 @@ function normaliseBooleans(argv: readonly string[], booleans: Set<string>): stri
     const value = (match[2] ?? "").toLowerCase();
     if (["true", "1", "yes", "on"].includes(value)) return `--${match[1]}`;
     if (["false", "0", "no", "off"].includes(value)) return `--no-${match[1]}`;
-    throw new UsageError(`Invalid --${match[1]} "${match[2]}" (from the command line): must be true or false`);
+    throw new UsageError(
+      `Invalid --${match[1]} "${match[2]}" (from the command line): must be true or false`,
+    );
   });
 }
 
@@ -68,17 +70,24 @@ function findCommand(positionals: string[], commands: readonly Command[]): Comma
   return best;
 }
 
+/** node's parseArgs messages run over several lines ("...ambiguous.\nDid you forget ..."); keep the first. */
+function firstSentence(message: string): string {
+  return message.split(/\.(?:\s|$)/)[0] ?? message;
+}
+
 function translate(error: unknown, where: string): UsageError {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
   const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? "";
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-    return new UsageError(`Unknown flag "${flag}" (from the command line): see "${where} --help" for the flags`);
+    return new UsageError(
+      `Unknown flag "${flag}" (from the command line): see "${where} --help" for the flags`,
+    );
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    return new UsageError(`Invalid flag "${flag}" (from the command line): ${message.split(". ")[0]}`);
+    return new UsageError(`Invalid flag "${flag}" (from the command line): ${firstSentence(message)}`);
   }
-  return new UsageError(`Invalid command line: ${message}`);
+  return new UsageError(`Invalid command line: ${firstSentence(message)}`);
 }
 
 /** Parses argv against the command table; throws UsageError on anything it cannot accept. */
@@ -103,7 +112,9 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
   if (!command) {
     if (wantsHelp || lenient.positionals.length === 0) return { kind: "help", command: undefined };
     const name = lenient.positionals.slice(0, 2).join(" ");
-    throw new UsageError(`Unknown command "${name}" (from the command line): see "kodelet --help" for the commands`);
+    throw new UsageError(
+      `Unknown command "${name}" (from the command line): see "kodelet --help" for the commands`,
+    );
   }
   const where = `kodelet ${command.path.join(" ")}`;
   if (wantsHelp) return { kind: "help", command };

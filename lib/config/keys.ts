@@ -159,7 +159,12 @@ export const KEYS: readonly KeySpec[] = [
     description: "debug | info | warn | error | off",
     parse: oneOf(["debug", "info", "warn", "error", "off"] as const),
     env: [{ name: "KODELET_LOG_LEVEL" }],
-    flag: { name: "log-level", type: "string", description: "debug | info | warn | error | off", global: true },
+    flag: {
+      name: "log-level",
+      type: "string",
+      description: "debug | info | warn | error | off",
+      global: true,
+    },
   },
   {
     key: "log.format",
@@ -341,4 +346,3 @@ export const KEYS: readonly KeySpec[] = [
     env: [{ name: "KODELET_TRACING_SPOOL_MAX_BYTES" }],
   },
 ];
-

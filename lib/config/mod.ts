@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { UsageError } from "../errors.ts";
-import { type KeySpec, KEYS } from "./keys.ts";
+import { KEYS, type KeySpec } from "./keys.ts";
 import type { Config, ExporterName } from "./types.ts";
 import { ValueError } from "./values.ts";
 
@@ -86,7 +86,11 @@ async function readYamlLayer(
   try {
     document = parseYaml(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    // The yaml package ends its first line with ":" before a code excerpt we leave out.
+    const reason = (error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)).replace(
+      /:\s*$/,
+      "",
+    );
     throw new UsageError(`Invalid YAML in ${path}: ${reason}`);
   }
   return flattenYaml(document, path, warnings);
@@ -144,14 +148,25 @@ function transformOf(transform: ((value: string) => string) | undefined) {
   return transform ? { transform } : {};
 }
 
-/** Env var names that carry credentials; their values are redacted wherever content is recorded. */
-const CREDENTIAL_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|AUTH|CREDENTIAL|COOKIE|SESSION/i;
+/**
+ * Env var names that carry credentials; their values are redacted wherever content is recorded.
+ * Not SESSION or AUTH_SOCK/XAUTHORITY: those hold words and paths such as "ubuntu", "wayland" or
+ * /run/user/1000/..., and redacting them would mangle every path and message that contains them.
+ */
+const CREDENTIAL_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|AUTH(?!ORITY|_SOCK)|CREDENTIAL|COOKIE/i;
+
+/**
+ * The values of credential-like environment variables. main.ts redacts with these before the
+ * configuration is loaded, so that even an error about the command line cannot echo a credential.
+ */
+export function environmentSecrets(env: Record<string, string>): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => CREDENTIAL_NAME.test(name) && value.length >= 6)
+    .map(([, value]) => value);
+}
 
 function collectSecrets(env: Record<string, string>, values: Map<string, unknown>): string[] {
-  const secrets = new Set<string>();
-  for (const [name, value] of Object.entries(env)) {
-    if (CREDENTIAL_NAME.test(name) && value.length >= 6) secrets.add(value);
-  }
+  const secrets = new Set<string>(environmentSecrets(env));
   for (const spec of KEYS) {
     if (!spec.secret) continue;
     const value = values.get(spec.key);
@@ -169,13 +184,20 @@ function collectSecrets(env: Record<string, string>, values: Map<string, unknown
   return [...secrets].sort((a, b) => b.length - a.length);
 }
 
-async function readPem(path: string | undefined, key: string, cwd: string): Promise<string | undefined> {
+async function readPem(
+  path: string | undefined,
+  key: string,
+  source: string | undefined,
+  cwd: string,
+): Promise<string | undefined> {
   if (path === undefined) return undefined;
   try {
     return await Deno.readTextFile(join(cwd, path));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`Invalid ${key} "${path}": cannot read the file (${reason})`);
+    throw new UsageError(
+      `Invalid ${key} "${path}" (from ${source ?? "configuration"}): cannot read the file (${reason})`,
+    );
   }
 }
 
@@ -212,9 +234,10 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
   const resourceAttributes = get<Record<string, string>>("tracing.resource_attributes", {});
 
   const tls: { ca?: string; cert?: string; key?: string } = {};
-  const ca = await readPem(optional("tracing.certificate"), "tracing.certificate", input.cwd);
-  const cert = await readPem(optional("tracing.client_certificate"), "tracing.client_certificate", input.cwd);
-  const key = await readPem(optional("tracing.client_key"), "tracing.client_key", input.cwd);
+  const pem = (key: string) => readPem(optional(key), key, sources.get(key), input.cwd);
+  const ca = await pem("tracing.certificate");
+  const cert = await pem("tracing.client_certificate");
+  const key = await pem("tracing.client_key");
   if (ca !== undefined) tls.ca = ca;
   if (cert !== undefined) tls.cert = cert;
   if (key !== undefined) tls.key = key;
@@ -245,7 +268,8 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
       },
       shutdownTimeoutMs,
       // OTEL_SERVICE_NAME wins over a service.name inside OTEL_RESOURCE_ATTRIBUTES, as the spec says.
-      serviceName: optional<string>("tracing.service_name") ?? resourceAttributes["service.name"] ?? "kodelet",
+      serviceName: optional<string>("tracing.service_name") ?? resourceAttributes["service.name"] ??
+        "kodelet",
       resourceAttributes,
       captureContent: get("tracing.capture_content", false),
       captureMaxBytes: get("tracing.capture_max_bytes", 4096),

@@ -29,7 +29,12 @@ export interface TracingConfig {
   resourceAttributes: Record<string, string>;
   captureContent: boolean;
   captureMaxBytes: number;
-  batch: { scheduleDelayMs: number; exportTimeoutMs: number; maxQueueSize: number; maxExportBatchSize: number };
+  batch: {
+    scheduleDelayMs: number;
+    exportTimeoutMs: number;
+    maxQueueSize: number;
+    maxExportBatchSize: number;
+  };
   /** W3C trace context handed to us by whoever started kodelet (TRACEPARENT / TRACESTATE). */
   parent: { traceparent?: string; tracestate?: string };
   storeDir: string;

@@ -100,7 +100,11 @@ export const httpUrl: Parser<string> = (raw) => {
 export function duration(unit: "ms" | "s", maxMs = 3_600_000): Parser<number> {
   return (raw) => {
     const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(text(raw));
-    if (!match) throw new ValueError(`must be a duration such as 1500ms, 2s or a number of ${unit === "ms" ? "milliseconds" : "seconds"}`);
+    if (!match) {
+      throw new ValueError(
+        `must be a duration such as 1500ms, 2s or a number of ${unit === "ms" ? "milliseconds" : "seconds"}`,
+      );
+    }
     const amount = Number(match[1]);
     const suffix = match[2] ?? unit;
     const ms = suffix === "ms" ? amount : suffix === "s" ? amount * 1000 : amount * 60_000;

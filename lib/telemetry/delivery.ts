@@ -17,6 +17,10 @@ export function describeExportError(error: unknown): string {
   if (!(error instanceof Error)) return "export failed";
   const code = (error as { code?: unknown }).code;
   if (typeof code === "number") return `HTTP ${code}`;
+  // The exporter's words for a 429, 502, 503 or 504 whose Retry-After lies beyond its deadline.
+  if (/retryable status/i.test(error.message)) {
+    return "the collector is busy or unavailable (HTTP 429, 502, 503 or 504)";
+  }
   const text = `${code ?? ""} ${error.message}`;
   if (/ECONNREFUSED|connection refused/i.test(text)) return "connection refused";
   if (/ENOTFOUND|EAI_AGAIN|dns|lookup|name resolution/i.test(text)) return "host not found";
@@ -93,7 +97,10 @@ export class TrackedExporter implements SpanExporter {
       });
     } catch (error) {
       this.tracker.failed(describeExportError(error));
-      resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      resultCallback({
+        code: ExportResultCode.FAILED,
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
     }
   }
 

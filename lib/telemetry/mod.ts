@@ -9,7 +9,16 @@ import type { DeliveryReport, TracingDeps } from "./types.ts";
 export * from "./attributes.ts";
 export { createRedactor, type Redactor, truncateBytes } from "./redact.ts";
 export type { DeliveryReport, TracingDeps } from "./types.ts";
-export { type Attributes, errorTypeOf, failSpan, type Span, SpanKind, SpanStatusCode, tracer, withSpan } from "./with_span.ts";
+export {
+  type Attributes,
+  errorTypeOf,
+  failSpan,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  tracer,
+  withSpan,
+} from "./with_span.ts";
 
 /** Tracing as the command runner sees it. */
 export interface Telemetry {

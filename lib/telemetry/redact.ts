@@ -30,8 +30,12 @@ export function createRedactor(secrets: readonly string[]): Redactor {
       if (result.includes(secret)) result = result.split(secret).join(REPLACEMENT);
     }
     for (const pattern of PATTERNS) {
-      result = result.replace(pattern, (match, scheme?: string) =>
-        typeof scheme === "string" && /^(bearer|basic)$/i.test(scheme) ? `${scheme} ${REPLACEMENT}` : REPLACEMENT
+      result = result.replace(
+        pattern,
+        (_match, scheme?: string) =>
+          typeof scheme === "string" && /^(bearer|basic)$/i.test(scheme)
+            ? `${scheme} ${REPLACEMENT}`
+            : REPLACEMENT,
       );
     }
     return result;
@@ -47,9 +51,8 @@ const decoder = new TextDecoder();
 export function truncateBytes(text: string, maxBytes: number): string {
   const bytes = encoder.encode(text);
   if (bytes.length <= maxBytes) return text;
-  const note = `…[truncated ${bytes.length - maxBytes} bytes]`;
-  // fatal: false + stream: true drops a trailing partial character instead of emitting U+FFFD garbage.
-  const head = decoder.decode(bytes.subarray(0, maxBytes), { stream: true });
-  decoder.decode();
-  return head + note;
+  // Back up over UTF-8 continuation bytes (10xxxxxx) so the cut falls between two characters.
+  let end = Math.max(0, maxBytes);
+  while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+  return `${decoder.decode(bytes.subarray(0, end))}…[truncated ${bytes.length - end} bytes]`;
 }

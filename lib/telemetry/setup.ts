@@ -100,12 +100,19 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
   for (const name of tracing.exporters) {
     if (name === "otlp") {
       tracker = new DeliveryTracker();
-      const exporter = new TrackedExporter(new RedactingExporter(await otlpExporter(tracing.otlp), redact), tracker);
+      const exporter = new TrackedExporter(
+        new RedactingExporter(await otlpExporter(tracing.otlp), redact),
+        tracker,
+      );
       processors.push(new TrackingProcessor(tracker), batchProcessor(exporter, tracing));
     } else if (name === "console") {
-      processors.push(new SimpleSpanProcessor(new RedactingExporter(new ConsoleLineExporter(deps.writeErr), redact)));
+      processors.push(
+        new SimpleSpanProcessor(new RedactingExporter(new ConsoleLineExporter(deps.writeErr), redact)),
+      );
     } else if (name === "file" && deps.fileExporter) {
-      processors.push(batchProcessor(new RedactingExporter(await deps.fileExporter(config), redact), tracing));
+      processors.push(
+        batchProcessor(new RedactingExporter(await deps.fileExporter(config), redact), tracing),
+      );
     }
   }
 
@@ -133,7 +140,9 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
       const report: DeliveryReport = {
         undelivered: undelivered.length,
         destination: displayUrl(tracing.otlp.tracesUrl),
-        reason: tracker?.lastFailure ?? `no answer within ${tracing.shutdownTimeoutMs / 1000}s`,
+        // No export finished in time: the collector hung, or retries (connection refused, 429 with
+        // a short Retry-After) were still going; either way, the bound ended the wait.
+        reason: tracker?.lastFailure ?? `gave up after ${tracing.shutdownTimeoutMs / 1000}s`,
         spooled: 0,
       };
       if (undelivered.length > 0 && deps.spool) {
@@ -143,5 +152,3 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
     },
   };
 }
-
-

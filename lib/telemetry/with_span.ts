@@ -39,7 +39,9 @@ const failed = new WeakSet<Span>();
 export function failSpan(span: Span, errorType: string, message?: string): void {
   failed.add(span);
   span.setAttribute(GENERAL.ERROR_TYPE, errorType);
-  span.setStatus(message === undefined ? { code: SpanStatusCode.ERROR } : { code: SpanStatusCode.ERROR, message });
+  span.setStatus(
+    message === undefined ? { code: SpanStatusCode.ERROR } : { code: SpanStatusCode.ERROR, message },
+  );
 }
 
 /** The error.type of a thrown value: its class name, as the conventions suggest. */
@@ -63,7 +65,10 @@ export async function withSpan<T>(
   const parent = options.parent ?? context.active();
   const span = (options.tracer ?? tracer()).startSpan(
     name,
-    { kind: options.kind ?? SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}) },
+    {
+      kind: options.kind ?? SpanKind.INTERNAL,
+      ...(options.attributes ? { attributes: options.attributes } : {}),
+    },
     parent,
   );
   try {
@@ -73,7 +78,10 @@ export async function withSpan<T>(
   } catch (error) {
     if (!failed.has(span)) {
       span.setAttribute(GENERAL.ERROR_TYPE, errorTypeOf(error));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+      span.setStatus({
+        code: SpanStatusCode.ERROR,
+        message: error instanceof Error ? error.message : String(error),
+      });
     }
     span.recordException(error instanceof Error ? error : String(error));
     throw error;

@@ -125,13 +125,19 @@ export class ToolRegistry {
   ): Promise<ToolResult> {
     if (!tool) {
       const names = [...this.#tools.keys()].join(", ");
-      return { ok: false, error: { kind: "unknown_tool", message: `No tool named "${call.name}". Tools: ${names}` } };
+      return {
+        ok: false,
+        error: { kind: "unknown_tool", message: `No tool named "${call.name}". Tools: ${names}` },
+      };
     }
     const parsed = tool.parameters.safeParse(call.input ?? {});
     if (!parsed.success) {
       return {
         ok: false,
-        error: { kind: "invalid_arguments", message: `Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}` },
+        error: {
+          kind: "invalid_arguments",
+          message: `Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}`,
+        },
       };
     }
     const context: ToolContext = {
@@ -152,7 +158,9 @@ export class ToolRegistry {
     try {
       result = await tool.execute(parsed.data, context);
     } catch (error) {
-      if (signal.aborted) return { ok: false, error: { kind: "cancelled", message: "Cancelled by the user" } };
+      if (signal.aborted) {
+        return { ok: false, error: { kind: "cancelled", message: "Cancelled by the user" } };
+      }
       const message = error instanceof Error ? error.message : String(error);
       result = { ok: false, error: { kind: errorTypeOf(error), message: `${tool.name} failed: ${message}` } };
     }

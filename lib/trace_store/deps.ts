@@ -1,10 +1,93 @@
-/** The local trace store's part in tracing: the `file` exporter and the spool (issue 5 fills these). */
+/**
+ * The local trace store's part in tracing: the `file` exporter, the spool that keeps what the OTLP
+ * endpoint did not get, and the background resend of earlier runs' spool. main.ts imports this file
+ * on every start, so everything behind it is loaded dynamically, and only when tracing asks for it.
+ */
+import { join } from "node:path";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { CommandIO } from "../cli/command.ts";
 import type { Config } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
 import type { TracingDeps } from "../telemetry/mod.ts";
+import type { SendOutcome } from "./otlp_send.ts";
+import { SPOOL_DIR } from "./store.ts";
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): Promise<number> {
+  if (spans.length === 0) return 0;
+  const tracing = config.tracing;
+  try {
+    const [{ JsonTraceSerializer }, { spoolBatch }] = await Promise.all([
+      import("@opentelemetry/otlp-transformer"),
+      import("./spool.ts"),
+    ]);
+    const body = JsonTraceSerializer.serializeRequest(spans);
+    if (!body) return 0;
+    const result = await spoolBatch(join(tracing.storeDir, SPOOL_DIR), body, spans.length, tracing.spoolMaxBytes);
+    if (result.dropped > 0) {
+      log.warn(
+        `The trace spool is full (tracing.spool.max_bytes = ${tracing.spoolMaxBytes} bytes): ` +
+          `dropped ${result.dropped} undelivered spans`,
+      );
+    }
+    return result.kept;
+  } catch (error) {
+    log.warn(`Could not keep undelivered spans in the spool: ${reason(error)}`);
+    return 0;
+  }
+}
+
+async function resend(config: Config, log: Logger): Promise<void> {
+  const otlp = config.tracing.otlp;
+  const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
+  const { listBatches, resendBatches } = await import("./spool.ts");
+  if ((await listBatches(spoolDir)).length === 0) return;
+  const { configuredTarget, describeOutcome, postOtlp, shownUrl } = await import("./otlp_send.ts");
+  const { parseRequest } = await import("./otlp_json.ts");
+  const target = configuredTarget(otlp);
+  const send = async (json: Uint8Array): Promise<SendOutcome> => {
+    // Parsing first turns a damaged batch into an OtlpShapeError, which drops it instead of sending junk.
+    const spans = parseRequest(new TextDecoder().decode(json));
+    if (otlp.protocol === "http/json") return postOtlp(target, { body: json, contentType: "application/json" });
+    const { encodeStoredSpans } = await import("./encode.ts");
+    return postOtlp(target, encodeStoredSpans(spans, otlp.protocol));
+  };
+  const result = await resendBatches(spoolDir, send);
+  const where = shownUrl(otlp.tracesUrl);
+  if (result.sentSpans > 0) log.info(`Sent ${result.sentSpans} spans of earlier runs from the spool to ${where}`);
+  if (result.rejectedSpans > 0) {
+    log.warn(`Dropped ${result.rejectedSpans} spooled spans that ${where} refused or that could not be read`);
+  }
+  if (result.stoppedBy) {
+    log.debug(
+      `${result.remainingBatches} spooled batches wait for the next run: ${describeOutcome(result.stoppedBy, otlp.timeoutMs)}`,
+    );
+  }
+}
 
 /** What startTelemetry needs from the store and the terminal. */
-export function tracingDeps(_config: Config, io: CommandIO, _log: Logger): TracingDeps {
-  return { writeErr: (line) => io.stderr(line + "\n") };
+export function tracingDeps(config: Config, io: CommandIO, log: Logger): TracingDeps {
+  const tracing = config.tracing;
+  const deps: TracingDeps = {
+    writeErr: (line) => io.stderr(line + "\n"),
+    fileExporter: async (current) => {
+      const { FileSpanExporter } = await import("./file_exporter.ts");
+      return new FileSpanExporter({
+        storeDir: current.tracing.storeDir,
+        maxTraces: current.tracing.storeMaxTraces,
+        maxBytes: current.tracing.storeMaxBytes,
+        onWarning: (message) => log.warn(message),
+      });
+    },
+    spool: (spans) => keepInSpool(config, spans, log),
+  };
+  // Only a run that exports to OTLP sends the spool: it goes to the endpoint configured now.
+  if (tracing.exporters.includes("otlp")) {
+    deps.resendSpool = () =>
+      resend(config, log).catch((error) => log.warn(`Could not send the trace spool: ${reason(error)}`));
+  }
+  return deps;
 }

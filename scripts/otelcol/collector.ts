@@ -166,6 +166,9 @@ async function locateBinary(): Promise<string | null> {
  * Throws with the collector's log when it exits or does not listen in time.
  */
 export async function startCollector(options: CollectorOptions): Promise<RunningCollector> {
+  if (options.user === "" || /[:\r\n]/.test(options.user) || /[\r\n]/.test(options.password)) {
+    throw new Error("the collector's htpasswd needs a non-empty user without ':' and no line breaks");
+  }
   const binary = await collectorBinary();
   if (binary === null) {
     throw new Error(`the test collector is not available: ${unavailableReason ?? "unknown reason"}`);
@@ -195,8 +198,9 @@ async function startOnce(binary: string, options: CollectorOptions): Promise<Run
     args: ["--config", configFile],
     env: {
       KODELET_OTELCOL_PORT: String(port),
-      KODELET_OTELCOL_USER: options.user,
-      KODELET_OTELCOL_PASSWORD: options.password,
+      // The collector expands ${...} inside these values again; "$$" is its escape for "$".
+      KODELET_OTELCOL_USER: options.user.replaceAll("$", "$$$$"),
+      KODELET_OTELCOL_PASSWORD: options.password.replaceAll("$", "$$$$"),
       KODELET_OTELCOL_OUTPUT: outputFile,
     },
     stdin: "null",

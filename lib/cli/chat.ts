@@ -1,0 +1,109 @@
+/**
+ * `kodelet chat`: a line-based REPL that works in any terminal and under a pipe. Ctrl-C cancels the
+ * turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
+ */
+import type { Command, CommandContext } from "./command.ts";
+import { LineReader } from "./line_reader.ts";
+import { configFlag } from "./parse.ts";
+
+const HELP =
+  "commands: /exit, /clear (new conversation), /model [name], /cost; Ctrl-C cancels a turn, Ctrl-D exits";
+
+async function chat(context: CommandContext): Promise<number> {
+  const { createAgentSession } = await import("./agent_session.ts");
+  const { addUsage, zeroUsage } = await import("../llm/mod.ts");
+  const flags = context.args.flags;
+  const options = {
+    save: flags.save !== false,
+    resumeId: typeof flags.resume === "string" ? flags.resume : undefined,
+    follow: flags.follow === true,
+    output: "text" as const,
+  };
+  let session = createAgentSession(context, options);
+  const reader = new LineReader(context.io.stdin);
+  let turn: AbortController | undefined;
+  let totals = zeroUsage();
+  let cost: number | undefined;
+  const onInterrupt = () => {
+    if (turn && !turn.signal.aborted) turn.abort();
+    else void reader.cancel();
+  };
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  context.io.stderr(`kodelet chat (${session.thread.model}); ${HELP}\n`);
+  try {
+    while (true) {
+      context.io.stderr("> ");
+      const line = await reader.next();
+      if (line === null) break;
+      const text = line.trim();
+      if (text === "") continue;
+      if (text === "/exit" || text === "/quit") break;
+      if (text === "/clear") {
+        session.close();
+        session = createAgentSession(context, { ...options, resumeId: undefined, follow: false });
+        context.io.stderr("new conversation\n");
+        continue;
+      }
+      if (text.startsWith("/model")) {
+        const name = text.slice("/model".length).trim();
+        if (name !== "") session.thread.model = name;
+        context.io.stderr(`model: ${session.thread.model}\n`);
+        continue;
+      }
+      if (text === "/cost") {
+        const shown = cost === undefined ? "cost unknown" : `$${cost.toFixed(4)}`;
+        context.io.stderr(
+          `this session: tokens in ${totals.input} out ${totals.output} cached ${totals.cacheRead} · ${shown}\n`,
+        );
+        continue;
+      }
+      if (text.startsWith("/")) {
+        context.io.stderr(`unknown command ${text}; ${HELP}\n`);
+        continue;
+      }
+      turn = new AbortController();
+      const events = session.thread.events;
+      const onTurnEnd = events.onTurnEnd;
+      events.onTurnEnd = (end) => {
+        totals = addUsage(totals, end.usage);
+        if (end.costUsd !== undefined) cost = (cost ?? 0) + end.costUsd;
+        onTurnEnd?.(end);
+      };
+      try {
+        await session.ask(text, turn.signal);
+      } catch (error) {
+        // A failed turn (bad key, provider down) is reported, and the session goes on.
+        context.io.stderr(
+          `kodelet: ${context.redact(error instanceof Error ? error.message : String(error))}\n`,
+        );
+      } finally {
+        if (onTurnEnd) events.onTurnEnd = onTurnEnd;
+        else delete events.onTurnEnd;
+        turn = undefined;
+      }
+    }
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    session.close();
+  }
+  return 0;
+}
+
+/** The command. */
+export const chatCommand: Command = {
+  path: ["chat"],
+  summary: "interactive session (line-based; works in any terminal and under a pipe)",
+  usage: "",
+  flags: [
+    { name: "plain", type: "boolean", description: "line-based REPL (the only mode for now)" },
+    configFlag("model"),
+    configFlag("provider"),
+    configFlag("max-turns"),
+    { name: "save", type: "boolean", description: "save the conversation (default; --no-save to skip)" },
+    { name: "resume", type: "string", description: "continue the conversation with this id" },
+    { name: "follow", type: "boolean", description: "continue the most recent conversation" },
+  ],
+  args: { min: 0, max: 0 },
+  handlesInterrupt: true,
+  run: chat,
+};

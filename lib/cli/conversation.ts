@@ -1,0 +1,124 @@
+/** `kodelet conversation list|show|delete`: the saved conversations. */
+import { UserFacingError } from "../errors.ts";
+import type { Command, CommandContext } from "./command.ts";
+
+async function openStore(context: CommandContext) {
+  const { openConversationStore } = await import("../conversations/mod.ts");
+  return openConversationStore(context.config.basePath);
+}
+
+function money(cost: number | undefined): string {
+  return cost === undefined ? "-" : `$${cost.toFixed(4)}`;
+}
+
+/** `conversation list`. */
+export const conversationListCommand: Command = {
+  path: ["conversation", "list"],
+  summary: "saved conversations, newest first",
+  usage: "",
+  flags: [
+    { name: "json", type: "boolean", description: "print JSON" },
+    { name: "limit", type: "string", description: "how many (default 50)" },
+  ],
+  args: { min: 0, max: 0 },
+  async run(context) {
+    const limit = Number(context.args.flags.limit ?? 50);
+    if (!Number.isInteger(limit) || limit < 1) {
+      throw new UserFacingError(
+        `Invalid --limit "${String(context.args.flags.limit)}": must be a whole number above 0`,
+        2,
+      );
+    }
+    const store = await openStore(context);
+    try {
+      const conversations = store.list(limit);
+      if (context.args.flags.json === true) {
+        context.io.stdout(JSON.stringify(conversations, null, 2) + "\n");
+        return 0;
+      }
+      if (conversations.length === 0) {
+        context.io.stderr("no saved conversations\n");
+        return 0;
+      }
+      for (const item of conversations) {
+        const tokens = `${
+          item.usage.input + item.usage.cacheRead + item.usage.cacheWrite
+        }/${item.usage.output}`;
+        context.io.stdout(
+          `${item.id}  ${
+            item.updatedAt.slice(0, 19).replace("T", " ")
+          }  ${item.model}  ${item.turns} turns  ` +
+            `${tokens} tok  ${money(item.costUsd)}  ${item.summary}\n`,
+        );
+      }
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};
+
+/** `conversation show ID`. */
+export const conversationShowCommand: Command = {
+  path: ["conversation", "show"],
+  summary: "print a saved conversation",
+  usage: "<id>",
+  flags: [{ name: "json", type: "boolean", description: "print JSON" }],
+  args: { min: 1, max: 1 },
+  async run(context) {
+    const id = context.args.positionals[0] ?? "";
+    const store = await openStore(context);
+    try {
+      const conversation = store.get(id);
+      if (!conversation) {
+        throw new UserFacingError(`No conversation "${id}": see "kodelet conversation list"`);
+      }
+      if (context.args.flags.json === true) {
+        context.io.stdout(JSON.stringify(conversation, null, 2) + "\n");
+        return 0;
+      }
+      context.io.stdout(
+        `conversation ${conversation.id} · ${conversation.model} · ${conversation.turns} turns · ${
+          money(conversation.costUsd)
+        }\n\n`,
+      );
+      for (const message of conversation.messages) {
+        for (const block of message.content) {
+          if (block.type === "text") {
+            context.io.stdout(`${message.role === "user" ? "you" : "kodelet"}: ${block.text}\n\n`);
+          } else if (block.type === "tool_use") {
+            context.io.stdout(`  → ${block.name} ${JSON.stringify(block.input)}\n`);
+          } else if (block.type === "tool_result") {
+            const first = block.content.split("\n").slice(0, 3).join("\n    ");
+            context.io.stdout(`  ${block.isError ? "✗" : "✓"} ${first}\n`);
+          }
+        }
+      }
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};
+
+/** `conversation delete ID`. */
+export const conversationDeleteCommand: Command = {
+  path: ["conversation", "delete"],
+  summary: "delete a saved conversation",
+  usage: "<id>",
+  flags: [],
+  args: { min: 1, max: 1 },
+  async run(context) {
+    const id = context.args.positionals[0] ?? "";
+    const store = await openStore(context);
+    try {
+      if (!store.delete(id)) {
+        throw new UserFacingError(`No conversation "${id}": see "kodelet conversation list"`);
+      }
+      context.io.stderr(`deleted ${id}\n`);
+      return 0;
+    } finally {
+      store.close();
+    }
+  },
+};

@@ -1,0 +1,54 @@
+/** The short lines that show the agent's progress on stderr, and the closing summary. */
+import type { AgentResult } from "../llm/mod.ts";
+import type { Redactor } from "../telemetry/mod.ts";
+import type { ToolResult } from "../tools/tool.ts";
+
+function oneLine(text: string, max: number): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? line.slice(0, max - 1) + "…" : line;
+}
+
+/** The most telling argument of a tool call, for a one-line preview. */
+function preview(input: Record<string, unknown>): string {
+  for (const key of ["command", "path", "file_path", "pattern", "url", "question"]) {
+    const value = input[key];
+    if (typeof value === "string") return value;
+  }
+  return JSON.stringify(input);
+}
+
+/** "→ bash: deno test" */
+export function toolStartLine(
+  call: { name: string; input: Record<string, unknown> },
+  redact: Redactor,
+): string {
+  return `→ ${call.name}: ${oneLine(redact(preview(call.input)), 100)}`;
+}
+
+/** "  ✓ bash: 12 lines" or "  ✗ bash: timeout: ..." */
+export function toolEndLine(call: { name: string }, result: ToolResult): string {
+  if (!result.ok) return `  ✗ ${call.name}: ${result.error.kind}: ${oneLine(result.error.message, 100)}`;
+  const lines = result.output === "" ? 0 : result.output.split("\n").length;
+  return `  ✓ ${call.name}: ${lines} line${lines === 1 ? "" : "s"}`;
+}
+
+const number = new Intl.NumberFormat("en-US");
+
+/** The one-line summary at the end of a run. */
+export function formatSummary(result: AgentResult, conversationId: string | undefined): string {
+  const { usage } = result;
+  const cost = result.costUsd === undefined ? "cost unknown" : `$${result.costUsd.toFixed(4)}`;
+  const parts = [
+    `${result.turns} turn${result.turns === 1 ? "" : "s"}`,
+    `tokens in ${number.format(usage.input)} out ${number.format(usage.output)} cached ${
+      number.format(usage.cacheRead)
+    } written ${number.format(usage.cacheWrite)}`,
+    cost,
+    result.durationMs < 1000
+      ? `${Math.round(result.durationMs)}ms`
+      : `${(result.durationMs / 1000).toFixed(1)}s`,
+  ];
+  if (result.stopReason === "max_turns") parts.push("stopped at max_turns");
+  if (conversationId) parts.push(`conversation ${conversationId}`);
+  return `kodelet: ${parts.join(" · ")}`;
+}

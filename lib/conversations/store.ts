@@ -1,0 +1,205 @@
+/**
+ * Conversations in SQLite through Deno's built-in node:sqlite (no native addon, so it survives
+ * `deno compile`). WAL mode and a busy timeout let two kodelet processes share the file; each turn
+ * is written in one IMMEDIATE transaction, so a crash never leaves half a turn.
+ */
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import type { Message, Usage } from "../llm/types.ts";
+import type { TodoItem } from "../tools/tool.ts";
+import { MIGRATIONS } from "./migrations.ts";
+
+/** A conversation's header, as `conversation list` shows it. */
+export interface ConversationSummary {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+  provider: string;
+  model: string;
+  summary: string;
+  turns: number;
+  usage: Omit<Usage, "reasoning">;
+  costUsd: number | undefined;
+}
+
+/** A whole conversation. */
+export interface Conversation extends ConversationSummary {
+  messages: Message[];
+  todos: TodoItem[];
+}
+
+/** What one turn adds to a conversation. */
+export interface TurnRecord {
+  conversationId: string;
+  provider: string;
+  model: string;
+  /** The messages this turn appended (the user's, the assistant's, tool results), in order. */
+  messages: Message[];
+  usage: Usage;
+  costUsd: number | undefined;
+  todos: TodoItem[];
+  /** Set on the first turn: the conversation's one-line summary. */
+  summary: string;
+}
+
+type Row = Record<string, unknown>;
+
+function summaryOf(row: Row): ConversationSummary {
+  return {
+    id: String(row.id),
+    createdAt: String(row.created_at),
+    updatedAt: String(row.updated_at),
+    provider: String(row.provider),
+    model: String(row.model),
+    summary: String(row.summary),
+    turns: Number(row.turns),
+    usage: {
+      input: Number(row.input_tokens),
+      output: Number(row.output_tokens),
+      cacheRead: Number(row.cache_read_tokens),
+      cacheWrite: Number(row.cache_write_tokens),
+    },
+    costUsd: row.cost_usd === null || row.cost_usd === undefined ? undefined : Number(row.cost_usd),
+  };
+}
+
+/** The conversation store. */
+export class ConversationStore {
+  readonly #db: DatabaseSync;
+
+  private constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+
+  /** Opens (creating if needed) the database at path and brings its schema up to date. */
+  static open(path: string, now: () => Date = () => new Date()): ConversationStore {
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new DatabaseSync(path);
+    db.exec("PRAGMA busy_timeout = 5000");
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    const store = new ConversationStore(db);
+    store.#migrate(now);
+    return store;
+  }
+
+  #migrate(now: () => Date): void {
+    this.#db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)",
+    );
+    for (const migration of MIGRATIONS) {
+      this.#transaction(() => {
+        // Checked inside the write lock, so two processes starting at once apply it only once.
+        const done = this.#db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").get(
+          migration.version,
+        );
+        if (done) return;
+        this.#db.exec(migration.sql);
+        this.#db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
+          .run(migration.version, now().toISOString());
+      });
+    }
+  }
+
+  #transaction<T>(fn: () => T): T {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = fn();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  /** The schema version in force. */
+  schemaVersion(): number {
+    const row = this.#db.prepare("SELECT MAX(version) AS version FROM schema_migrations").get() as
+      | Row
+      | undefined;
+    return Number(row?.version ?? 0);
+  }
+
+  /** Appends one turn and updates the totals, atomically. */
+  saveTurn(turn: TurnRecord, now: Date = new Date()): void {
+    const at = now.toISOString();
+    this.#transaction(() => {
+      this.#db.prepare(
+        `INSERT INTO conversations (id, created_at, updated_at, provider, model, summary)
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      ).run(turn.conversationId, at, at, turn.provider, turn.model, turn.summary);
+      const next = this.#db.prepare(
+        "SELECT COALESCE(MAX(seq), 0) AS seq FROM messages WHERE conversation_id = ?",
+      )
+        .get(turn.conversationId) as Row;
+      let seq = Number(next.seq);
+      const insert = this.#db.prepare(
+        "INSERT INTO messages (conversation_id, seq, role, content, created_at) VALUES (?, ?, ?, ?, ?)",
+      );
+      for (const message of turn.messages) {
+        insert.run(turn.conversationId, ++seq, message.role, JSON.stringify(message.content), at);
+      }
+      this.#db.prepare(
+        `UPDATE conversations SET updated_at = ?, provider = ?, model = ?, turns = turns + 1,
+           input_tokens = input_tokens + ?, output_tokens = output_tokens + ?,
+           cache_read_tokens = cache_read_tokens + ?, cache_write_tokens = cache_write_tokens + ?,
+           cost_usd = CASE WHEN ? IS NULL THEN cost_usd ELSE COALESCE(cost_usd, 0) + ? END,
+           todos = ?
+         WHERE id = ?`,
+      ).run(
+        at,
+        turn.provider,
+        turn.model,
+        turn.usage.input,
+        turn.usage.output,
+        turn.usage.cacheRead,
+        turn.usage.cacheWrite,
+        turn.costUsd ?? null,
+        turn.costUsd ?? null,
+        JSON.stringify(turn.todos),
+        turn.conversationId,
+      );
+    });
+  }
+
+  /** Conversations, newest first. */
+  list(limit = 50): ConversationSummary[] {
+    const rows = this.#db.prepare("SELECT * FROM conversations ORDER BY updated_at DESC, id DESC LIMIT ?")
+      .all(limit) as Row[];
+    return rows.map(summaryOf);
+  }
+
+  /** The newest conversation's id, for --follow. */
+  latestId(): string | undefined {
+    return this.list(1)[0]?.id;
+  }
+
+  /** One conversation with its messages, or undefined. */
+  get(id: string): Conversation | undefined {
+    const row = this.#db.prepare("SELECT * FROM conversations WHERE id = ?").get(id) as Row | undefined;
+    if (!row) return undefined;
+    const messages =
+      (this.#db.prepare("SELECT role, content FROM messages WHERE conversation_id = ? ORDER BY seq")
+        .all(id) as Row[]).map((message) => ({
+          role: message.role === "assistant" ? "assistant" as const : "user" as const,
+          content: JSON.parse(String(message.content)),
+        }));
+    return { ...summaryOf(row), messages, todos: JSON.parse(String(row.todos)) as TodoItem[] };
+  }
+
+  /** Deletes a conversation; false when there was none. */
+  delete(id: string): boolean {
+    return this.#transaction(() => {
+      this.#db.prepare("DELETE FROM messages WHERE conversation_id = ?").run(id);
+      const result = this.#db.prepare("DELETE FROM conversations WHERE id = ?").run(id);
+      return Number(result.changes) > 0;
+    });
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.#db.close();
+  }
+}

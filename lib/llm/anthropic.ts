@@ -1,0 +1,155 @@
+/**
+ * Anthropic Messages API through the official SDK, streaming. Prompt caching: the tool list and the
+ * system prompt carry cache_control, so every turn after the first reads them from the cache.
+ * The SDK's own retries and OpenTelemetry are switched off: kodelet retries and traces around this
+ * client, once, for every provider.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import type {
+  MessageCreateParamsBase,
+  MessageParam,
+  Tool as AnthropicTool,
+} from "@anthropic-ai/sdk/resources/messages";
+import { classifyError } from "./errors.ts";
+import { serverOf } from "./server_address.ts";
+import type {
+  ContentBlock,
+  FinishReason,
+  LlmClient,
+  LlmRequest,
+  LlmResponse,
+  Message,
+  StreamHandlers,
+} from "./types.ts";
+
+const DEFAULT_BASE_URL = "https://api.anthropic.com";
+
+/** Options of the Anthropic client. */
+export interface AnthropicOptions {
+  apiKey: string;
+  baseUrl: string | undefined;
+  fetch?: typeof fetch;
+}
+
+function toParam(message: Message): MessageParam {
+  const content = message.content.map((block) => {
+    switch (block.type) {
+      case "text":
+        return { type: "text" as const, text: block.text };
+      case "thinking":
+        return { type: "thinking" as const, thinking: block.thinking, signature: block.signature };
+      case "tool_use":
+        return { type: "tool_use" as const, id: block.id, name: block.name, input: block.input };
+      case "tool_result":
+        return {
+          type: "tool_result" as const,
+          tool_use_id: block.toolUseId,
+          content: block.content,
+          is_error: block.isError,
+        };
+    }
+  });
+  return { role: message.role, content };
+}
+
+function finishReason(stopReason: string | null | undefined): FinishReason {
+  switch (stopReason) {
+    case "tool_use":
+      return "tool_call";
+    case "max_tokens":
+      return "length";
+    case "refusal":
+      return "content_filter";
+    default:
+      return "stop";
+  }
+}
+
+/** Builds the request body; exported so a test can check caching and thinking settings. */
+export function anthropicParams(request: LlmRequest): MessageCreateParamsBase {
+  const tools: AnthropicTool[] = request.tools.map((tool, index) => ({
+    name: tool.name,
+    description: tool.description,
+    input_schema: tool.inputSchema as AnthropicTool["input_schema"],
+    // One breakpoint on the last tool caches the whole tool list.
+    ...(index === request.tools.length - 1 ? { cache_control: { type: "ephemeral" as const } } : {}),
+  }));
+  return {
+    model: request.model,
+    max_tokens: request.maxTokens,
+    system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
+    messages: request.messages.map(toParam),
+    ...(tools.length > 0 ? { tools } : {}),
+    ...(request.temperature !== undefined && request.thinkingBudgetTokens === 0
+      ? { temperature: request.temperature }
+      : {}),
+    ...(request.thinkingBudgetTokens > 0
+      ? { thinking: { type: "enabled" as const, budget_tokens: request.thinkingBudgetTokens } }
+      : {}),
+  };
+}
+
+/** The Anthropic provider. */
+export function anthropicClient(options: AnthropicOptions): LlmClient {
+  const baseURL = options.baseUrl ?? DEFAULT_BASE_URL;
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    baseURL,
+    maxRetries: 0,
+    openTelemetry: false,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  return {
+    provider: "anthropic",
+    server: serverOf(baseURL),
+    async stream(request: LlmRequest, handlers: StreamHandlers, signal: AbortSignal): Promise<LlmResponse> {
+      const started = performance.now();
+      let firstChunkMs: number | undefined;
+      const stream = client.messages.stream(anthropicParams(request), { signal });
+      // Without a listener the SDK reports a failed stream as an unhandled rejection.
+      stream.on("error", () => {});
+      stream.on("streamEvent", () => {
+        if (firstChunkMs === undefined) {
+          firstChunkMs = performance.now() - started;
+          handlers.onFirstChunk?.();
+        }
+      });
+      stream.on("text", (text) => handlers.onText?.(text));
+      try {
+        const message = await stream.finalMessage();
+        const content: ContentBlock[] = [];
+        for (const block of message.content) {
+          if (block.type === "text") content.push({ type: "text", text: block.text });
+          else if (block.type === "thinking") {
+            content.push({ type: "thinking", thinking: block.thinking, signature: block.signature });
+          } else if (block.type === "tool_use") {
+            content.push({
+              type: "tool_use",
+              id: block.id,
+              name: block.name,
+              input: (block.input ?? {}) as Record<string, unknown>,
+            });
+          }
+        }
+        const usage = message.usage;
+        return {
+          id: message.id,
+          model: message.model,
+          content,
+          finishReason: finishReason(message.stop_reason),
+          usage: {
+            input: usage.input_tokens,
+            output: usage.output_tokens,
+            cacheRead: usage.cache_read_input_tokens ?? 0,
+            cacheWrite: usage.cache_creation_input_tokens ?? 0,
+            reasoning: (usage as { output_tokens_details?: { thinking_tokens?: number } | null })
+              .output_tokens_details?.thinking_tokens ?? 0,
+          },
+          timeToFirstChunkMs: firstChunkMs,
+        };
+      } catch (error) {
+        throw classifyError(error, "anthropic", signal);
+      }
+    },
+  };
+}

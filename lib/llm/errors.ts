@@ -1,0 +1,111 @@
+/** Turns what the SDKs throw into LlmError, using only the HTTP facts they expose. */
+import { LlmError } from "./types.ts";
+
+interface HttpLike {
+  status?: unknown;
+  headers?: unknown;
+  message?: unknown;
+  name?: unknown;
+}
+
+function header(headers: unknown, name: string): string | undefined {
+  if (headers instanceof Headers) return headers.get(name) ?? undefined;
+  if (headers !== null && typeof headers === "object") {
+    const value = (headers as Record<string, unknown>)[name];
+    return typeof value === "string" ? value : undefined;
+  }
+  return undefined;
+}
+
+/** retry-after-ms, then retry-after (seconds or an HTTP date), in milliseconds. */
+export function retryAfterMs(headers: unknown, now = Date.now()): number | undefined {
+  const ms = Number(header(headers, "retry-after-ms"));
+  if (Number.isFinite(ms) && ms >= 0 && header(headers, "retry-after-ms") !== undefined) return ms;
+  const raw = header(headers, "retry-after");
+  if (raw === undefined) return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** The server's own message, without the SDK's "400 {json}" decoration. */
+function serverMessage(error: HttpLike): string {
+  const text = typeof error.message === "string" ? error.message : "";
+  const match = /"message"\s*:\s*"([^"]+)"/.exec(text);
+  return (match?.[1] ?? text.replace(/^\d{3}\s*/, "")).split("\n")[0] ?? "";
+}
+
+/** Classifies an SDK error (or a plain network error) into an LlmError. */
+export function classifyError(error: unknown, provider: string, signal: AbortSignal): LlmError {
+  if (error instanceof LlmError) return error;
+  if (signal.aborted) return new LlmError("cancelled", "Cancelled", undefined, undefined, { cause: error });
+  const http = (error ?? {}) as HttpLike;
+  const status = typeof http.status === "number" ? http.status : undefined;
+  const wait = retryAfterMs(http.headers);
+  const detail = serverMessage(http);
+  const name = provider === "anthropic" ? "Anthropic" : "OpenAI";
+  if (status === 401 || status === 403) {
+    return new LlmError(
+      "auth",
+      `${name} rejected the API key (HTTP ${status}): check it`,
+      status,
+      undefined,
+      { cause: error },
+    );
+  }
+  if (status === 400 || status === 413 || status === 422) {
+    return new LlmError(
+      "bad_request",
+      `${name} refused the request (HTTP ${status}): ${detail}`,
+      status,
+      undefined,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (status === 404) {
+    return new LlmError(
+      "not_found",
+      `${name} does not know this model or endpoint (HTTP 404): ${detail}`,
+      status,
+      undefined,
+      {
+        cause: error,
+      },
+    );
+  }
+  if (status === 429) {
+    return new LlmError("rate_limited", `${name} rate limit (HTTP 429)`, status, wait, { cause: error });
+  }
+  if (status === 529) {
+    return new LlmError("overloaded", `${name} is overloaded (HTTP 529)`, status, wait, { cause: error });
+  }
+  if (status !== undefined && status >= 500) {
+    return new LlmError("server", `${name} server error (HTTP ${status}): ${detail}`, status, wait, {
+      cause: error,
+    });
+  }
+  if (status === 408 || status === 409) {
+    return new LlmError("server", `${name} asked to retry (HTTP ${status})`, status, wait, { cause: error });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  if (
+    /body|stream|terminated|premature|reading/i.test(message) && status === undefined &&
+    http.name !== "APIConnectionError"
+  ) {
+    return new LlmError(
+      "stream_broken",
+      `The ${name} response stream broke off: ${message.split("\n")[0]}`,
+      undefined,
+      undefined,
+      {
+        cause: error,
+      },
+    );
+  }
+  return new LlmError("connection", `Cannot reach ${name}: ${message.split("\n")[0]}`, status, undefined, {
+    cause: error,
+  });
+}

@@ -1,0 +1,65 @@
+/**
+ * The LLM side of kodelet: providers behind one interface, wrapped with retries and chat spans,
+ * and the agent loop (Thread).
+ */
+import type { LlmConfig } from "../config/mod.ts";
+import { UsageError } from "../errors.ts";
+import type { Redactor } from "../telemetry/mod.ts";
+import { anthropicClient } from "./anthropic.ts";
+import { defaultModel } from "./models.ts";
+import { openAiClient } from "./openai.ts";
+import { withRetries } from "./retrying_client.ts";
+import { withChatSpans } from "./traced_client.ts";
+import type { LlmClient } from "./types.ts";
+
+export { defaultModel } from "./models.ts";
+export { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
+export { systemPrompt } from "./system_prompt.ts";
+export { addUsage, LlmError, type Message, type Usage, zeroUsage } from "./types.ts";
+
+/** What the client needs besides the LLM configuration. */
+export interface ClientOptions {
+  conversationId: string;
+  captureContent: boolean;
+  captureMaxBytes: number;
+  redact: Redactor;
+  fetch?: typeof fetch;
+}
+
+/** The model a run uses. */
+export function modelFor(config: LlmConfig): string {
+  return config.model ?? defaultModel(config.provider);
+}
+
+/**
+ * The configured provider's client, with retries inside chat spans (so a span shows its retries).
+ * A missing API key is a usage error: nothing can work without it.
+ */
+export function createClient(config: LlmConfig, options: ClientOptions): LlmClient {
+  let client: LlmClient;
+  if (config.provider === "anthropic") {
+    const apiKey = config.anthropic.apiKey;
+    if (!apiKey) {
+      throw new UsageError("Missing anthropic.api_key: set ANTHROPIC_API_KEY (or use --provider openai)");
+    }
+    client = anthropicClient({
+      apiKey,
+      baseUrl: config.anthropic.baseUrl,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  } else {
+    // A local OpenAI-compatible server (Ollama, llama.cpp) usually needs no key.
+    const apiKey = config.openai.apiKey ?? (config.openai.baseUrl ? "not-needed" : undefined);
+    if (!apiKey) {
+      throw new UsageError(
+        "Missing openai.api_key: set OPENAI_API_KEY (or openai.base_url for a local server)",
+      );
+    }
+    client = openAiClient({
+      apiKey,
+      baseUrl: config.openai.baseUrl,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  }
+  return withChatSpans(withRetries(client, { maxRetries: config.maxRetries }), options);
+}

@@ -1,0 +1,80 @@
+/**
+ * Retries a provider's request on 429, 529 and 5xx (and dropped connections), honouring the
+ * server's retry-after, with exponential backoff otherwise. A request whose answer had already
+ * started streaming to the user is not retried: that would print the answer twice.
+ */
+import { trace } from "@opentelemetry/api";
+import { KODELET } from "../telemetry/mod.ts";
+import { type LlmClient, LlmError, type LlmRequest, type LlmResponse, type StreamHandlers } from "./types.ts";
+
+/** How retries wait. */
+export interface RetryPolicy {
+  maxRetries: number;
+  /** First backoff in ms; doubles per attempt up to maxDelayMs. */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Waits, abortably; replaceable in tests. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/** Waits ms, or rejects as soon as the signal aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new LlmError("cancelled", "Cancelled"));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new LlmError("cancelled", "Cancelled"));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** The delay before retry number `attempt` (1-based). */
+export function backoffDelay(attempt: number, error: LlmError, policy: RetryPolicy): number {
+  const max = policy.maxDelayMs ?? 30_000;
+  if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, max);
+  const base = (policy.baseDelayMs ?? 500) * 2 ** (attempt - 1);
+  // Full jitter keeps many kodelet processes from retrying in lockstep.
+  return Math.min(max, base / 2 + Math.random() * base / 2);
+}
+
+/** Wraps a client with retries; retries are counted on the active (chat) span, one event each. */
+export function withRetries(client: LlmClient, policy: RetryPolicy): LlmClient {
+  const sleep = policy.sleep ?? abortableSleep;
+  return {
+    ...client,
+    async stream(request: LlmRequest, handlers: StreamHandlers, signal: AbortSignal): Promise<LlmResponse> {
+      const span = trace.getActiveSpan();
+      for (let attempt = 0;; attempt++) {
+        let streamed = false;
+        try {
+          const response = await client.stream(request, {
+            ...handlers,
+            onText: (text) => {
+              streamed = true;
+              handlers.onText?.(text);
+            },
+          }, signal);
+          span?.setAttribute(KODELET.RETRIES, attempt);
+          return response;
+        } catch (error) {
+          span?.setAttribute(KODELET.RETRIES, attempt);
+          if (!(error instanceof LlmError) || !error.retryable || streamed || attempt >= policy.maxRetries) {
+            throw error;
+          }
+          const delay = backoffDelay(attempt + 1, error, policy);
+          span?.addEvent("retry", {
+            "kodelet.retry.attempt": attempt + 1,
+            "kodelet.retry.delay_ms": Math.round(delay),
+            "error.type": error.status !== undefined ? String(error.status) : error.kind,
+          });
+          await sleep(delay, signal);
+        }
+      }
+    },
+  };
+}

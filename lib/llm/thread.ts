@@ -1,0 +1,198 @@
+/**
+ * The agent loop: the model answers, the tools it asked for run (concurrently, each in its own
+ * span), their results go back, until the model stops asking or the turn limit is reached. The
+ * whole loop is one `invoke_agent kodelet` span; each turn is handed to `persist` whole.
+ */
+import type { TurnRecord } from "../conversations/mod.ts";
+import type { ToolEnvironment, ToolRegistry } from "../tools/registry.ts";
+import type { ToolResult } from "../tools/tool.ts";
+import { GEN_AI, KODELET, withSpan } from "../telemetry/mod.ts";
+import { responseCost } from "./traced_client.ts";
+import {
+  addUsage,
+  type ContentBlock,
+  type LlmClient,
+  LlmError,
+  type LlmResponse,
+  type Message,
+  type Usage,
+  zeroUsage,
+} from "./types.ts";
+
+/** What the terminal (or a JSON stream) hears while the agent works. */
+export interface AgentEvents {
+  onText?: (text: string) => void;
+  onToolStart?: (call: { id: string; name: string; input: Record<string, unknown> }) => void;
+  onToolEnd?: (call: { id: string; name: string }, result: ToolResult) => void;
+  onTurnEnd?: (turn: { number: number; usage: Usage; costUsd: number | undefined }) => void;
+}
+
+/** A conversation in progress. */
+export interface Thread {
+  conversationId: string;
+  client: LlmClient;
+  registry: ToolRegistry;
+  tools: ToolEnvironment;
+  model: string;
+  system: string;
+  maxTokens: number;
+  temperature: number | undefined;
+  thinkingBudgetTokens: number;
+  maxTurns: number;
+  /** Earlier messages (a resumed conversation); the loop appends to it. */
+  messages: Message[];
+  /** Saves one turn atomically; absent with --no-save and for subagents. */
+  persist?: (turn: TurnRecord) => void;
+  events: AgentEvents;
+  /** The agent name on the span (kodelet, or kodelet-subagent). */
+  agentName?: string;
+}
+
+/** How a run ended. */
+export interface AgentResult {
+  turns: number;
+  usage: Usage;
+  costUsd: number | undefined;
+  stopReason: "done" | "max_turns" | "cancelled";
+  /** The last assistant text. */
+  text: string;
+  durationMs: number;
+}
+
+function summarise(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > 80 ? line.slice(0, 77) + "..." : line;
+}
+
+function textOf(content: readonly ContentBlock[]): string {
+  return content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
+}
+
+/** Runs the agent on one user message. Throws LlmError when the provider fails for good. */
+export function runAgent(thread: Thread, userText: string, signal: AbortSignal): Promise<AgentResult> {
+  const agentName = thread.agentName ?? "kodelet";
+  return withSpan(`invoke_agent ${agentName}`, async (span) => {
+    const started = performance.now();
+    let totals = zeroUsage();
+    let cost: number | undefined;
+    let turns = 0;
+    let lastText = "";
+    let stopReason: AgentResult["stopReason"] = "max_turns";
+    // Messages not yet persisted: the user's message is saved together with the first answer, so
+    // a run cancelled before any answer leaves the stored conversation as it was.
+    let unsaved: Message[] = [{ role: "user", content: [{ type: "text", text: userText }] }];
+    thread.messages.push(unsaved[0] as Message);
+    const isFirstTurnEver = thread.messages.length === 1;
+
+    try {
+      while (turns < thread.maxTurns) {
+        if (signal.aborted) {
+          stopReason = "cancelled";
+          break;
+        }
+        turns++;
+        let response: LlmResponse;
+        try {
+          response = await thread.client.stream(
+            {
+              model: thread.model,
+              system: thread.system,
+              messages: thread.messages,
+              tools: thread.registry.schemas(),
+              maxTokens: thread.maxTokens,
+              temperature: thread.temperature,
+              thinkingBudgetTokens: thread.thinkingBudgetTokens,
+            },
+            { ...(thread.events.onText ? { onText: thread.events.onText } : {}) },
+            signal,
+          );
+        } catch (error) {
+          if (error instanceof LlmError && error.kind === "cancelled") {
+            turns--;
+            stopReason = "cancelled";
+            break;
+          }
+          throw error;
+        }
+        const assistant: Message = { role: "assistant", content: response.content };
+        thread.messages.push(assistant);
+        unsaved.push(assistant);
+        lastText = textOf(response.content) || lastText;
+        const turnCost = responseCost(response, thread.model);
+        totals = addUsage(totals, response.usage);
+        if (turnCost !== undefined) cost = (cost ?? 0) + turnCost;
+
+        const calls = response.content.flatMap((block) => (block.type === "tool_use" ? [block] : []));
+        if (calls.length > 0) {
+          const results = await Promise.all(calls.map(async (call) => {
+            thread.events.onToolStart?.(call);
+            const result = await thread.registry.execute(call, thread.tools, signal);
+            thread.events.onToolEnd?.(call, result);
+            return { call, result };
+          }));
+          const toolResults: Message = {
+            role: "user",
+            content: results.map(({ call, result }) => ({
+              type: "tool_result" as const,
+              toolUseId: call.id,
+              content: result.ok ? result.output : `Error (${result.error.kind}): ${result.error.message}`,
+              isError: !result.ok,
+            })),
+          };
+          thread.messages.push(toolResults);
+          unsaved.push(toolResults);
+        }
+        thread.persist?.({
+          conversationId: thread.conversationId,
+          provider: thread.client.provider,
+          model: response.model || thread.model,
+          messages: unsaved,
+          usage: response.usage,
+          costUsd: turnCost,
+          todos: thread.tools.todos.read(),
+          summary: isFirstTurnEver ? summarise(userText) : "",
+        });
+        unsaved = [];
+        thread.events.onTurnEnd?.({ number: turns, usage: response.usage, costUsd: turnCost });
+        if (calls.length === 0) {
+          stopReason = "done";
+          break;
+        }
+        if (signal.aborted) {
+          stopReason = "cancelled";
+          break;
+        }
+      }
+    } finally {
+      span.setAttributes({
+        [KODELET.TURNS]: turns,
+        [KODELET.TOTAL_INPUT_TOKENS]: totals.input,
+        [KODELET.TOTAL_OUTPUT_TOKENS]: totals.output,
+        [KODELET.TOTAL_CACHE_READ_TOKENS]: totals.cacheRead,
+        [KODELET.TOTAL_CACHE_CREATION_TOKENS]: totals.cacheWrite,
+        ...(cost !== undefined ? { [KODELET.COST_USD]: cost } : {}),
+      });
+    }
+    if (stopReason === "cancelled") {
+      // Leave nothing half-done in memory either: drop the unsaved user message.
+      if (unsaved.length > 0) thread.messages.splice(thread.messages.length - unsaved.length, unsaved.length);
+      throw new LlmError("cancelled", "Cancelled");
+    }
+    return {
+      turns,
+      usage: totals,
+      costUsd: cost,
+      stopReason,
+      text: lastText,
+      durationMs: performance.now() - started,
+    };
+  }, {
+    attributes: {
+      [GEN_AI.OPERATION_NAME]: "invoke_agent",
+      [GEN_AI.AGENT_NAME]: agentName,
+      [GEN_AI.CONVERSATION_ID]: thread.conversationId,
+      [GEN_AI.PROVIDER_NAME]: thread.client.provider,
+      [GEN_AI.REQUEST_MODEL]: thread.model,
+    },
+  });
+}

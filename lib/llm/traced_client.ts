@@ -1,0 +1,121 @@
+/**
+ * Wraps a provider's client so that every request is a `chat <model>` span (SpanKind CLIENT) with
+ * the GenAI semantic conventions' request, response and usage attributes, and its cost.
+ */
+import {
+  type Attributes,
+  failSpan,
+  GEN_AI,
+  GENERAL,
+  KODELET,
+  type Redactor,
+  SpanKind,
+  truncateBytes,
+  withSpan,
+} from "../telemetry/mod.ts";
+import { costUsd } from "./pricing.ts";
+import { type LlmClient, LlmError, type LlmRequest, type LlmResponse, type StreamHandlers } from "./types.ts";
+
+/** What the chat spans need besides the request. */
+export interface ChatSpanOptions {
+  conversationId: string;
+  captureContent: boolean;
+  captureMaxBytes: number;
+  redact: Redactor;
+}
+
+/** The input token count the conventions define: Anthropic's includes cache reads and writes. */
+export function conventionInputTokens(response: LlmResponse): number {
+  return response.usage.input + response.usage.cacheRead + response.usage.cacheWrite;
+}
+
+/** Characters of the newest user text, a privacy-safe size of what was asked. */
+function lastUserTextLength(request: LlmRequest): number {
+  for (let index = request.messages.length - 1; index >= 0; index--) {
+    const message = request.messages[index];
+    if (message?.role !== "user") continue;
+    const text = message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
+    if (text !== "") return text.length;
+  }
+  return 0;
+}
+
+/** The cost of a response in USD, or undefined for a model without a price. */
+export function responseCost(response: LlmResponse, requestedModel: string): number | undefined {
+  const tokens = {
+    input: response.usage.input,
+    output: response.usage.output,
+    cacheRead: response.usage.cacheRead,
+    cacheWrite: response.usage.cacheWrite,
+  };
+  return costUsd(response.model || requestedModel, tokens) ?? costUsd(requestedModel, tokens);
+}
+
+/** Wraps a client with chat spans. */
+export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmClient {
+  const capture = (span: { setAttribute(key: string, value: string): void }, key: string, value: unknown) => {
+    if (!options.captureContent) return;
+    span.setAttribute(key, truncateBytes(options.redact(JSON.stringify(value)), options.captureMaxBytes));
+  };
+  return {
+    ...client,
+    stream(request: LlmRequest, handlers: StreamHandlers, signal: AbortSignal): Promise<LlmResponse> {
+      // Set at creation, so that samplers can read them.
+      const attributes: Attributes = {
+        [GEN_AI.OPERATION_NAME]: "chat",
+        [GEN_AI.PROVIDER_NAME]: client.provider,
+        [GEN_AI.REQUEST_MODEL]: request.model,
+        [GENERAL.SERVER_ADDRESS]: client.server.address,
+        [GENERAL.SERVER_PORT]: client.server.port,
+      };
+      return withSpan(`chat ${request.model}`, async (span) => {
+        span.setAttributes({
+          [GEN_AI.CONVERSATION_ID]: options.conversationId,
+          [GEN_AI.REQUEST_MAX_TOKENS]: request.maxTokens,
+          [GEN_AI.REQUEST_STREAM]: true,
+          [KODELET.MODEL]: request.model,
+          [KODELET.MESSAGE_LENGTH]: lastUserTextLength(request),
+          ...(request.temperature !== undefined ? { [GEN_AI.REQUEST_TEMPERATURE]: request.temperature } : {}),
+        });
+        capture(span, GEN_AI.SYSTEM_INSTRUCTIONS, [{ type: "text", content: request.system }]);
+        capture(span, GEN_AI.INPUT_MESSAGES, request.messages);
+        let response: LlmResponse;
+        try {
+          response = await client.stream(request, handlers, signal);
+        } catch (error) {
+          if (error instanceof LlmError) {
+            if (error.status !== undefined) span.setAttribute(GENERAL.HTTP_STATUS_CODE, error.status);
+            failSpan(span, error.status !== undefined ? String(error.status) : error.kind, error.message);
+          }
+          throw error;
+        }
+        const cost = responseCost(response, request.model);
+        span.setAttributes({
+          [GEN_AI.RESPONSE_MODEL]: response.model,
+          [GEN_AI.RESPONSE_ID]: response.id,
+          [GEN_AI.RESPONSE_FINISH_REASONS]: [response.finishReason],
+          [GEN_AI.USAGE_INPUT_TOKENS]: conventionInputTokens(response),
+          [GEN_AI.USAGE_OUTPUT_TOKENS]: response.usage.output,
+          [GEN_AI.USAGE_CACHE_READ_INPUT_TOKENS]: response.usage.cacheRead,
+          [GEN_AI.USAGE_CACHE_CREATION_INPUT_TOKENS]: response.usage.cacheWrite,
+          ...(response.usage.reasoning > 0
+            ? { [GEN_AI.USAGE_REASONING_OUTPUT_TOKENS]: response.usage.reasoning }
+            : {}),
+          ...(response.timeToFirstChunkMs !== undefined
+            ? {
+              [GEN_AI.RESPONSE_TIME_TO_FIRST_CHUNK]: response.timeToFirstChunkMs / 1000,
+              [KODELET.TIME_TO_FIRST_TOKEN_MS]: Math.round(response.timeToFirstChunkMs),
+            }
+            : {}),
+          ...(cost !== undefined ? { [KODELET.COST_USD]: cost } : {}),
+        });
+        capture(span, GEN_AI.OUTPUT_MESSAGES, [{
+          role: "assistant",
+          parts: response.content,
+          finish_reason: response.finishReason,
+        }]);
+        return response;
+      }, { kind: SpanKind.CLIENT, attributes });
+    },
+  };
+}

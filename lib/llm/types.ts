@@ -1,0 +1,117 @@
+/**
+ * The provider-neutral conversation model and the one small streaming interface every provider
+ * implements. Tracing and retries wrap this interface; they are not inside the providers.
+ */
+import type { ToolSchema } from "../tools/registry.ts";
+
+/** A piece of a message. */
+export type ContentBlock =
+  | { type: "text"; text: string }
+  | { type: "thinking"; thinking: string; signature: string }
+  | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
+  | { type: "tool_result"; toolUseId: string; content: string; isError: boolean };
+
+/** One message of the conversation. */
+export interface Message {
+  role: "user" | "assistant";
+  content: ContentBlock[];
+}
+
+/** Token counts of one request; `input` excludes cache reads and writes. */
+export interface Usage {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  reasoning: number;
+}
+
+/** What the agent asks of a provider. */
+export interface LlmRequest {
+  model: string;
+  system: string;
+  messages: Message[];
+  tools: ToolSchema[];
+  maxTokens: number;
+  temperature: number | undefined;
+  thinkingBudgetTokens: number;
+}
+
+/** Why a response ended, in the providers' own words mapped to the conventions' values. */
+export type FinishReason = "stop" | "tool_call" | "length" | "content_filter" | "error";
+
+/** A complete response. */
+export interface LlmResponse {
+  id: string;
+  model: string;
+  content: ContentBlock[];
+  finishReason: FinishReason;
+  usage: Usage;
+  /** Milliseconds from sending the request to the first streamed chunk. */
+  timeToFirstChunkMs: number | undefined;
+}
+
+/** Callbacks while a response streams. */
+export interface StreamHandlers {
+  /** Assistant text as it arrives. */
+  onText?: (text: string) => void;
+  /** Called once when the first chunk arrives. */
+  onFirstChunk?: () => void;
+}
+
+/** A provider's client: one streaming request. */
+export interface LlmClient {
+  provider: "anthropic" | "openai";
+  /** For server.address / server.port on the chat span. */
+  server: { address: string; port: number };
+  stream(request: LlmRequest, handlers: StreamHandlers, signal: AbortSignal): Promise<LlmResponse>;
+}
+
+/** Everything that can go wrong talking to an LLM, classified once so that retries and messages agree. */
+export type LlmErrorKind =
+  | "auth"
+  | "bad_request"
+  | "not_found"
+  | "rate_limited"
+  | "overloaded"
+  | "server"
+  | "connection"
+  | "stream_broken"
+  | "cancelled";
+
+/** A classified provider failure. */
+export class LlmError extends Error {
+  override readonly name = "LlmError";
+  constructor(
+    readonly kind: LlmErrorKind,
+    message: string,
+    readonly status: number | undefined = undefined,
+    /** Milliseconds the server asked us to wait (retry-after). */
+    readonly retryAfterMs: number | undefined = undefined,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+
+  /** Whether waiting and trying again may help. */
+  get retryable(): boolean {
+    return this.kind === "rate_limited" || this.kind === "overloaded" || this.kind === "server" ||
+      this.kind === "connection";
+  }
+}
+
+/** An empty usage record. */
+export function zeroUsage(): Usage {
+  return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
+}
+
+/** Sums two usage records. */
+export function addUsage(a: Usage, b: Usage): Usage {
+  return {
+    input: a.input + b.input,
+    output: a.output + b.output,
+    cacheRead: a.cacheRead + b.cacheRead,
+    cacheWrite: a.cacheWrite + b.cacheWrite,
+    reasoning: a.reasoning + b.reasoning,
+  };
+}

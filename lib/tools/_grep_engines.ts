@@ -1,0 +1,222 @@
+/**
+ * The two search engines behind grep_tool: ripgrep when it is on PATH, and a built-in search with the
+ * same rules (.gitignore honoured, .git skipped, hidden files searched, symlinks not followed, files
+ * with NUL bytes skipped, ripgrep's --glob semantics for include globs), so that both give the same
+ * matches.
+ */
+import { basename, dirname, join } from "node:path";
+import { walkFiles } from "./_walk.ts";
+import { compileIncludeGlobs } from "./gitignore.ts";
+
+/** One matching line. */
+export interface GrepMatch {
+  /** Absolute path of the file. */
+  path: string;
+  /** 1-based line number. */
+  line: number;
+  /** The line, without its line ending. */
+  text: string;
+}
+
+/** What to search. */
+export interface GrepRequest {
+  /** Absolute directory (or file) to search. */
+  root: string;
+  pattern: string;
+  include: readonly string[];
+  ignoreCase: boolean;
+  /** Stop once this many matches were collected. */
+  limit: number;
+  signal: AbortSignal;
+}
+
+/** What a search found. */
+export interface GrepOutcome {
+  matches: GrepMatch[];
+  /** False when the search stopped at the limit, so more matches may exist. */
+  complete: boolean;
+}
+
+/** Thrown when the pattern is not a valid regular expression. */
+export class InvalidPatternError extends Error {
+  override name = "InvalidPatternError";
+}
+
+/** Compiles the pattern as JavaScript sees it; a leading `(?i)` (Rust/PCRE style) becomes the i flag. */
+export function compilePattern(pattern: string, ignoreCase: boolean, extraFlags = ""): RegExp {
+  let source = pattern;
+  let flags = extraFlags;
+  if (source.startsWith("(?i)")) {
+    source = source.slice(4);
+    ignoreCase = true;
+  }
+  if (ignoreCase) flags += "i";
+  try {
+    return new RegExp(source, flags + "u");
+  } catch {
+    // Without the u flag, escapes such as `\-` or `\_` that ripgrep accepts are fine.
+    try {
+      return new RegExp(source, flags);
+    } catch (error) {
+      throw new InvalidPatternError(error instanceof Error ? error.message : String(error));
+    }
+  }
+}
+
+/** Searches with JavaScript regular expressions over the walked tree. */
+export async function builtinSearch(request: GrepRequest): Promise<GrepOutcome> {
+  const lineRegex = compilePattern(request.pattern, request.ignoreCase);
+  // A whole-file test first: most files do not match, and then no line splitting is needed.
+  const fileRegex = compilePattern(request.pattern, request.ignoreCase, "m");
+  const info = await Deno.stat(request.root);
+  const files = info.isFile ? [{ path: request.root }] : await (async () => {
+    const include = compileIncludeGlobs(request.include);
+    return await walkFiles(request.root, {
+      signal: request.signal,
+      acceptFile: (relative) => include.file(relative),
+      skipDir: (relative) => include.excludesDir(relative),
+    });
+  })();
+  const matches: GrepMatch[] = [];
+  const decoder = new TextDecoder();
+  let next = 0;
+  let complete = true;
+  const worker = async () => {
+    while (next < files.length && complete) {
+      request.signal.throwIfAborted();
+      const file = files[next++] as { path: string };
+      let bytes: Uint8Array;
+      try {
+        bytes = await Deno.readFile(file.path);
+      } catch {
+        continue; // vanished or unreadable: ripgrep skips it too
+      }
+      if (bytes.includes(0)) continue;
+      const text = decoder.decode(bytes);
+      if (!fileRegex.test(text)) continue;
+      const lines = text.split("\n");
+      if (lines[lines.length - 1] === "") lines.pop();
+      for (let index = 0; index < lines.length; index++) {
+        const line = lines[index] as string;
+        if (!lineRegex.test(line)) continue;
+        if (matches.length >= request.limit) {
+          complete = false;
+          return;
+        }
+        matches.push({ path: file.path, line: index + 1, text: line.replace(/\r$/, "") });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return { matches, complete };
+}
+
+const rgCache = new Map<string, Promise<string | undefined>>();
+
+/** The path of an executable `rg` on the given PATH, if any. */
+export function findRipgrep(pathVariable: string): Promise<string | undefined> {
+  let found = rgCache.get(pathVariable);
+  if (!found) {
+    found = (async () => {
+      for (const dir of pathVariable.split(":")) {
+        if (dir === "") continue;
+        try {
+          const info = await Deno.stat(join(dir, "rg"));
+          if (info.isFile && ((info.mode ?? 0) & 0o111) !== 0) return join(dir, "rg");
+        } catch {
+          // not in this directory
+        }
+      }
+      return undefined;
+    })();
+    rgCache.set(pathVariable, found);
+  }
+  return found;
+}
+
+/** The ripgrep arguments that give the built-in search's rules. */
+function ripgrepArgs(request: GrepRequest, target: string): string[] {
+  const args = [
+    "--no-config",
+    "--hidden",
+    "--no-require-git",
+    "--no-ignore-dot",
+    "--no-ignore-global",
+    "--no-ignore-exclude",
+    "--line-number",
+    "--with-filename",
+    "--no-heading",
+    "--null",
+    "--color=never",
+  ];
+  if (request.ignoreCase || request.pattern.startsWith("(?i)")) args.push("--ignore-case");
+  for (const glob of request.include) args.push("--glob", glob);
+  args.push("--glob", "!.git", "--regexp", request.pattern, "--", target);
+  return args;
+}
+
+/** Searches with ripgrep; throws InvalidPatternError when ripgrep cannot parse the pattern. */
+export async function ripgrepSearch(request: GrepRequest, rg: string): Promise<GrepOutcome> {
+  const info = await Deno.stat(request.root);
+  const cwd = info.isFile ? dirname(request.root) : request.root;
+  const target = info.isFile ? basename(request.root) : ".";
+  const child = new Deno.Command(rg, {
+    args: ripgrepArgs(request, target),
+    cwd,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal: request.signal,
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const matches: GrepMatch[] = [];
+  let complete = true;
+  const decoder = new TextDecoder();
+  let pending = "";
+  const reader = child.stdout.getReader();
+  const parse = (record: string): boolean => {
+    const nul = record.indexOf("\0");
+    const colon = record.indexOf(":", nul + 1);
+    if (nul < 0 || colon < 0) return true;
+    if (matches.length >= request.limit) return false;
+    const relative = record.slice(0, nul).replace(/^\.\//, "");
+    matches.push({
+      path: join(cwd, relative),
+      line: Number(record.slice(nul + 1, colon)),
+      text: record.slice(colon + 1).replace(/\r$/, ""),
+    });
+    return true;
+  };
+  try {
+    reading: for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      pending += decoder.decode(value, { stream: true });
+      let newline: number;
+      while ((newline = pending.indexOf("\n")) >= 0) {
+        const record = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        if (!parse(record)) {
+          complete = false;
+          break reading;
+        }
+      }
+    }
+  } finally {
+    if (!complete) {
+      await reader.cancel();
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone
+      }
+    }
+    reader.releaseLock();
+  }
+  const status = await child.status;
+  const errors = await stderr;
+  if (complete && status.code === 2 && /regex parse error|error parsing regex/i.test(errors)) {
+    throw new InvalidPatternError(errors.trim().split("\n").slice(-3).join(" "));
+  }
+  return { matches, complete };
+}

@@ -1,0 +1,78 @@
+/**
+ * The directory walk shared by grep_tool's built-in search and glob_tool: .gitignore files of the
+ * root, its ancestors and every directory below are honoured, `.git` is skipped, symlinks are not
+ * followed (all as ripgrep does, so both engines see the same files). Hidden files are included.
+ */
+import { dirname, join } from "node:path";
+import { type IgnoreFile, isIgnored, parseGitignore } from "./gitignore.ts";
+
+/** A file the walk found. */
+export interface WalkedFile {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the walk's root, `/`-separated. */
+  relative: string;
+}
+
+/** What a walk may be told. */
+export interface WalkOptions {
+  signal?: AbortSignal;
+  /** Directories (relative to the root) the caller wants pruned, beyond .gitignore. */
+  skipDir?: (relative: string, depth: number) => boolean;
+  /** Files (relative to the root) the caller wants; all by default. */
+  acceptFile?: (relative: string) => boolean;
+}
+
+async function readGitignore(dir: string): Promise<IgnoreFile | undefined> {
+  try {
+    const text = await Deno.readTextFile(join(dir, ".gitignore"));
+    return parseGitignore(dir, text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The .gitignore files above `root`, outermost first: they apply below it too. */
+async function ancestorIgnores(root: string): Promise<IgnoreFile[]> {
+  const dirs: string[] = [];
+  for (let dir = dirname(root);; dir = dirname(dir)) {
+    dirs.unshift(dir);
+    if (dir === dirname(dir)) break;
+  }
+  const files = await Promise.all(dirs.map(readGitignore));
+  return files.filter((file) => file !== undefined);
+}
+
+/** Lists the files under `root` that are not ignored, in path order. */
+export async function walkFiles(root: string, options: WalkOptions = {}): Promise<WalkedFile[]> {
+  const found: WalkedFile[] = [];
+  const visit = async (dir: string, relative: string, depth: number, stack: IgnoreFile[]): Promise<void> => {
+    options.signal?.throwIfAborted();
+    const entries: Deno.DirEntry[] = [];
+    try {
+      for await (const entry of Deno.readDir(dir)) entries.push(entry);
+    } catch {
+      return; // unreadable directories are skipped, as rg does (it only warns)
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    let ignores = stack;
+    if (entries.some((entry) => entry.name === ".gitignore" && entry.isFile)) {
+      const own = await readGitignore(dir);
+      if (own) ignores = [...stack, own];
+    }
+    for (const entry of entries) {
+      if (entry.isSymlink || entry.name === ".git") continue;
+      const path = join(dir, entry.name);
+      const childRelative = relative === "" ? entry.name : `${relative}/${entry.name}`;
+      if (isIgnored(ignores, path, entry.isDirectory)) continue;
+      if (entry.isDirectory) {
+        if (options.skipDir?.(childRelative, depth + 1)) continue;
+        await visit(path, childRelative, depth + 1, ignores);
+      } else if (entry.isFile && (options.acceptFile?.(childRelative) ?? true)) {
+        found.push({ path, relative: childRelative });
+      }
+    }
+  };
+  await visit(root, "", 0, await ancestorIgnores(root));
+  return found;
+}

@@ -1,0 +1,45 @@
+/**
+ * The file_write tool: creates or replaces a whole file, atomically (temp file + rename), keeping
+ * an existing file's mode and creating missing parent directories.
+ */
+import { z } from "zod";
+import { KODELET } from "../telemetry/attributes.ts";
+import { atomicWrite, displayPath, fileState, resolvePath, statOrUndefined } from "./_fs.ts";
+import { defineTool, toolError, toolOutput } from "./tool.ts";
+
+/** The file_write tool's parameters. */
+export const fileWriteParameters = z.object({
+  path: z.string().min(1).describe("The file to write, relative to the working directory or absolute."),
+  content: z.string().describe("The complete new content of the file."),
+});
+
+const encoder = new TextEncoder();
+
+/** Writes whole files. */
+export const fileWriteTool = defineTool({
+  name: "file_write",
+  description: [
+    "Creates a file, or replaces an existing file's whole content, with the given text. Missing parent",
+    "directories are created; an existing file keeps its permissions. The write is atomic: the file is",
+    "never left half-written. To change part of an existing file, prefer file_edit.",
+  ].join(" "),
+  parameters: fileWriteParameters,
+  readOnly: false,
+  async execute(args, ctx) {
+    const path = resolvePath(ctx.cwd, args.path);
+    const shown = displayPath(ctx.cwd, path);
+    const before = await statOrUndefined(path);
+    if (before?.isDirectory) return toolError("is_directory", `${shown} is a directory; give a file path.`);
+    const data = encoder.encode(args.content);
+    const { created } = await atomicWrite(path, data);
+    // The agent knows what it just wrote, so a following file_edit needs no fresh read.
+    ctx.files.recordRead(path, await fileState(path));
+    ctx.record({ [KODELET.BYTES_BEFORE]: before?.size ?? 0, [KODELET.BYTES_AFTER]: data.length });
+    const lines = args.content === ""
+      ? 0
+      : args.content.split("\n").length - (args.content.endsWith("\n") ? 1 : 0);
+    return toolOutput(
+      `${created ? "Created" : "Overwrote"} ${shown} (${data.length} bytes, ${lines} lines).`,
+    );
+  },
+});

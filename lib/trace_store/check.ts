@@ -1,0 +1,266 @@
+/**
+ * `kodelet tracing check`: sends one test span to the configured OTLP endpoint and says, in plain
+ * words, what happened and what to change. Loads the OpenTelemetry encoders: import it dynamically.
+ */
+import { join } from "node:path";
+import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { resourceFromAttributes } from "@opentelemetry/resources";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import type { Config } from "../config/mod.ts";
+import { resourceAttributes } from "../telemetry/resource.ts";
+import { VERSION } from "../version.ts";
+import { encodeReadableSpans, partialRejection } from "./encode.ts";
+import { formatCount } from "./format.ts";
+import { configuredTarget, type Fetch, postOtlp, type SendOutcome, shownUrl } from "./otlp_send.ts";
+import { spoolStatus } from "./spool.ts";
+import { SPOOL_DIR } from "./store.ts";
+
+/** What the check found: whether the span arrived, and the report, one sentence per line. */
+export interface CheckResult {
+  delivered: boolean;
+  outcome: SendOutcome;
+  traceId: string;
+  lines: string[];
+}
+
+/** Replaceable parts of the check. */
+export interface CheckOptions {
+  fetch?: Fetch;
+  signal?: AbortSignal;
+}
+
+/** Name of the test span, to find it in the backend. */
+export const CHECK_SPAN_NAME = "kodelet tracing check";
+
+function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function testSpan(config: Config, traceId: string): ReadableSpan {
+  const spanId = randomHex(8);
+  const nowMs = Date.now();
+  const start: [number, number] = [Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000];
+  return {
+    name: CHECK_SPAN_NAME,
+    kind: SpanKind.INTERNAL,
+    spanContext: () => ({ traceId, spanId, traceFlags: 1 }),
+    startTime: start,
+    endTime: start,
+    status: { code: SpanStatusCode.OK },
+    attributes: { "command.name": "tracing check" },
+    links: [],
+    events: [],
+    duration: [0, 0],
+    ended: true,
+    resource: resourceFromAttributes(resourceAttributes(config.tracing)),
+    instrumentationScope: { name: "kodelet", version: VERSION },
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+  };
+}
+
+/** "Basic dXNl…": the scheme and the first few characters, enough to recognise, too few to use. */
+export function previewSecret(value: string): string {
+  const match = /^(\S+)\s+(\S.*)$/.exec(value.trim());
+  const [scheme, secret] = match ? [`${match[1]} `, match[2] ?? ""] : ["", value.trim()];
+  const shown = Math.min(4, Math.floor(secret.length / 4));
+  return `${scheme}${secret.slice(0, shown)}…`;
+}
+
+function headerNamed(headers: Record<string, string>, name: string): [string, string] | undefined {
+  return Object.entries(headers).find(([key]) => key.toLowerCase() === name.toLowerCase());
+}
+
+function authAdvice(config: Config): string[] {
+  const auth = headerNamed(config.tracing.otlp.headers, "authorization");
+  const grafana = "For Grafana Cloud it is \"Basic \" and the base64 of <instance id>:<token>: " +
+    "OTEL_EXPORTER_OTLP_HEADERS=Authorization=Basic%20<base64>";
+  if (!auth) {
+    return ["No Authorization header is sent: set one in OTEL_EXPORTER_OTLP_HEADERS (or tracing.headers).", grafana];
+  }
+  return [
+    `Check the Authorization header: kodelet sends ${auth[0]}: ${previewSecret(auth[1])} (shortened), ` +
+    "from OTEL_EXPORTER_OTLP_HEADERS or tracing.headers.",
+    grafana,
+  ];
+}
+
+function pathAdvice(url: string): string[] {
+  const lines = [`Check the endpoint path: kodelet sends to ${shownUrl(url)}.`];
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // shown as is above
+  }
+  if (parsed && /\/v1\/traces\/v1\/traces$/.test(parsed.pathname)) {
+    lines.push(
+      "The path has /v1/traces twice: OTEL_EXPORTER_OTLP_ENDPOINT takes the base URL and kodelet appends " +
+        "/v1/traces (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT takes the full URL).",
+    );
+  }
+  lines.push(
+    "For Grafana Cloud the endpoint ends in /otlp: " +
+      "OTEL_EXPORTER_OTLP_ENDPOINT=https://otlp-gateway-<zone>.grafana.net/otlp",
+  );
+  return lines;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** The verdict and what to do about it. */
+function explain(outcome: SendOutcome, config: Config, traceId: string, protocol: string): { delivered: boolean; lines: string[] } {
+  const otlp = config.tracing.otlp;
+  const url = otlp.tracesUrl;
+  const ms = `${Math.round(outcome.ms)} ms`;
+  switch (outcome.kind) {
+    case "delivered": {
+      const partial = partialRejection(outcome.responseBody, otlp.protocol);
+      if (partial) {
+        return {
+          delivered: false,
+          lines: [
+            `Not delivered: the endpoint answered HTTP ${outcome.status} but rejected the span` +
+            (partial.message ? `: ${partial.message}` : "."),
+          ],
+        };
+      }
+      return {
+        delivered: true,
+        lines: [
+          `Delivered: the endpoint accepted a test span in ${ms} (HTTP ${outcome.status}).`,
+          `Look for trace ${traceId} (span "${CHECK_SPAN_NAME}") in your tracing backend.`,
+        ],
+      };
+    }
+    case "http": {
+      const status = outcome.status;
+      const said = outcome.message ? ` It said: ${outcome.message}` : "";
+      if (status === 401 || status === 403) {
+        const what = status === 401 ? "401 Unauthorized" : "403 Forbidden";
+        return {
+          delivered: false,
+          lines: [`Not delivered: the endpoint refused the credentials (HTTP ${what}).${said}`, ...authAdvice(config)],
+        };
+      }
+      if (status === 404) {
+        return { delivered: false, lines: [`Not delivered: nothing answers at this path (HTTP 404).`, ...pathAdvice(url)] };
+      }
+      if (status === 429 || status === 503) {
+        const retry = outcome.retryAfter ? ` (it asks to retry after ${outcome.retryAfter}s)` : "";
+        return {
+          delivered: false,
+          lines: [
+            `Not delivered: the endpoint is overloaded or rate-limiting (HTTP ${status})${retry}.${said}`,
+            "Try again later; kodelet keeps spans it could not deliver in the spool and sends them with a later run.",
+          ],
+        };
+      }
+      if (status >= 500) {
+        return {
+          delivered: false,
+          lines: [
+            `Not delivered: the endpoint failed with a server error (HTTP ${status}).${said}`,
+            "It is reachable and the path is right, but it could not take the span: check the collector's logs.",
+          ],
+        };
+      }
+      return {
+        delivered: false,
+        lines: [
+          `Not delivered: the endpoint did not accept the request (HTTP ${status}).${said}`,
+          `kodelet sends ${protocol}; check that the endpoint speaks OTLP/HTTP with that encoding ` +
+          "(OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf or http/json).",
+        ],
+      };
+    }
+    case "refused":
+      return {
+        delivered: false,
+        lines: [
+          `Not delivered: the connection to ${hostOf(url)} was refused; nothing listens there.`,
+          "Is the collector running, and is the port right? OTLP/HTTP is usually 4318 (4317 is gRPC, which " +
+          "kodelet does not speak).",
+        ],
+      };
+    case "dns":
+      return {
+        delivered: false,
+        lines: [
+          `Not delivered: the host name ${hostOf(url).replace(/:\d+$/, "")} could not be resolved (DNS).`,
+          "Check the endpoint's spelling, and your network or VPN.",
+        ],
+      };
+    case "tls":
+      return {
+        delivered: false,
+        lines: [
+          `Not delivered: the TLS connection failed (${outcome.message}).`,
+          "If the collector's certificate comes from a private CA, set OTEL_EXPORTER_OTLP_CERTIFICATE to the " +
+          "CA's PEM file; if the collector serves plain HTTP, use an http:// endpoint.",
+        ],
+      };
+    case "timeout":
+      return {
+        delivered: false,
+        lines: [
+          `Not delivered: no answer within ${otlp.timeoutMs / 1000}s (OTEL_EXPORTER_OTLP_TIMEOUT).`,
+          `Something at ${hostOf(url)} accepted the connection but never answered: a firewall or proxy ` +
+          "dropping traffic, or a collector that is stuck.",
+        ],
+      };
+    case "reset":
+      return {
+        delivered: false,
+        lines: [
+          `Not delivered: ${hostOf(url)} closed the connection (${outcome.message}).`,
+          "This often means http:// was used for an https:// endpoint, or the other way round.",
+        ],
+      };
+    case "network":
+      return { delivered: false, lines: [`Not delivered: ${outcome.message || "the request failed"}.`] };
+  }
+}
+
+/** Runs the check against the configured endpoint. */
+export async function checkTracing(config: Config, options: CheckOptions = {}): Promise<CheckResult> {
+  const tracing = config.tracing;
+  const otlp = tracing.otlp;
+  const traceId = randomHex(16);
+  const lines: string[] = [];
+  lines.push(`Endpoint: ${shownUrl(otlp.tracesUrl)} (${otlp.protocol}${otlp.compression === "gzip" ? ", gzip" : ""})`);
+  if (!tracing.endpointConfigured) {
+    lines.push("No endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or tracing.endpoint); checking the default.");
+  }
+  const headerNames = Object.keys(otlp.headers);
+  lines.push(`Headers: ${headerNames.length === 0 ? "none" : headerNames.join(", ")}`);
+  if (!tracing.enabled) {
+    lines.push("Tracing is off for normal runs: set KODELET_TRACING_ENABLED=true, or configure an endpoint.");
+  } else if (!tracing.exporters.includes("otlp")) {
+    lines.push(`Exporters: ${tracing.exporters.join(", ")}; add otlp to tracing.exporter to send runs here.`);
+  }
+  const spool = await spoolStatus(join(tracing.storeDir, SPOOL_DIR)).catch(() => undefined);
+  if (spool && (spool.batches > 0 || spool.droppedSpans > 0)) {
+    lines.push(
+      `Spool: ${formatCount(spool.spans)} undelivered spans waiting for the next run` +
+        (spool.droppedSpans > 0 ? `; ${formatCount(spool.droppedSpans)} dropped so far` : ""),
+    );
+  }
+  lines.push("");
+
+  const request = encodeReadableSpans([testSpan(config, traceId)], otlp.protocol);
+  const outcome = await postOtlp(configuredTarget(otlp), request, {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const verdict = explain(outcome, config, traceId, otlp.protocol);
+  lines.push(...verdict.lines);
+  return { delivered: verdict.delivered, outcome, traceId, lines };
+}

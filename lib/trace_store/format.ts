@@ -1,0 +1,161 @@
+/**
+ * Small text helpers shared by the trace list and the waterfall: durations, counts, money, times,
+ * column padding and ANSI colour. Widths count code points, which is right for the ASCII, box-drawing
+ * and block characters the views use.
+ */
+
+/** Milliseconds in the shortest form that still reads well: 0.42ms, 12ms, 3.40s, 2m05s, 1h07m. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return "-";
+  if (ms < 1) return `${ms.toFixed(2)}ms`;
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 59_995) return `${(ms / 1000).toFixed(2)}s`;
+  const totalSeconds = Math.round(ms / 1000);
+  if (totalSeconds < 3600) {
+    return `${Math.floor(totalSeconds / 60)}m${String(totalSeconds % 60).padStart(2, "0")}s`;
+  }
+  const totalMinutes = Math.round(totalSeconds / 60);
+  return `${Math.floor(totalMinutes / 60)}h${String(totalMinutes % 60).padStart(2, "0")}m`;
+}
+
+/** A whole number with thousands separators (locale-independent, so output is the same everywhere). */
+export function formatCount(value: number): string {
+  const sign = value < 0 ? "-" : "";
+  const digits = String(Math.round(Math.abs(value)));
+  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** A count in at most five characters: 950, 12.3k, 1.2M. */
+export function formatCompact(value: number): string {
+  if (value < 1000) return String(Math.round(value));
+  if (value < 100_000) return `${trimZero((value / 1000).toFixed(1))}k`;
+  if (value < 1_000_000) return `${Math.round(value / 1000)}k`;
+  return `${trimZero((value / 1_000_000).toFixed(1))}M`;
+}
+
+function trimZero(text: string): string {
+  return text.endsWith(".0") ? text.slice(0, -2) : text;
+}
+
+/** US dollars: four decimals below a cent (LLM calls are often cheaper than that), two above. */
+export function formatCost(usd: number): string {
+  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+}
+
+function two(value: number): string {
+  return String(value).padStart(2, "0");
+}
+
+/** "2025-01-02 10:00:05": local time for people, UTC for reproducible output (tests, logs). */
+export function formatTime(epochMs: number, utc: boolean): string {
+  const date = new Date(epochMs);
+  const [y, mo, d, h, mi, s] = utc
+    ? [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
+    : [date.getFullYear(), date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()];
+  return `${y}-${two(mo)}-${two(d)} ${two(h)}:${two(mi)}:${two(s)}`;
+}
+
+/** "20250102T100000123Z": sorts like the time it stands for, and is a valid file name on every OS. */
+export function fileStamp(date: Date): string {
+  return date.toISOString().replace(/[-:.]/g, "");
+}
+
+/** Visible width of a text without escape codes. */
+export function widthOf(text: string): number {
+  return Array.from(text).length;
+}
+
+/** Cuts a text to `width` code points, marking the cut with an ellipsis. */
+export function truncate(text: string, width: number): string {
+  if (width <= 0) return "";
+  const chars = Array.from(text);
+  if (chars.length <= width) return text;
+  return chars.slice(0, Math.max(0, width - 1)).join("") + "…";
+}
+
+/** Pads (or truncates) to exactly `width` on the right. */
+export function padRight(text: string, width: number): string {
+  const cut = truncate(text, width);
+  return cut + " ".repeat(Math.max(0, width - widthOf(cut)));
+}
+
+/** Pads (or truncates) to exactly `width` on the left. */
+export function padLeft(text: string, width: number): string {
+  const cut = truncate(text, width);
+  return " ".repeat(Math.max(0, width - widthOf(cut))) + cut;
+}
+
+/**
+ * Joins parts with " · ", starting a new line instead of exceeding `width`. `shown` gives the text to
+ * print for each part (e.g. coloured) when it differs from the text that is measured.
+ */
+export function joinWrapped(
+  parts: readonly string[],
+  width: number,
+  shown: readonly string[] = parts,
+  separator = " · ",
+): string[] {
+  const lines: string[] = [];
+  let line = "";
+  let lineWidth = 0;
+  parts.forEach((part, index) => {
+    const text = shown[index] ?? part;
+    if (lineWidth === 0) {
+      line = text;
+      lineWidth = widthOf(part);
+    } else if (lineWidth + widthOf(separator) + widthOf(part) <= width) {
+      line += separator + text;
+      lineWidth += widthOf(separator) + widthOf(part);
+    } else {
+      lines.push(line);
+      line = text;
+      lineWidth = widthOf(part);
+    }
+  });
+  if (lineWidth > 0) lines.push(line);
+  return lines;
+}
+
+/** The colours the views use; each wraps a text in escape codes, or returns it as is without colour. */
+export interface Palette {
+  bold(text: string): string;
+  dim(text: string): string;
+  red(text: string): string;
+  green(text: string): string;
+  yellow(text: string): string;
+  blue(text: string): string;
+  magenta(text: string): string;
+  cyan(text: string): string;
+}
+
+function sgr(open: number, close: number): (text: string) => string {
+  return (text) => (text === "" ? "" : `\x1b[${open}m${text}\x1b[${close}m`);
+}
+
+const COLOURS: Palette = {
+  bold: sgr(1, 22),
+  dim: sgr(2, 22),
+  red: sgr(31, 39),
+  green: sgr(32, 39),
+  yellow: sgr(33, 39),
+  blue: sgr(34, 39),
+  magenta: sgr(35, 39),
+  cyan: sgr(36, 39),
+};
+
+const identity = (text: string) => text;
+const PLAIN: Palette = {
+  bold: identity,
+  dim: identity,
+  red: identity,
+  green: identity,
+  yellow: identity,
+  blue: identity,
+  magenta: identity,
+  cyan: identity,
+};
+
+/** The palette for a terminal with or without colour (NO_COLOR, a pipe). */
+export function palette(color: boolean): Palette {
+  return color ? COLOURS : PLAIN;
+}

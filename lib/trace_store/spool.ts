@@ -1,0 +1,221 @@
+/**
+ * The spool: batches the OTLP endpoint did not get before a run's shutdown bound, kept on disk and
+ * sent, oldest first, by a later run.
+ *
+ * Layout of `<store>/spool/`:
+ *   20250102T100000123Z-4242-9f3a1c-17.json   one batch (an OTLP/JSON ExportTraceServiceRequest) of 17 spans
+ *   dropped.log                              one JSON line per batch that was dropped, with its span count
+ *
+ * A batch file appears whole or not at all (written under a temporary name, then renamed). A sender
+ * claims a batch with a non-blocking flock and deletes it, still holding the lock, once the endpoint
+ * accepted it, so two kodelet processes starting together never send the same batch, and the lock of
+ * a process that dies mid-send is released by the OS instead of leaving a claim nobody owns. The only
+ * way a span is sent twice is a crash between the endpoint's answer and the delete.
+ */
+import { join } from "node:path";
+import { fileStamp } from "./format.ts";
+import { OtlpShapeError } from "./otlp_json.ts";
+import { isRetryable, type SendOutcome } from "./otlp_send.ts";
+
+const BATCH = /^(\d{8}T\d{9}Z)-(\d+)-([0-9a-f]+)-(\d+)\.json$/;
+const DROPPED_LOG = "dropped.log";
+const TEMP_SUFFIX = ".tmp";
+/** Temporary files older than this are leftovers of a crash. */
+const STALE_TEMP_MS = 60 * 60 * 1000;
+
+/** One batch waiting in the spool. */
+export interface SpoolBatch {
+  name: string;
+  path: string;
+  spans: number;
+  bytes: number;
+}
+
+/** What happened to a batch handed to the spool. */
+export interface SpoolWriteResult {
+  /** Spans now in the spool. */
+  kept: number;
+  /** Spans dropped because the spool is full. */
+  dropped: number;
+  /** Bytes in the spool before this batch, for the message that explains a drop. */
+  spoolBytes: number;
+}
+
+/** The spool at a glance (for `tracing check`). */
+export interface SpoolStatus {
+  batches: number;
+  spans: number;
+  bytes: number;
+  /** Spans dropped so far: past the size cap, or refused for good by the endpoint. */
+  droppedSpans: number;
+}
+
+/** What a resend did. */
+export interface ResendResult {
+  sentBatches: number;
+  sentSpans: number;
+  /** Spans the endpoint refused for good (e.g. HTTP 400) or that could not be read; dropped and counted. */
+  rejectedSpans: number;
+  /** Batches left for a later run. */
+  remainingBatches: number;
+  /** Why sending stopped early (the endpoint is still unreachable, or refuses our credentials). */
+  stoppedBy: SendOutcome | undefined;
+}
+
+/** Sends one batch (OTLP/JSON bytes) and reports the outcome; may throw OtlpShapeError for a bad batch. */
+export type BatchSender = (json: Uint8Array) => Promise<SendOutcome>;
+
+/** Batches in the spool, oldest first. */
+export async function listBatches(spoolDir: string): Promise<SpoolBatch[]> {
+  const batches: SpoolBatch[] = [];
+  try {
+    for await (const entry of Deno.readDir(spoolDir)) {
+      const match = BATCH.exec(entry.name);
+      if (!entry.isFile || !match) continue;
+      const path = join(spoolDir, entry.name);
+      try {
+        batches.push({ name: entry.name, path, spans: Number(match[4]), bytes: (await Deno.stat(path)).size });
+      } catch (error) {
+        if (!(error instanceof Deno.errors.NotFound)) throw error;
+      }
+    }
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  return batches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+async function recordDropped(spoolDir: string, spans: number, reason: string, now: Date): Promise<void> {
+  const line = JSON.stringify({ time: now.toISOString(), spans, reason }) + "\n";
+  // Short O_APPEND writes are atomic, so concurrent processes never mix their lines.
+  await Deno.writeTextFile(join(spoolDir, DROPPED_LOG), line, { append: true, mode: 0o600 });
+}
+
+function randomHex(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Keeps one undelivered batch (OTLP/JSON) for the next run, unless that would take the spool past
+ * `maxBytes`: then the batch is dropped (what is already waiting is older and goes first) and counted.
+ */
+export async function spoolBatch(
+  spoolDir: string,
+  json: Uint8Array,
+  spanCount: number,
+  maxBytes: number,
+  now: Date = new Date(),
+): Promise<SpoolWriteResult> {
+  await Deno.mkdir(spoolDir, { recursive: true, mode: 0o700 });
+  const spoolBytes = (await listBatches(spoolDir)).reduce((sum, batch) => sum + batch.bytes, 0);
+  if (spoolBytes + json.length > maxBytes) {
+    await recordDropped(spoolDir, spanCount, `spool full (${spoolBytes} of ${maxBytes} bytes used)`, now);
+    return { kept: 0, dropped: spanCount, spoolBytes };
+  }
+  const name = `${fileStamp(now)}-${Deno.pid}-${randomHex()}-${spanCount}.json`;
+  const temp = join(spoolDir, name + TEMP_SUFFIX);
+  await Deno.writeFile(temp, json, { createNew: true, mode: 0o600 });
+  await Deno.rename(temp, join(spoolDir, name));
+  return { kept: spanCount, dropped: 0, spoolBytes };
+}
+
+/** How full the spool is, and how much it has dropped so far. */
+export async function spoolStatus(spoolDir: string): Promise<SpoolStatus> {
+  const batches = await listBatches(spoolDir);
+  let droppedSpans = 0;
+  try {
+    for (const line of (await Deno.readTextFile(join(spoolDir, DROPPED_LOG))).split("\n")) {
+      try {
+        const record: unknown = JSON.parse(line);
+        if (typeof record === "object" && record !== null && "spans" in record && typeof record.spans === "number") {
+          droppedSpans += record.spans;
+        }
+      } catch {
+        // an empty or half-written line
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return {
+    batches: batches.length,
+    spans: batches.reduce((sum, batch) => sum + batch.spans, 0),
+    bytes: batches.reduce((sum, batch) => sum + batch.bytes, 0),
+    droppedSpans,
+  };
+}
+
+async function removeStaleTemps(spoolDir: string, now: Date): Promise<void> {
+  try {
+    for await (const entry of Deno.readDir(spoolDir)) {
+      if (!entry.isFile || !entry.name.endsWith(TEMP_SUFFIX)) continue;
+      const path = join(spoolDir, entry.name);
+      const info = await Deno.stat(path).catch(() => undefined);
+      if (info?.mtime && now.getTime() - info.mtime.getTime() > STALE_TEMP_MS) await Deno.remove(path).catch(() => {});
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+}
+
+/** Whether the path still names the file we opened (another sender may have deleted it meanwhile). */
+async function stillThere(path: string, handle: Deno.FsFile): Promise<boolean> {
+  try {
+    const [byPath, byHandle] = await Promise.all([Deno.stat(path), handle.stat()]);
+    return byPath.ino === null || byHandle.ino === null || byPath.ino === byHandle.ino;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/**
+ * Sends the spool's batches oldest first, one at a time, deleting each once delivered. Stops at the
+ * first failure that a later attempt could cure (the endpoint is down, or refuses our credentials),
+ * leaving that batch and the newer ones in place; a batch the endpoint refuses for good, or that
+ * cannot be read, is dropped and counted so that it cannot block the queue forever.
+ */
+export async function resendBatches(
+  spoolDir: string,
+  send: BatchSender,
+  now: () => Date = () => new Date(),
+): Promise<ResendResult> {
+  await removeStaleTemps(spoolDir, now());
+  const result: ResendResult = { sentBatches: 0, sentSpans: 0, rejectedSpans: 0, remainingBatches: 0, stoppedBy: undefined };
+  const batches = await listBatches(spoolDir);
+  for (const [index, batch] of batches.entries()) {
+    let handle: Deno.FsFile | undefined;
+    try {
+      handle = await Deno.open(batch.path, { read: true });
+      // Another process is sending this one right now.
+      if (!(await handle.tryLock(true))) continue;
+      if (!(await stillThere(batch.path, handle))) continue;
+      let outcome: SendOutcome | undefined;
+      try {
+        outcome = await send(await Deno.readFile(batch.path));
+      } catch (error) {
+        if (!(error instanceof OtlpShapeError)) throw error;
+      }
+      if (outcome?.kind === "delivered") {
+        await Deno.remove(batch.path);
+        result.sentBatches++;
+        result.sentSpans += batch.spans;
+      } else if (outcome === undefined || !isRetryable(outcome)) {
+        const reason = outcome?.kind === "http" ? `refused by the endpoint (HTTP ${outcome.status})` : "unreadable batch";
+        await Deno.remove(batch.path);
+        await recordDropped(spoolDir, batch.spans, reason, now());
+        result.rejectedSpans += batch.spans;
+      } else {
+        result.stoppedBy = outcome;
+        result.remainingBatches = batches.length - index;
+        break;
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    } finally {
+      handle?.close();
+    }
+  }
+  return result;
+}

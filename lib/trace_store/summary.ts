@@ -1,0 +1,113 @@
+/**
+ * What a trace amounts to, for `trace list` and the waterfall's header: when, which command, how
+ * long, whether it failed, how many LLM and tool calls, tokens and cost.
+ */
+import type { AttributeMap, StoredSpan } from "./otlp_json.ts";
+import { STATUS } from "./otlp_json.ts";
+import type { StoredTrace } from "./store.ts";
+
+/** Attribute keys the summary reads (the same names lib/telemetry/attributes.ts writes). */
+const KEY = {
+  OPERATION: "gen_ai.operation.name",
+  INPUT_TOKENS: "gen_ai.usage.input_tokens",
+  OUTPUT_TOKENS: "gen_ai.usage.output_tokens",
+  TOTAL_INPUT_TOKENS: "kodelet.usage.input_tokens",
+  TOTAL_OUTPUT_TOKENS: "kodelet.usage.output_tokens",
+  COST: "kodelet.cost.usd",
+  COMMAND: "command.name",
+} as const;
+
+/** One trace in a few figures. */
+export interface TraceSummary {
+  traceId: string;
+  /** Start of the earliest span, in ms since the epoch. */
+  startMs: number;
+  durationMs: number;
+  /** The root span's command.name ("run", "trace list"), else its span name. */
+  command: string;
+  /** The root span's status; "error" also when there is no root and some span failed. */
+  status: "ok" | "error" | "unset";
+  spanCount: number;
+  errorCount: number;
+  llmCalls: number;
+  toolCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** Undefined when no span carries a cost. */
+  costUsd: number | undefined;
+}
+
+/** Whether a span is an LLM request (`chat <model>`). */
+export function isChatSpan(span: StoredSpan): boolean {
+  const operation = span.attributes[KEY.OPERATION];
+  return operation === "chat" || (operation === undefined && span.name.startsWith("chat "));
+}
+
+/** Whether a span is a tool execution (`execute_tool <name>`). */
+export function isToolSpan(span: StoredSpan): boolean {
+  const operation = span.attributes[KEY.OPERATION];
+  return operation === "execute_tool" || (operation === undefined && span.name.startsWith("execute_tool "));
+}
+
+/** A numeric attribute, or undefined. */
+export function numberAttribute(attributes: AttributeMap, key: string): number | undefined {
+  const value = attributes[key];
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
+  return undefined;
+}
+
+/** Spans whose parent is not in the trace: the root, or pieces whose parent lives elsewhere. */
+export function rootSpans(trace: StoredTrace): StoredSpan[] {
+  const ids = new Set(trace.spans.map((span) => span.spanId));
+  return trace.spans.filter((span) => span.parentSpanId === "" || !ids.has(span.parentSpanId));
+}
+
+/**
+ * Sums a figure over the LLM spans; when none carries it, falls back to the largest total recorded on
+ * an enclosing span (the agent or command span), so that nothing is counted twice.
+ */
+function total(spans: readonly StoredSpan[], perCall: string, aggregate: string): number | undefined {
+  let sum: number | undefined;
+  for (const span of spans) {
+    if (!isChatSpan(span)) continue;
+    const value = numberAttribute(span.attributes, perCall);
+    if (value !== undefined) sum = (sum ?? 0) + value;
+  }
+  if (sum !== undefined) return sum;
+  let largest: number | undefined;
+  for (const span of spans) {
+    const value = numberAttribute(span.attributes, aggregate);
+    if (value !== undefined && (largest === undefined || value > largest)) largest = value;
+  }
+  return largest;
+}
+
+function nsToMs(ns: bigint): number {
+  return Number(ns) / 1e6;
+}
+
+/** The summary of one trace. */
+export function summarize(trace: StoredTrace): TraceSummary {
+  const roots = rootSpans(trace);
+  const root = roots.find((span) => span.parentSpanId === "") ?? roots[0];
+  const command = root?.attributes[KEY.COMMAND];
+  const errorCount = trace.spans.filter((span) => span.status.code === STATUS.ERROR).length;
+  let status: TraceSummary["status"] = "unset";
+  if (root?.status.code === STATUS.ERROR || (root?.parentSpanId !== "" && errorCount > 0)) status = "error";
+  else if (root?.status.code === STATUS.OK) status = "ok";
+  return {
+    traceId: trace.traceId,
+    startMs: nsToMs(trace.startNs),
+    durationMs: nsToMs(trace.endNs - trace.startNs),
+    command: typeof command === "string" && command !== "" ? command : (root?.name ?? "?"),
+    status,
+    spanCount: trace.spans.length,
+    errorCount,
+    llmCalls: trace.spans.filter(isChatSpan).length,
+    toolCalls: trace.spans.filter(isToolSpan).length,
+    inputTokens: total(trace.spans, KEY.INPUT_TOKENS, KEY.TOTAL_INPUT_TOKENS) ?? 0,
+    outputTokens: total(trace.spans, KEY.OUTPUT_TOKENS, KEY.TOTAL_OUTPUT_TOKENS) ?? 0,
+    costUsd: total(trace.spans, KEY.COST, KEY.COST),
+  };
+}

@@ -1,0 +1,209 @@
+/**
+ * The waterfall `kodelet trace show` draws: the span tree, one line per span with a bar placed and
+ * sized on the trace's time axis, its duration and status, and the attributes that answer "where did
+ * the time and the tokens go" (model and tokens of LLM calls, tool and exit code of tool calls).
+ * Failed spans are red with colour, and say ERROR and why without it. The name column, the bars and
+ * the details share whatever width the terminal has; details move to their own line when they do not
+ * fit beside the bar (always at 80 columns).
+ */
+import {
+  formatCost,
+  formatCount,
+  formatDuration,
+  formatTime,
+  joinWrapped,
+  padLeft,
+  padRight,
+  type Palette,
+  palette,
+  truncate,
+  widthOf,
+} from "./format.ts";
+import { type StoredSpan, STATUS } from "./otlp_json.ts";
+import type { StoredTrace } from "./store.ts";
+import { isChatSpan, isToolSpan, numberAttribute, rootSpans, summarize, type TraceSummary } from "./summary.ts";
+
+/** How to draw the waterfall. */
+export interface WaterfallOptions {
+  width: number;
+  color: boolean;
+  /** Times in UTC instead of local time (reproducible output). */
+  utc?: boolean;
+}
+
+interface TreeNode {
+  span: StoredSpan;
+  children: TreeNode[];
+}
+
+/** One drawn span: its tree prefix, and the guide its detail line continues with. */
+interface Row {
+  span: StoredSpan;
+  label: string;
+  detailIndent: string;
+}
+
+const DURATION_WIDTH = 7;
+const STATUS_WIDTH = 5;
+const MIN_BAR_WIDTH = 10;
+const BAR = "█";
+
+function byStart(a: TreeNode, b: TreeNode): number {
+  if (a.span.startNs !== b.span.startNs) return a.span.startNs < b.span.startNs ? -1 : 1;
+  return a.span.name < b.span.name ? -1 : a.span.name > b.span.name ? 1 : 0;
+}
+
+function buildTree(trace: StoredTrace): TreeNode[] {
+  const nodes = new Map(trace.spans.map((span) => [span.spanId, { span, children: [] } as TreeNode]));
+  for (const node of nodes.values()) nodes.get(node.span.parentSpanId)?.children.push(node);
+  const sortDeep = (list: TreeNode[]): TreeNode[] => {
+    list.sort(byStart);
+    for (const node of list) sortDeep(node.children);
+    return list;
+  };
+  return sortDeep(rootSpans(trace).map((span) => nodes.get(span.spanId)).filter((node) => node !== undefined));
+}
+
+/** Flattens the tree depth first, with the box-drawing prefixes of each line. */
+function rowsOf(roots: TreeNode[]): Row[] {
+  const rows: Row[] = [];
+  const visit = (node: TreeNode, guide: string, connector: string, childGuide: string) => {
+    const hasChildren = node.children.length > 0;
+    rows.push({ span: node.span, label: guide + connector + node.span.name, detailIndent: childGuide + (hasChildren ? "│  " : "   ") });
+    node.children.forEach((child, index) => {
+      const last = index === node.children.length - 1;
+      visit(child, childGuide, last ? "└─ " : "├─ ", childGuide + (last ? "   " : "│  "));
+    });
+  };
+  for (const root of roots) visit(root, "", "", "");
+  return rows;
+}
+
+function plural(count: number, one: string, many = `${one}s`): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+function statusWord(code: number): string {
+  return code === STATUS.ERROR ? "ERROR" : code === STATUS.OK ? "ok" : "";
+}
+
+/** The key attributes of a span, in words; the error reason last. */
+function detailsOf(span: StoredSpan): { parts: string[]; error: string | undefined } {
+  const parts: string[] = [];
+  const attributes = span.attributes;
+  if (isChatSpan(span)) {
+    const model = attributes["gen_ai.response.model"] ?? attributes["gen_ai.request.model"];
+    if (typeof model === "string") parts.push(`model ${model}`);
+    const input = numberAttribute(attributes, "gen_ai.usage.input_tokens");
+    const output = numberAttribute(attributes, "gen_ai.usage.output_tokens");
+    if (input !== undefined || output !== undefined) {
+      parts.push(`tokens ${formatCount(input ?? 0)} in / ${formatCount(output ?? 0)} out`);
+    }
+    const cost = numberAttribute(attributes, "kodelet.cost.usd");
+    if (cost !== undefined) parts.push(formatCost(cost));
+  }
+  const exitCode = numberAttribute(attributes, "process.exit.code");
+  if (isToolSpan(span)) {
+    const tool = attributes["gen_ai.tool.name"];
+    if (typeof tool === "string") parts.push(`tool ${tool}`);
+    if (exitCode !== undefined) parts.push(`exit ${exitCode}`);
+    if (attributes["kodelet.bash.timed_out"] === true) parts.push("timed out");
+  } else if (exitCode !== undefined && exitCode !== 0) {
+    parts.push(`exit ${exitCode}`);
+  }
+  let error: string | undefined;
+  if (span.status.code === STATUS.ERROR) {
+    const type = attributes["error.type"];
+    error = span.status.message || (typeof type === "string" ? type : "failed");
+  }
+  return { parts, error };
+}
+
+function header(summary: TraceSummary, options: WaterfallOptions, paint: Palette): string[] {
+  const utc = options.utc ?? false;
+  const status = summary.status === "error" ? "ERROR" : summary.status === "ok" ? "ok" : "status unset";
+  const first = [
+    summary.command,
+    `${formatTime(summary.startMs, utc)}${utc ? " UTC" : ""}`,
+    formatDuration(summary.durationMs),
+    status,
+    plural(summary.spanCount, "span"),
+  ];
+  const firstShown = first.map((part, index) =>
+    index !== 3 ? part : summary.status === "error" ? paint.bold(paint.red(part)) : paint.green(part)
+  );
+  const tokens = summary.inputTokens + summary.outputTokens;
+  const failed = plural(summary.errorCount, "failed span");
+  const second = [
+    plural(summary.llmCalls, "LLM call"),
+    plural(summary.toolCalls, "tool call"),
+    `${plural(tokens, "token")} (${formatCount(summary.inputTokens)} in / ${formatCount(summary.outputTokens)} out)`,
+    ...(summary.costUsd === undefined ? [] : [formatCost(summary.costUsd)]),
+    ...(summary.errorCount > 0 ? [failed] : []),
+  ];
+  const secondShown = second.map((part) => (part === failed ? paint.red(part) : part));
+  return [
+    paint.bold(`trace ${summary.traceId}`),
+    ...joinWrapped(first, options.width, firstShown),
+    ...joinWrapped(second, options.width, secondShown),
+  ];
+}
+
+function barColour(span: StoredSpan, paint: Palette): (text: string) => string {
+  if (span.status.code === STATUS.ERROR) return paint.red;
+  if (isChatSpan(span)) return paint.magenta;
+  if (isToolSpan(span)) return paint.yellow;
+  if (span.attributes["gen_ai.operation.name"] === "invoke_agent") return paint.blue;
+  return paint.cyan;
+}
+
+/** Draws a trace as a waterfall, ending with a newline. */
+export function renderWaterfall(trace: StoredTrace, options: WaterfallOptions): string {
+  const paint = palette(options.color);
+  const summary = summarize(trace);
+  const rows = rowsOf(buildTree(trace));
+  const width = Math.max(options.width, 40);
+
+  const longestLabel = Math.max(8, ...rows.map((row) => widthOf(row.label)));
+  const fixed = 2 + 2 + DURATION_WIDTH + 1 + STATUS_WIDTH;
+  const nameWidth = Math.max(8, Math.min(longestLabel, Math.floor(width * 0.4), width - fixed - MIN_BAR_WIDTH));
+  const barWidth = Math.max(MIN_BAR_WIDTH, width - nameWidth - fixed);
+  const traceStart = trace.startNs;
+  const traceNs = Math.max(1, Number(trace.endNs - trace.startNs));
+
+  const lines = header(summary, options, paint);
+  lines.push("");
+  const total = formatDuration(traceNs / 1e6);
+  lines.push(paint.dim(" ".repeat(nameWidth + 2) + "0" + padLeft(total, barWidth - 1)));
+
+  for (const row of rows) {
+    const { span } = row;
+    const failed = span.status.code === STATUS.ERROR;
+    const from = Number(span.startNs - traceStart) / traceNs;
+    const to = Number(span.endNs - traceStart) / traceNs;
+    const startCol = Math.min(barWidth - 1, Math.max(0, Math.floor(from * barWidth)));
+    const endCol = Math.min(barWidth, Math.max(startCol + 1, Math.round(to * barWidth)));
+    const bar = " ".repeat(startCol) + barColour(span, paint)(BAR.repeat(endCol - startCol)) +
+      " ".repeat(barWidth - endCol);
+    const name = padRight(row.label, nameWidth);
+    const status = statusWord(span.status.code);
+    const durationMs = Number(span.endNs - span.startNs) / 1e6;
+    const line = `${failed ? paint.red(name) : name}  ${bar}  ${padLeft(formatDuration(durationMs), DURATION_WIDTH)} ` +
+      (failed ? paint.bold(paint.red(status)) : paint.green(status));
+    const plainLength = nameWidth + 2 + barWidth + 2 + DURATION_WIDTH + 1 + widthOf(status);
+
+    const { parts, error } = detailsOf(span);
+    const detail = parts.join(" · ");
+    const errorText = error === undefined ? "" : `! error: ${error}`;
+    if (detail !== "" && errorText === "" && plainLength + 2 + widthOf(detail) <= width) {
+      // Wide terminals: the details fit beside the bar.
+      lines.push(`${line}${" ".repeat(Math.max(0, 5 - widthOf(status)))}  ${paint.dim(detail)}`);
+      continue;
+    }
+    lines.push(line.trimEnd());
+    const room = width - widthOf(row.detailIndent);
+    if (detail !== "") lines.push(row.detailIndent + paint.dim(truncate(detail, room)));
+    if (errorText !== "") lines.push(row.detailIndent + paint.red(truncate(errorText.replace(/\s+/g, " "), room)));
+  }
+  return lines.join("\n") + "\n";
+}

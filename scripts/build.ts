@@ -1,0 +1,116 @@
+/**
+ * Builds the self-contained kodelet binary with `deno compile`: for the host (`--host`), for every
+ * release target (`--all`), or for one (`--target <triple>`). The version, commit, date and target
+ * are stamped into lib/build_info.ts for the duration of each compile and restored afterwards, and
+ * dist/SHA256SUMS lists a checksum per binary.
+ *
+ * Permissions are named, not -A: read/write (the user's repository, ~/.kodelet), env (configuration),
+ * net (LLM APIs, OTLP endpoints, web_fetch), run (the bash tool, rg), sys (host name and OS version
+ * for the trace resource).
+ */
+import { parseArgs } from "node:util";
+import { VERSION } from "../lib/version.ts";
+
+/** The release targets. */
+export const TARGETS = [
+  "x86_64-unknown-linux-gnu",
+  "aarch64-unknown-linux-gnu",
+  "x86_64-apple-darwin",
+  "aarch64-apple-darwin",
+  "x86_64-pc-windows-msvc",
+] as const;
+
+/** The permissions the compiled binary runs with. */
+export const PERMISSIONS = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-net",
+  "--allow-run",
+  "--allow-sys",
+] as const;
+
+const BUILD_INFO = new URL("../lib/build_info.ts", import.meta.url);
+
+/** The asset name of a target: kodelet-<target>[.exe]. */
+export function assetName(target: string): string {
+  return `kodelet-${target}${target.includes("windows") ? ".exe" : ""}`;
+}
+
+async function git(...args: string[]): Promise<string> {
+  try {
+    const output = await new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).output();
+    return output.success ? new TextDecoder().decode(output.stdout).trim() : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+function stamped(commit: string, date: string, target: string): string {
+  return [
+    "/**",
+    " * Facts stamped in by scripts/build.ts when it compiles a release binary; a source checkout reports",
+    ' * "dev". Kept apart from version.ts so that stamping never touches the version constant.',
+    " */",
+    "export const BUILD_INFO = {",
+    `  commit: ${JSON.stringify(commit)},`,
+    `  date: ${JSON.stringify(date)},`,
+    `  target: ${JSON.stringify(target)},`,
+    "} as const;",
+    "",
+  ].join("\n");
+}
+
+async function sha256(path: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** Compiles one target into outDir; returns the binary's path. */
+export async function compile(target: string, outDir: string): Promise<string> {
+  const original = await Deno.readTextFile(BUILD_INFO);
+  const output = `${outDir}/${assetName(target)}`;
+  await Deno.writeTextFile(
+    BUILD_INFO,
+    stamped(await git("rev-parse", "--short", "HEAD"), new Date().toISOString(), target),
+  );
+  try {
+    const result = await new Deno.Command(Deno.execPath(), {
+      args: ["compile", ...PERMISSIONS, "--target", target, "--output", output, "main.ts"],
+      cwd: new URL("..", import.meta.url),
+      stdout: "inherit",
+      stderr: "inherit",
+    }).output();
+    if (!result.success) throw new Error(`deno compile for ${target} failed (exit ${result.code})`);
+  } finally {
+    await Deno.writeTextFile(BUILD_INFO, original);
+  }
+  return output;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      host: { type: "boolean" },
+      all: { type: "boolean" },
+      target: { type: "string" },
+      "out-dir": { type: "string", default: "dist" },
+    },
+  });
+  const targets = values.all ? [...TARGETS] : values.target ? [values.target] : [Deno.build.target];
+  const outDir = values["out-dir"] ?? "dist";
+  await Deno.mkdir(outDir, { recursive: true });
+  const sums: string[] = [];
+  for (const target of targets) {
+    const path = await compile(target, outDir);
+    sums.push(`${await sha256(path)}  ${assetName(target)}`);
+    console.error(`built ${path}`);
+  }
+  await Deno.writeTextFile(`${outDir}/SHA256SUMS`, sums.join("\n") + "\n");
+  console.error(
+    `kodelet ${VERSION}: ${targets.length} binar${
+      targets.length === 1 ? "y" : "ies"
+    } and SHA256SUMS in ${outDir}/`,
+  );
+}

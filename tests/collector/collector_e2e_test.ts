@@ -1,0 +1,134 @@
+/**
+ * Delivery to a real OpenTelemetry Collector configured like Grafana Cloud's OTLP gateway (path
+ * prefix /otlp, Basic auth), with the environment variables exactly as a Grafana Cloud user sets
+ * them. Runs under `deno task test:e2e` (KODELET_E2E_COLLECTOR=1), which .ci/run starts when Go is
+ * installed; the collector is built once (scripts/otelcol/build.sh) and cached outside the repo.
+ */
+import assert from "node:assert/strict";
+import {
+  type CollectedSpan,
+  collectorBinary,
+  collectorUnavailableReason,
+  startCollector,
+} from "../../scripts/otelcol/collector.ts";
+import { startLlmServer } from "../support/llm_server.ts";
+import { linesOf, runKodelet, tempDir } from "../support/run_kodelet.ts";
+
+const enabled = Deno.env.get("KODELET_E2E_COLLECTOR") === "1";
+const binary = enabled ? await collectorBinary() : null;
+if (!enabled) console.log("collector e2e: skipped (run `deno task test:e2e` to run it)");
+else if (!binary) console.log(`collector e2e: skipped: ${collectorUnavailableReason()}`);
+
+const USER = "1234567";
+// A Grafana Cloud token looks like this: base64 with + and / in the Basic credential.
+const PASSWORD = "glc_eyJvIjoiMTIzNCIsIm4iOiJrb2RlbGV0In0+/=";
+
+function byName(spans: CollectedSpan[], name: string): CollectedSpan[] {
+  return spans.filter((span) => span.name === name);
+}
+
+for (const protocol of ["http/protobuf", "http/json"] as const) {
+  Deno.test({
+    name: `collector receives a traced no-op over ${protocol} with Grafana-style env vars`,
+    ignore: !binary,
+    async fn() {
+      await using collector = await startCollector({ user: USER, password: PASSWORD });
+      const result = await runKodelet(["version"], {
+        env: {
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+          OTEL_EXPORTER_OTLP_HEADERS: collector.authHeader,
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=e2e",
+        },
+      });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stderr, "", "no delivery warning");
+      const [root] = await collector.waitForSpans(1);
+      assert.ok(root);
+      assert.equal(root.name, "cmd.version");
+      assert.equal(root.parentSpanId, "");
+      assert.equal(root.status.code, 1);
+      assert.equal(root.attributes["command.name"], "version");
+      assert.equal(Number(root.attributes["process.exit.code"]), 0);
+      assert.equal(root.resource["service.name"], "kodelet");
+      assert.equal(root.resource["deployment.environment"], "e2e");
+      assert.equal(typeof root.resource["service.version"], "string");
+    },
+  });
+}
+
+Deno.test({
+  name: "collector receives a full run's span tree with tool calls",
+  ignore: !binary,
+  async fn() {
+    await using collector = await startCollector({ user: USER, password: PASSWORD });
+    const llm = await startLlmServer();
+    await using work = await tempDir();
+    try {
+      llm.enqueue(
+        {
+          kind: "message",
+          toolCalls: [
+            { id: "toolu_a", name: "bash", input: { command: "echo a" } },
+            { id: "toolu_b", name: "file_read", input: { path: "missing.txt" } },
+          ],
+          usage: { input: 30, output: 12, cacheRead: 5 },
+        },
+        { kind: "message", text: "finished", usage: { input: 50, output: 4 } },
+      );
+      const result = await runKodelet(["run", "--no-save", "look around"], {
+        cwd: work.path,
+        env: {
+          ANTHROPIC_API_KEY: "sk-ant-e2e-0000000000",
+          ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+          OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+          OTEL_EXPORTER_OTLP_HEADERS: collector.authHeader,
+        },
+      });
+      assert.equal(result.code, 0, result.stderr);
+      const spans = await collector.waitForSpans(6);
+      const root = byName(spans, "cmd.run")[0];
+      const agent = byName(spans, "invoke_agent kodelet")[0];
+      assert.ok(root && agent);
+      assert.equal(agent.parentSpanId, root.spanId);
+      const chats = byName(spans, "chat claude-sonnet-5-5");
+      assert.equal(chats.length, 2);
+      for (const chat of chats) {
+        assert.equal(chat.parentSpanId, agent.spanId);
+        assert.equal(chat.kind, 3);
+        assert.equal(chat.attributes["gen_ai.provider.name"], "anthropic");
+      }
+      const bash = byName(spans, "execute_tool bash")[0];
+      const read = byName(spans, "execute_tool file_read")[0];
+      assert.ok(bash && read);
+      assert.equal(bash.parentSpanId, agent.spanId);
+      assert.equal(bash.status.code, 1);
+      assert.equal(read.status.code, 2, "reading a missing file is a failed tool call");
+      assert.equal(typeof read.attributes["error.type"], "string");
+      assert.ok(spans.every((span) => span.traceId === root.traceId));
+    } finally {
+      await llm.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "collector refuses a wrong token: one delivery warning, nothing written",
+  ignore: !binary,
+  async fn() {
+    await using collector = await startCollector({ user: USER, password: PASSWORD });
+    const wrong = `Authorization=Basic%20${btoa(`${USER}:not-the-token`)}`;
+    const result = await runKodelet(["version"], {
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_EXPORTER_OTLP_HEADERS: wrong },
+    });
+    assert.equal(result.code, 0);
+    const lines = linesOf(result.stderr);
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(
+      lines[0] ?? "",
+      /^kodelet: 1 span could not be delivered to http:\/\/127\.0\.0\.1:\d+\/otlp\/v1\/traces \(HTTP 401\)/,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(await collector.readSpans(), []);
+  },
+});

@@ -1,0 +1,283 @@
+/**
+ * `kodelet run` end to end: the CLI as a subprocess against the scripted LLM server and the OTLP
+ * receiver, checking what reached stdout/stderr, the conversation on disk, and the exact span tree.
+ */
+import assert from "node:assert/strict";
+import { type LlmServer, startLlmServer } from "../support/llm_server.ts";
+import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "../support/otlp_receiver.ts";
+import { linesOf, runKodelet } from "../support/run_kodelet.ts";
+
+const SECRET_KEY = "sk-ant-test-SECRET-4f9a8b7c6d5e";
+
+interface Fixture {
+  llm: LlmServer;
+  receiver: OtlpReceiver;
+  base: string;
+  work: string;
+  env: (extra?: Record<string, string>) => Record<string, string>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+async function fixture(): Promise<Fixture> {
+  const llm = await startLlmServer();
+  const receiver = await startOtlpReceiver();
+  const base = await Deno.makeTempDir({ prefix: "kodelet-base-" });
+  const work = await Deno.makeTempDir({ prefix: "kodelet-work-" });
+  return {
+    llm,
+    receiver,
+    base,
+    work,
+    env: (extra = {}) => ({
+      KODELET_BASE_PATH: base,
+      ANTHROPIC_API_KEY: SECRET_KEY,
+      ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      ...extra,
+    }),
+    async [Symbol.asyncDispose]() {
+      await llm.close();
+      await receiver.close();
+      await Deno.remove(base, { recursive: true });
+      await Deno.remove(work, { recursive: true });
+    },
+  };
+}
+
+function byName(spans: ReceivedSpan[], name: string): ReceivedSpan[] {
+  return spans.filter((span) => span.name === name);
+}
+
+function only(spans: ReceivedSpan[], name: string): ReceivedSpan {
+  const found = byName(spans, name);
+  assert.equal(
+    found.length,
+    1,
+    `expected one ${name} span, got ${found.length}: ${spans.map((s) => s.name).join(", ")}`,
+  );
+  return found[0] as ReceivedSpan;
+}
+
+Deno.test("run executes three concurrent tool calls and traces cmd.run > invoke_agent > chat + execute_tool", async () => {
+  await using f = await fixture();
+  f.llm.enqueue(
+    {
+      kind: "message",
+      text: "Let me look.",
+      toolCalls: [
+        { id: "toolu_1", name: "bash", input: { command: "echo one" } },
+        { id: "toolu_2", name: "bash", input: { command: 'echo "tp=$TRACEPARENT"' } },
+        { id: "toolu_3", name: "bash", input: { command: "exit 3" } },
+      ],
+      usage: { input: 100, output: 20, cacheRead: 50, cacheCreation: 30 },
+    },
+    { kind: "message", text: "All done.", usage: { input: 200, output: 10, cacheRead: 80 } },
+  );
+  const result = await runKodelet(["run", "explain", "main.ts"], { env: f.env(), cwd: f.work });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /Let me look\./);
+  assert.match(result.stdout, /All done\./);
+  assert.match(result.stderr, /→ bash: echo one/);
+  const summary = linesOf(result.stderr).at(-1) ?? "";
+  assert.match(summary, /^kodelet: 2 turns · tokens in 300 out 30 cached 130 written 30 · \$\d+\.\d{4} · /);
+
+  // The second request carried the three tool results, TRACEPARENT included.
+  const second = f.llm.requests[1]?.body as { messages: { role: string; content: unknown }[] };
+  const results = JSON.stringify(second.messages.at(-1));
+  assert.match(results, /one/);
+  assert.match(results, /exit code 3|exit_code.{0,4}3|Exit code: 3/i);
+
+  const spans = await f.receiver.waitForSpans(7);
+  const root = only(spans, "cmd.run");
+  const agent = only(spans, "invoke_agent kodelet");
+  const chats = byName(spans, "chat claude-sonnet-5-5");
+  const tools = byName(spans, "execute_tool bash");
+  assert.equal(chats.length, 2);
+  assert.equal(tools.length, 3);
+  assert.equal(root.parentSpanId, "");
+  assert.equal(agent.parentSpanId, root.spanId);
+  for (const span of [...chats, ...tools]) assert.equal(span.parentSpanId, agent.spanId, span.name);
+  for (const span of spans) assert.equal(span.traceId, root.traceId);
+
+  const traceparent = /tp=00-([0-9a-f]{32})-([0-9a-f]{16})-01/.exec(results);
+  assert.ok(traceparent, `bash child saw no TRACEPARENT: ${results}`);
+  assert.equal(traceparent[1], root.traceId);
+  assert.ok(tools.some((tool) => tool.spanId === traceparent[2]), "TRACEPARENT names the execute_tool span");
+
+  const first = chats.find((chat) => chat.attributes["gen_ai.usage.output_tokens"] === 20);
+  assert.ok(first);
+  assert.equal(first.kind, 3);
+  assert.equal(first.attributes["gen_ai.operation.name"], "chat");
+  assert.equal(first.attributes["gen_ai.provider.name"], "anthropic");
+  assert.equal(first.attributes["gen_ai.request.model"], "claude-sonnet-5-5");
+  assert.equal(first.attributes["server.address"], "127.0.0.1");
+  assert.equal(first.attributes["gen_ai.usage.input_tokens"], 180);
+  assert.equal(first.attributes["gen_ai.usage.cache_read.input_tokens"], 50);
+  assert.equal(first.attributes["gen_ai.usage.cache_creation.input_tokens"], 30);
+  assert.deepEqual(first.attributes["gen_ai.response.finish_reasons"], ["tool_call"]);
+  assert.equal(typeof first.attributes["kodelet.cost.usd"], "number");
+  assert.equal(typeof first.attributes["gen_ai.response.time_to_first_chunk"], "number");
+  assert.equal(first.attributes["gen_ai.conversation.id"], agent.attributes["gen_ai.conversation.id"]);
+
+  const failed = tools.find((tool) => tool.attributes["process.exit.code"] === 3);
+  assert.ok(failed, "the exit 3 call records its exit code");
+  for (const tool of tools) {
+    assert.equal(tool.attributes["gen_ai.tool.name"], "bash");
+    assert.match(String(tool.attributes["gen_ai.tool.call.id"]), /^toolu_[123]$/);
+  }
+  assert.equal(agent.attributes["kodelet.turns"], 2);
+
+  // Privacy by default: neither the prompt nor a command nor the key left the process.
+  const exported = f.receiver.rawBodies.map((body) => new TextDecoder().decode(body)).join("\n");
+  assert.ok(!exported.includes("explain main.ts"), "prompt exported");
+  assert.ok(!exported.includes("echo one"), "command exported");
+  assert.ok(!exported.includes(SECRET_KEY), "API key exported");
+  assert.ok(!result.stdout.includes(SECRET_KEY) && !result.stderr.includes(SECRET_KEY));
+
+  // The conversation is on disk with both turns.
+  const list = await runKodelet(["conversation", "list", "--json"], {
+    env: f.env({ OTEL_SDK_DISABLED: "true" }),
+  });
+  assert.equal(list.code, 0, list.stderr);
+  const conversations = JSON.parse(list.stdout) as { id: string; turns: number; summary: string }[];
+  assert.equal(conversations.length, 1);
+  assert.equal(conversations[0]?.turns, 2);
+  assert.equal(conversations[0]?.summary, "explain main.ts");
+  assert.equal(conversations[0]?.id, agent.attributes["gen_ai.conversation.id"]);
+});
+
+Deno.test("run --resume sends the earlier conversation and --no-save stores nothing", async () => {
+  await using f = await fixture();
+  f.llm.enqueue({ kind: "message", text: "first answer" }, { kind: "message", text: "second answer" });
+  const first = await runKodelet(["run", "first question"], { env: f.env({ OTEL_SDK_DISABLED: "true" }) });
+  assert.equal(first.code, 0, first.stderr);
+  const id = /conversation (\S+)$/.exec(linesOf(first.stderr).at(-1) ?? "")?.[1];
+  assert.ok(id, first.stderr);
+  const second = await runKodelet(["run", "--resume", id, "second question"], {
+    env: f.env({ OTEL_SDK_DISABLED: "true" }),
+  });
+  assert.equal(second.code, 0, second.stderr);
+  const messages = (f.llm.requests[1]?.body as { messages: unknown[] }).messages;
+  assert.equal(messages.length, 3, "user, assistant, user");
+
+  f.llm.enqueue({ kind: "message", text: "unsaved" });
+  const unsaved = await runKodelet(["run", "--no-save", "third"], {
+    env: f.env({ OTEL_SDK_DISABLED: "true" }),
+  });
+  assert.equal(unsaved.code, 0, unsaved.stderr);
+  const list = await runKodelet(["conversation", "list", "--json"], {
+    env: f.env({ OTEL_SDK_DISABLED: "true" }),
+  });
+  assert.equal((JSON.parse(list.stdout) as unknown[]).length, 1);
+
+  const missing = await runKodelet(["run", "--resume", "nope", "x"], {
+    env: f.env({ OTEL_SDK_DISABLED: "true" }),
+  });
+  assert.equal(missing.code, 1);
+  assert.deepEqual(linesOf(missing.stderr), [
+    'kodelet: No conversation "nope": see "kodelet conversation list"',
+  ]);
+});
+
+Deno.test("run retries a 429 honouring retry-after and records the retry on the chat span", async () => {
+  await using f = await fixture();
+  f.llm.enqueue({ kind: "error", status: 429, retryAfterMs: 20 }, {
+    kind: "message",
+    text: "ok after retry",
+  });
+  const result = await runKodelet(["run", "--no-save", "hi"], { env: f.env() });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /ok after retry/);
+  const spans = await f.receiver.waitForSpans(3);
+  const chat = only(spans, "chat claude-sonnet-5-5");
+  assert.equal(chat.attributes["kodelet.retries"], 1);
+  assert.equal(chat.events.filter((event) => event.name === "retry").length, 1);
+  assert.equal(chat.status.code, 1);
+});
+
+Deno.test("run reports a bad API key in one line, exit 1, and marks the chat span 401", async () => {
+  await using f = await fixture();
+  f.llm.enqueue({ kind: "error", status: 401 });
+  const result = await runKodelet(["run", "--no-save", "hi"], { env: f.env() });
+  assert.equal(result.code, 1);
+  const lines = linesOf(result.stderr);
+  assert.equal(lines.length, 1, result.stderr);
+  assert.match(lines[0] ?? "", /^kodelet: Anthropic rejected the API key \(HTTP 401\)/);
+  const spans = await f.receiver.waitForSpans(3);
+  const chat = only(spans, "chat claude-sonnet-5-5");
+  assert.equal(chat.status.code, 2);
+  assert.equal(chat.attributes["error.type"], "401");
+  assert.equal(only(spans, "cmd.run").attributes["process.exit.code"], 1);
+});
+
+Deno.test("run reports a stream cut mid-message in one line without a stack", async () => {
+  await using f = await fixture();
+  f.llm.enqueue({ kind: "cut", text: "partial answer that never ends" });
+  const result = await runKodelet(["run", "--no-save", "hi"], { env: f.env({ OTEL_SDK_DISABLED: "true" }) });
+  assert.equal(result.code, 1);
+  const errors = linesOf(result.stderr).filter((line) => line.startsWith("kodelet:"));
+  assert.equal(errors.length, 1, result.stderr);
+  assert.match(errors[0] ?? "", /broke off|stream/i);
+  assert.ok(!/\n\s+at /.test(result.stderr), "no stack trace");
+});
+
+Deno.test("run --output json prints one JSON event per line", async () => {
+  await using f = await fixture();
+  f.llm.enqueue(
+    { kind: "message", toolCalls: [{ id: "t1", name: "bash", input: { command: "echo hi" } }] },
+    { kind: "message", text: "done" },
+  );
+  const result = await runKodelet(["run", "--no-save", "--output", "json", "go"], {
+    env: f.env({ OTEL_SDK_DISABLED: "true" }),
+    cwd: f.work,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const events = linesOf(result.stdout).map((line) => JSON.parse(line) as { type: string });
+  const types = events.map((event) => event.type);
+  assert.deepEqual(types.filter((type) => type !== "text"), [
+    "tool_call",
+    "tool_result",
+    "turn",
+    "turn",
+    "done",
+  ]);
+  assert.ok(types.includes("text"));
+});
+
+Deno.test("run talks to an OpenAI-compatible server with --provider openai", async () => {
+  await using f = await fixture();
+  f.llm.enqueue({
+    kind: "message",
+    text: "hello from openai",
+    usage: { input: 40, output: 7, cacheRead: 10 },
+  });
+  const result = await runKodelet(["run", "--no-save", "--provider", "openai", "--model", "gpt-5.5", "hi"], {
+    env: f.env({ OPENAI_API_KEY: "sk-test-openai-key-123456789", OPENAI_BASE_URL: f.llm.openaiBaseUrl }),
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /hello from openai/);
+  const spans = await f.receiver.waitForSpans(3);
+  const chat = only(spans, "chat gpt-5.5");
+  assert.equal(chat.attributes["gen_ai.provider.name"], "openai");
+  assert.equal(chat.attributes["gen_ai.usage.input_tokens"], 40);
+  assert.equal(chat.attributes["gen_ai.usage.cache_read.input_tokens"], 10);
+  assert.equal(chat.attributes["gen_ai.usage.output_tokens"], 7);
+  const request = f.llm.requests[0]?.body as { stream_options?: { include_usage?: boolean } };
+  assert.equal(request.stream_options?.include_usage, true);
+});
+
+Deno.test("run records prompt and completion only with content capture on, with secrets redacted", async () => {
+  await using f = await fixture();
+  f.llm.enqueue({ kind: "message", text: "the answer" });
+  const result = await runKodelet(["run", "--no-save", `use key ${SECRET_KEY} please`], {
+    env: f.env({ OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "true" }),
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const spans = await f.receiver.waitForSpans(3);
+  const chat = only(spans, "chat claude-sonnet-5-5");
+  const input = String(chat.attributes["gen_ai.input.messages"]);
+  assert.match(input, /use key \[REDACTED\] please/);
+  assert.match(String(chat.attributes["gen_ai.output.messages"]), /the answer/);
+  const exported = f.receiver.rawBodies.map((body) => new TextDecoder().decode(body)).join("\n");
+  assert.ok(!exported.includes(SECRET_KEY));
+});

@@ -1,0 +1,112 @@
+/**
+ * Runs kodelet (`deno run main.ts ...`) as a subprocess with an environment built from nothing, so
+ * that no real user configuration, credential or OTEL_* variable of the machine running the tests
+ * leaks in. HOME and KODELET_BASE_PATH always point at fresh temporary directories unless given.
+ */
+import { fileURLToPath as fromFileUrl } from "node:url";
+
+/** The repository root (where deno.json and main.ts are). */
+export const REPO_ROOT: string = fromFileUrl(new URL("../../", import.meta.url));
+/** kodelet's entry point. */
+export const MAIN_TS: string = fromFileUrl(new URL("../../main.ts", import.meta.url));
+/** The project's configuration (import map); passed explicitly because the child's cwd is elsewhere. */
+export const DENO_JSON: string = fromFileUrl(new URL("../../deno.json", import.meta.url));
+
+/** The permissions the `dev` task and the README give kodelet. */
+export const KODELET_PERMISSIONS: readonly string[] = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-net",
+  "--allow-run",
+  "--allow-sys",
+];
+
+/** What a finished subprocess left behind. */
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** Wall time from spawn to exit, in milliseconds. */
+  durationMs: number;
+}
+
+/** How to run a `deno` subprocess. */
+export interface RunOptions {
+  /** Variables on top of the minimal base (PATH, DENO_DIR, NO_COLOR, HOME, KODELET_BASE_PATH). */
+  env?: Record<string, string>;
+  /** Working directory; a fresh temporary directory by default (so no ./kodelet-config.yaml is read). */
+  cwd?: string;
+  /** The deno.json whose import map applies; the project's own by default. */
+  config?: string;
+}
+
+let denoDir: Promise<string> | undefined;
+
+/**
+ * The module cache of the deno running the tests. HOME is replaced in the child, and Deno derives its
+ * default cache from HOME, so without this every subprocess would download all npm packages again.
+ */
+function parentDenoDir(): Promise<string> {
+  denoDir ??= (async () => {
+    const fromEnv = Deno.env.get("DENO_DIR");
+    if (fromEnv) return fromEnv;
+    const output = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped" }).output();
+    const info = JSON.parse(new TextDecoder().decode(output.stdout)) as { denoDir?: unknown };
+    if (typeof info.denoDir !== "string") throw new Error("deno info --json did not say where its cache is");
+    return info.denoDir;
+  })();
+  return denoDir;
+}
+
+/** A fresh temporary directory that is removed when the returned disposer runs. */
+export async function tempDir(prefix = "kodelet-test-"): Promise<{ path: string } & AsyncDisposable> {
+  const path = await Deno.makeTempDir({ prefix });
+  return {
+    path,
+    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
+  };
+}
+
+/** Runs `deno <args>` with a clean environment and returns its exit code, output and wall time. */
+export async function runDeno(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  await using home = await tempDir("kodelet-home-");
+  const env: Record<string, string> = {
+    PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+    DENO_DIR: await parentDenoDir(),
+    // Plain text for assertions: no ANSI colour from Deno's own messages.
+    NO_COLOR: "1",
+    DENO_NO_UPDATE_CHECK: "1",
+    HOME: home.path,
+    KODELET_BASE_PATH: `${home.path}/.kodelet`,
+    ...options.env,
+  };
+  const started = performance.now();
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [...args],
+    env,
+    clearEnv: true,
+    cwd: options.cwd ?? home.path,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const durationMs = performance.now() - started;
+  const decoder = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: decoder.decode(output.stdout),
+    stderr: decoder.decode(output.stderr),
+    durationMs,
+  };
+}
+
+/** Runs `deno run <permissions> main.ts <args>` as a user would run `kodelet <args>`. */
+export function runKodelet(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  return runDeno(["run", ...KODELET_PERMISSIONS, "--config", options.config ?? DENO_JSON, MAIN_TS, ...args], options);
+}
+
+/** The lines of a text, without the empty one after a trailing newline. */
+export function linesOf(text: string): string[] {
+  return text.split("\n").filter((line, index, all) => !(line === "" && index === all.length - 1));
+}
