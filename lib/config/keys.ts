@@ -49,6 +49,10 @@ export interface KeySpec {
   transform?: (value: string) => string;
   /** Never echoed back in an error message or anywhere else. */
   secret?: boolean;
+  /** The value when no source sets the key (absent: unset, or computed as defaultText says). */
+  default?: unknown;
+  /** How the default is described in the README, when it is computed. */
+  defaultText?: string;
 }
 
 /** OTEL_EXPORTER_OTLP_ENDPOINT is a base URL; the spec appends the signal path to it. */
@@ -79,12 +83,14 @@ function tracingFlag(name: string, type: FlagSpec["type"], description: string):
 export const KEYS: readonly KeySpec[] = [
   {
     key: "base_path",
+    defaultText: "~/.kodelet",
     description: "directory of kodelet's own files (config.yaml, storage.db, traces/)",
     parse: nonEmptyString,
     env: [{ name: "KODELET_BASE_PATH" }],
   },
   {
     key: "provider",
+    default: "anthropic",
     description: "LLM provider: anthropic or openai (any OpenAI-compatible server)",
     parse: oneOf(["anthropic", "openai"] as const),
     env: [{ name: "KODELET_PROVIDER" }],
@@ -92,6 +98,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "model",
+    defaultText: "claude-sonnet-5-5 (anthropic), gpt-5.5 (openai)",
     description: "model name; default depends on the provider",
     parse: nonEmptyString,
     env: [{ name: "KODELET_MODEL" }],
@@ -99,12 +106,14 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "max_tokens",
+    default: 8192,
     description: "maximum output tokens per LLM request",
     parse: integerBetween(1, 1_000_000),
     env: [{ name: "KODELET_MAX_TOKENS" }],
   },
   {
     key: "max_turns",
+    default: 50,
     description: "maximum LLM requests in one run before it stops",
     parse: integerBetween(1, 10_000),
     env: [{ name: "KODELET_MAX_TURNS" }],
@@ -118,12 +127,14 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "thinking_budget_tokens",
+    default: 0,
     description: "Anthropic extended thinking budget; 0 turns thinking off",
     parse: integerBetween(0, 1_000_000),
     env: [{ name: "KODELET_THINKING_BUDGET_TOKENS" }],
   },
   {
     key: "max_retries",
+    default: 4,
     description: "retries of an LLM request on 429, 529 and 5xx",
     parse: integerBetween(0, 20),
     env: [{ name: "KODELET_MAX_RETRIES" }],
@@ -156,6 +167,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "log.level",
+    default: "warn",
     description: "debug | info | warn | error | off",
     parse: oneOf(["debug", "info", "warn", "error", "off"] as const),
     env: [{ name: "KODELET_LOG_LEVEL" }],
@@ -168,6 +180,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "log.format",
+    default: "text",
     description: "text | json",
     parse: oneOf(["text", "json"] as const),
     env: [{ name: "KODELET_LOG_FORMAT" }],
@@ -180,6 +193,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.enabled",
+    defaultText: "false, or true when an OTLP endpoint is configured",
     description: "turn tracing on; default false, but a configured OTLP endpoint turns it on",
     parse: boolean,
     env: [{ name: "KODELET_TRACING_ENABLED" }],
@@ -187,6 +201,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.sampler",
+    default: "always",
     description: "always | never | ratio (ratio = ParentBased(TraceIdRatio(tracing.ratio)))",
     parse: oneOf(SAMPLER_NAMES),
     env: [{ name: "KODELET_TRACING_SAMPLER" }, { name: "OTEL_TRACES_SAMPLER", transform: otelSampler }],
@@ -194,6 +209,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.ratio",
+    default: 1,
     description: "fraction of traces kept by the ratio sampler, 0..1",
     parse: numberBetween(0, 1),
     env: [{ name: "KODELET_TRACING_RATIO" }, { name: "OTEL_TRACES_SAMPLER_ARG" }],
@@ -201,12 +217,14 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.exporter",
+    defaultText: "otlp when an endpoint is configured, else file",
     description: "comma-separated: otlp, console, file, none",
     parse: listOf(EXPORTER_NAMES),
     env: [{ name: "KODELET_TRACING_EXPORTER" }, { name: "OTEL_TRACES_EXPORTER" }],
   },
   {
     key: "tracing.endpoint",
+    defaultText: "http://localhost:4318 (when the exporter is otlp)",
     description: "OTLP/HTTP base endpoint; /v1/traces is appended (as OTEL_EXPORTER_OTLP_ENDPOINT)",
     parse: httpUrl,
     transform: tracesUrlFromBase,
@@ -218,6 +236,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.protocol",
+    default: "http/protobuf",
     description: "http/protobuf (default) | http/json",
     parse: oneOf(OTLP_PROTOCOLS),
     env: [
@@ -228,6 +247,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.headers",
+    default: {},
     description: "headers sent with every export, key=value list (percent-decoded) or a YAML map",
     parse: keyValueList,
     env: [
@@ -239,12 +259,15 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.timeout",
+    default: 10_000,
+    defaultText: "10000 (ms)",
     description: "time limit of one export request (a number is milliseconds, as in OTEL_*_TIMEOUT)",
     parse: duration("ms"),
     env: [{ name: "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT" }, { name: "OTEL_EXPORTER_OTLP_TIMEOUT" }],
   },
   {
     key: "tracing.compression",
+    default: "none",
     description: "gzip | none",
     parse: oneOf(["gzip", "none"] as const),
     env: [{ name: "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION" }, { name: "OTEL_EXPORTER_OTLP_COMPRESSION" }],
@@ -272,24 +295,29 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.shutdown_timeout",
+    default: 1000,
+    defaultText: "1s",
     description: "how long kodelet may wait for spans to be delivered after a command ends",
     parse: duration("s", 60_000),
     env: [{ name: "KODELET_TRACING_SHUTDOWN_TIMEOUT" }],
   },
   {
     key: "tracing.service_name",
+    defaultText: "kodelet",
     description: "service.name of the resource",
     parse: nonEmptyString,
     env: [{ name: "OTEL_SERVICE_NAME" }],
   },
   {
     key: "tracing.resource_attributes",
+    default: {},
     description: "extra resource attributes, key=value list or a YAML map",
     parse: keyValueList,
     env: [{ name: "OTEL_RESOURCE_ATTRIBUTES" }],
   },
   {
     key: "tracing.capture_content",
+    default: false,
     description: "record prompts, completions, commands and tool output in spans (redacted, truncated)",
     parse: boolean,
     env: [
@@ -299,48 +327,56 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.capture_max_bytes",
+    default: 4096,
     description: "size limit of one captured content attribute",
     parse: integerBetween(64, 1_048_576),
     env: [{ name: "KODELET_TRACING_CAPTURE_MAX_BYTES" }],
   },
   {
     key: "tracing.batch.schedule_delay",
+    default: 1000,
     description: "delay between two batch exports (a number is milliseconds)",
     parse: duration("ms"),
     env: [{ name: "OTEL_BSP_SCHEDULE_DELAY" }],
   },
   {
     key: "tracing.batch.export_timeout",
+    default: 10_000,
     description: "time limit of one batch export (a number is milliseconds)",
     parse: duration("ms"),
     env: [{ name: "OTEL_BSP_EXPORT_TIMEOUT" }],
   },
   {
     key: "tracing.batch.max_queue_size",
+    default: 2048,
     description: "spans kept in memory before new ones are dropped",
     parse: integerBetween(1, 1_000_000),
     env: [{ name: "OTEL_BSP_MAX_QUEUE_SIZE" }],
   },
   {
     key: "tracing.batch.max_export_batch_size",
+    default: 512,
     description: "spans per export request",
     parse: integerBetween(1, 1_000_000),
     env: [{ name: "OTEL_BSP_MAX_EXPORT_BATCH_SIZE" }],
   },
   {
     key: "tracing.store.max_traces",
+    default: 200,
     description: "traces kept in the local store",
     parse: integerBetween(1, 1_000_000),
     env: [{ name: "KODELET_TRACING_STORE_MAX_TRACES" }],
   },
   {
     key: "tracing.store.max_bytes",
+    default: 100 * 1024 * 1024,
     description: "bytes kept in the local store",
     parse: integerBetween(1024, 1e12),
     env: [{ name: "KODELET_TRACING_STORE_MAX_BYTES" }],
   },
   {
     key: "tracing.spool.max_bytes",
+    default: 50 * 1024 * 1024,
     description: "bytes of undelivered spans kept for the next start",
     parse: integerBetween(0, 1e12),
     env: [{ name: "KODELET_TRACING_SPOOL_MAX_BYTES" }],

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { UsageError } from "../errors.ts";
 import { KEYS, type KeySpec } from "./keys.ts";
-import type { Config, ExporterName } from "./types.ts";
+import type { Config, ExporterName, LlmConfig, OtlpConfig, TracingConfig } from "./types.ts";
 import { ValueError } from "./values.ts";
 
 export type { Config, ExporterName, LlmConfig, LogConfig, OtlpConfig, TracingConfig } from "./types.ts";
@@ -220,7 +220,9 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
       sources.set(spec.key, resolved.source);
     }
   }
-  const get = <T>(key: string, fallback: T): T => (values.has(key) ? values.get(key) as T : fallback);
+  // Defaults live in the key table, so that the README's reference (generated from it) stays true.
+  const get = <T>(key: string, fallback?: T): T =>
+    (values.has(key) ? values.get(key) : keysByName.get(key)?.default ?? fallback) as T;
   const optional = <T>(key: string): T | undefined => values.get(key) as T | undefined;
 
   const basePath = get("base_path", defaultBase);
@@ -229,8 +231,8 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
   const sdkDisabled = (input.env.OTEL_SDK_DISABLED ?? "").trim().toLowerCase() === "true";
   const enabled = sdkDisabled ? false : explicitEnabled ?? endpoint !== undefined;
   const exporters = get<ExporterName[]>("tracing.exporter", endpoint !== undefined ? ["otlp"] : ["file"]);
-  const logLevel = input.flags.verbose === true ? "debug" : get("log.level", "warn" as const);
-  const shutdownTimeoutMs = get("tracing.shutdown_timeout", 1000);
+  const logLevel = input.flags.verbose === true ? "debug" : get<Config["log"]["level"]>("log.level");
+  const shutdownTimeoutMs = get<number>("tracing.shutdown_timeout");
   const resourceAttributes = get<Record<string, string>>("tracing.resource_attributes", {});
 
   const tls: { ca?: string; cert?: string; key?: string } = {};
@@ -253,17 +255,17 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
     cwd: input.cwd,
     tracing: {
       enabled,
-      sampler: get("tracing.sampler", "always" as const),
-      ratio: get("tracing.ratio", 1),
+      sampler: get<TracingConfig["sampler"]>("tracing.sampler"),
+      ratio: get<number>("tracing.ratio"),
       exporters,
       endpointConfigured: endpoint !== undefined,
       otlp: {
         tracesUrl: endpoint ?? "http://localhost:4318/v1/traces",
-        protocol: get("tracing.protocol", "http/protobuf" as const),
-        headers: get("tracing.headers", {}),
+        protocol: get<OtlpConfig["protocol"]>("tracing.protocol"),
+        headers: get<Record<string, string>>("tracing.headers"),
         // An export may never outlive the shutdown bound, whatever OTEL_EXPORTER_OTLP_TIMEOUT says.
-        timeoutMs: get("tracing.timeout", 10_000),
-        compression: get("tracing.compression", "none" as const),
+        timeoutMs: get<number>("tracing.timeout"),
+        compression: get<OtlpConfig["compression"]>("tracing.compression"),
         tls,
       },
       shutdownTimeoutMs,
@@ -271,32 +273,32 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
       serviceName: optional<string>("tracing.service_name") ?? resourceAttributes["service.name"] ??
         "kodelet",
       resourceAttributes,
-      captureContent: get("tracing.capture_content", false),
-      captureMaxBytes: get("tracing.capture_max_bytes", 4096),
+      captureContent: get<boolean>("tracing.capture_content"),
+      captureMaxBytes: get<number>("tracing.capture_max_bytes"),
       batch: {
-        scheduleDelayMs: get("tracing.batch.schedule_delay", 1000),
-        exportTimeoutMs: get("tracing.batch.export_timeout", 10_000),
-        maxQueueSize: get("tracing.batch.max_queue_size", 2048),
-        maxExportBatchSize: get("tracing.batch.max_export_batch_size", 512),
+        scheduleDelayMs: get<number>("tracing.batch.schedule_delay"),
+        exportTimeoutMs: get<number>("tracing.batch.export_timeout"),
+        maxQueueSize: get<number>("tracing.batch.max_queue_size"),
+        maxExportBatchSize: get<number>("tracing.batch.max_export_batch_size"),
       },
       parent,
       storeDir: join(basePath, "traces"),
-      storeMaxTraces: get("tracing.store.max_traces", 200),
-      storeMaxBytes: get("tracing.store.max_bytes", 100 * 1024 * 1024),
-      spoolMaxBytes: get("tracing.spool.max_bytes", 50 * 1024 * 1024),
+      storeMaxTraces: get<number>("tracing.store.max_traces"),
+      storeMaxBytes: get<number>("tracing.store.max_bytes"),
+      spoolMaxBytes: get<number>("tracing.spool.max_bytes"),
     },
     llm: {
-      provider: get("provider", "anthropic" as const),
+      provider: get<LlmConfig["provider"]>("provider"),
       model: optional("model"),
-      maxTokens: get("max_tokens", 8192),
-      maxTurns: get("max_turns", 50),
+      maxTokens: get<number>("max_tokens"),
+      maxTurns: get<number>("max_turns"),
       temperature: optional("temperature"),
-      thinkingBudgetTokens: get("thinking_budget_tokens", 0),
-      maxRetries: get("max_retries", 4),
+      thinkingBudgetTokens: get<number>("thinking_budget_tokens"),
+      maxRetries: get<number>("max_retries"),
       anthropic: { apiKey: optional("anthropic.api_key"), baseUrl: optional("anthropic.base_url") },
       openai: { apiKey: optional("openai.api_key"), baseUrl: optional("openai.base_url") },
     },
-    log: { level: logLevel, format: get("log.format", "text" as const), file: optional("log.file") },
+    log: { level: logLevel, format: get<Config["log"]["format"]>("log.format"), file: optional("log.file") },
     secrets: collectSecrets(input.env, values),
     warnings,
   };

@@ -5,8 +5,8 @@
  * matches.
  */
 import { basename, dirname, join } from "node:path";
-import { walkFiles } from "./_walk.ts";
-import { compileIncludeGlobs } from "./gitignore.ts";
+import { IgnoreChecker, walkFiles } from "./_walk.ts";
+import { compileGitignoreLine, compileIncludeGlobs } from "./gitignore.ts";
 
 /** One matching line. */
 export interface GrepMatch {
@@ -134,8 +134,12 @@ export function findRipgrep(pathVariable: string): Promise<string | undefined> {
   return found;
 }
 
-/** The ripgrep arguments that give the built-in search's rules. */
-function ripgrepArgs(request: GrepRequest, target: string): string[] {
+/**
+ * The ripgrep arguments that give the built-in search's rules. ripgrep's --glob includes override
+ * .gitignore, so includes that name only file names become a file type (types respect .gitignore);
+ * includes with a path go to --glob, and the caller then drops what .gitignore excludes.
+ */
+export function ripgrepArgs(request: GrepRequest, target: string): { args: string[]; recheckIgnores: boolean } {
   const args = [
     "--no-config",
     "--hidden",
@@ -150,9 +154,21 @@ function ripgrepArgs(request: GrepRequest, target: string): string[] {
     "--color=never",
   ];
   if (request.ignoreCase || request.pattern.startsWith("(?i)")) args.push("--ignore-case");
-  for (const glob of request.include) args.push("--glob", glob);
+  const rules = request.include.map((glob) => ({ glob, rule: compileGitignoreLine(glob) }))
+    .filter((entry) => entry.rule !== undefined);
+  const includes = rules.filter((entry) => !entry.rule?.negate);
+  const excludes = rules.filter((entry) => entry.rule?.negate);
+  const byName = includes.every((entry) => entry.rule?.basename && !entry.rule.dirOnly);
+  if (byName) {
+    for (const { glob } of includes) args.push("--type-add", `kodeletinclude:${glob}`);
+    if (includes.length > 0) args.push("--type", "kodeletinclude");
+  } else {
+    for (const { glob } of includes) args.push("--glob", glob);
+  }
+  // Exclusions last: with --glob the last matching glob wins, so exclusions win as in the built-in search.
+  for (const { glob } of excludes) args.push("--glob", glob);
   args.push("--glob", "!.git", "--regexp", request.pattern, "--", target);
-  return args;
+  return { args, recheckIgnores: !byName };
 }
 
 /** Searches with ripgrep; throws InvalidPatternError when ripgrep cannot parse the pattern. */
@@ -160,8 +176,10 @@ export async function ripgrepSearch(request: GrepRequest, rg: string): Promise<G
   const info = await Deno.stat(request.root);
   const cwd = info.isFile ? dirname(request.root) : request.root;
   const target = info.isFile ? basename(request.root) : ".";
+  const { args, recheckIgnores } = ripgrepArgs(request, target);
+  const checker = recheckIgnores && !info.isFile ? new IgnoreChecker(request.root) : undefined;
   const child = new Deno.Command(rg, {
-    args: ripgrepArgs(request, target),
+    args,
     cwd,
     stdin: "null",
     stdout: "piped",

@@ -76,3 +76,43 @@ export async function walkFiles(root: string, options: WalkOptions = {}): Promis
   await visit(root, "", 0, await ancestorIgnores(root));
   return found;
 }
+
+/**
+ * Answers "is this file, found under root, ignored?" one path at a time, reading each directory's
+ * .gitignore once. Used to check ripgrep's results when an include glob made it bypass .gitignore.
+ */
+export class IgnoreChecker {
+  readonly #root: string;
+  /** The rules in force inside a directory, or null when the directory itself is ignored. */
+  readonly #stacks = new Map<string, Promise<IgnoreFile[] | null>>();
+
+  constructor(root: string) {
+    this.#root = root;
+  }
+
+  #stackFor(dir: string): Promise<IgnoreFile[] | null> {
+    let stack = this.#stacks.get(dir);
+    if (!stack) {
+      stack = (async () => {
+        let inherited: IgnoreFile[];
+        if (dir === this.#root || !dir.startsWith(`${this.#root}/`)) {
+          inherited = await ancestorIgnores(dir);
+        } else {
+          const parent = await this.#stackFor(dirname(dir));
+          if (parent === null || dir.endsWith("/.git") || isIgnored(parent, dir, true)) return null;
+          inherited = parent;
+        }
+        const own = await readGitignore(dir);
+        return own ? [...inherited, own] : inherited;
+      })();
+      this.#stacks.set(dir, stack);
+    }
+    return stack;
+  }
+
+  /** Whether .gitignore (of the file's directory or any above it, up to and beyond root) excludes the file. */
+  async ignored(path: string): Promise<boolean> {
+    const stack = await this.#stackFor(dirname(path));
+    return stack === null || isIgnored(stack, path, false);
+  }
+}

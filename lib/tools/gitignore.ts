@@ -184,28 +184,21 @@ export interface IncludeFilter {
 }
 
 /**
- * Include globs as ripgrep's `--glob` reads them: gitignore syntax, so `*.ts` matches at any
- * depth and `src/*.ts` is relative to the search root; `!glob` excludes.
+ * Include globs in gitignore syntax, as ripgrep's `--glob` reads them: `*.ts` matches names at any
+ * depth, `src/*.ts` is relative to the search root. `!glob` excludes, and an exclusion always wins.
+ * Unlike ripgrep's --glob, an include never brings back a file that .gitignore excludes.
  */
 export function compileIncludeGlobs(globs: readonly string[]): IncludeFilter {
   const rules = globs.map((glob) => compileGitignoreLine(glob)).filter((rule) => rule !== undefined);
-  const hasPositive = rules.some((rule) => !rule.negate);
-  // As in ripgrep, the last glob that matches decides.
-  const lastMatch = (relativePath: string, isDir: boolean): GlobRule | undefined => {
-    for (let index = rules.length - 1; index >= 0; index--) {
-      const rule = rules[index] as GlobRule;
-      if (ruleMatches(rule, relativePath, isDir)) return rule;
-    }
-    return undefined;
-  };
+  const includes = rules.filter((rule) => !rule.negate);
+  const excludes = rules.filter((rule) => rule.negate);
   return {
     file(relativePath) {
-      const rule = lastMatch(relativePath, false);
-      // With no match a file is kept only when every glob was an exclusion.
-      return rule ? !rule.negate : !hasPositive;
+      if (excludes.some((rule) => ruleMatches(rule, relativePath, false))) return false;
+      return includes.length === 0 || includes.some((rule) => ruleMatches(rule, relativePath, false));
     },
     excludesDir(relativePath) {
-      return lastMatch(relativePath, true)?.negate ?? false;
+      return excludes.some((rule) => ruleMatches(rule, relativePath, true));
     },
   };
 }

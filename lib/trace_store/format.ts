@@ -25,10 +25,9 @@ export function formatCount(value: number): string {
   return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
-/** A count in at most five characters: 950, 12.3k, 1.2M. */
+/** A count in at most six characters: 950, 12,345, 123k, 1.2M. */
 export function formatCompact(value: number): string {
-  if (value < 1000) return String(Math.round(value));
-  if (value < 100_000) return `${trimZero((value / 1000).toFixed(1))}k`;
+  if (value < 100_000) return formatCount(value);
   if (value < 1_000_000) return `${Math.round(value / 1000)}k`;
   return `${trimZero((value / 1_000_000).toFixed(1))}M`;
 }
@@ -37,9 +36,9 @@ function trimZero(text: string): string {
   return text.endsWith(".0") ? text.slice(0, -2) : text;
 }
 
-/** US dollars: four decimals below a cent (LLM calls are often cheaper than that), two above. */
+/** US dollars: four decimals below a dollar (one LLM call often costs a fraction of a cent), two above. */
 export function formatCost(usd: number): string {
-  return usd < 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
+  return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 
 function two(value: number): string {

@@ -2,9 +2,8 @@
  * The waterfall `kodelet trace show` draws: the span tree, one line per span with a bar placed and
  * sized on the trace's time axis, its duration and status, and the attributes that answer "where did
  * the time and the tokens go" (model and tokens of LLM calls, tool and exit code of tool calls).
- * Failed spans are red with colour, and say ERROR and why without it. The name column, the bars and
- * the details share whatever width the terminal has; details move to their own line when they do not
- * fit beside the bar (always at 80 columns).
+ * Failed spans are red with colour, and say ERROR and why without it. The name column and the bars
+ * share whatever width the terminal has; each span's details go on a line of their own below it.
  */
 import {
   formatCost,
@@ -104,8 +103,9 @@ function detailsOf(span: StoredSpan): { parts: string[]; error: string | undefin
   }
   const exitCode = numberAttribute(attributes, "process.exit.code");
   if (isToolSpan(span)) {
+    // The span name is "execute_tool <tool>"; the tool is repeated only when the name does not say it.
     const tool = attributes["gen_ai.tool.name"];
-    if (typeof tool === "string") parts.push(`tool ${tool}`);
+    if (typeof tool === "string" && !span.name.endsWith(` ${tool}`)) parts.push(`tool ${tool}`);
     if (exitCode !== undefined) parts.push(`exit ${exitCode}`);
     if (attributes["kodelet.bash.timed_out"] === true) parts.push("timed out");
   } else if (exitCode !== undefined && exitCode !== 0) {
@@ -190,20 +190,16 @@ export function renderWaterfall(trace: StoredTrace, options: WaterfallOptions): 
     const durationMs = Number(span.endNs - span.startNs) / 1e6;
     const line = `${failed ? paint.red(name) : name}  ${bar}  ${padLeft(formatDuration(durationMs), DURATION_WIDTH)} ` +
       (failed ? paint.bold(paint.red(status)) : paint.green(status));
-    const plainLength = nameWidth + 2 + barWidth + 2 + DURATION_WIDTH + 1 + widthOf(status);
-
-    const { parts, error } = detailsOf(span);
-    const detail = parts.join(" · ");
-    const errorText = error === undefined ? "" : `! error: ${error}`;
-    if (detail !== "" && errorText === "" && plainLength + 2 + widthOf(detail) <= width) {
-      // Wide terminals: the details fit beside the bar.
-      lines.push(`${line}${" ".repeat(Math.max(0, 5 - widthOf(status)))}  ${paint.dim(detail)}`);
-      continue;
-    }
     lines.push(line.trimEnd());
+
+    // Details get a line of their own under the span: beside the bar they would not fit at 80 columns,
+    // and the same layout at every width keeps the bars comparable.
+    const { parts, error } = detailsOf(span);
     const room = width - widthOf(row.detailIndent);
-    if (detail !== "") lines.push(row.detailIndent + paint.dim(truncate(detail, room)));
-    if (errorText !== "") lines.push(row.detailIndent + paint.red(truncate(errorText.replace(/\s+/g, " "), room)));
+    if (parts.length > 0) lines.push(row.detailIndent + paint.dim(truncate(parts.join(" · "), room)));
+    if (error !== undefined) {
+      lines.push(row.detailIndent + paint.red(truncate(`! error: ${error.replace(/\s+/g, " ")}`, room)));
+    }
   }
   return lines.join("\n") + "\n";
 }

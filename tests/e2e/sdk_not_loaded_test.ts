@@ -1,0 +1,100 @@
+/**
+ * Tracing off costs nothing: the OpenTelemetry SDK and exporter modules are not even evaluated. Shown
+ * by what was loaded, not by timing: kodelet runs with an import map in which every OpenTelemetry
+ * package except the API is a sentinel module that writes its name to a file when it is evaluated and
+ * then re-exports the real package. The map is generated from the project's deno.json (with a copy of
+ * deno.lock, so the same versions resolve from the cache), so it keeps up as imports are added.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { startOtlpReceiver } from "../support/otlp_receiver.ts";
+import { DENO_JSON, REPO_ROOT, runKodelet, type RunResult, tempDir } from "../support/run_kodelet.ts";
+
+/** Packages that are not the SDK: the API (no-op without the SDK) and the attribute-name constants. */
+const NOT_SDK = new Set(["@opentelemetry/api", "@opentelemetry/semantic-conventions"]);
+
+interface SentinelSetup {
+  config: string;
+  log: string;
+  sentinels: string[];
+}
+
+/** Writes the sentinel modules and a deno.json/deno.lock pair that routes the SDK through them. */
+async function writeSentinelConfig(dir: string): Promise<SentinelSetup> {
+  const project = JSON.parse(await Deno.readTextFile(DENO_JSON)) as {
+    imports: Record<string, string>;
+    scopes?: Record<string, Record<string, string>>;
+  };
+  const imports: Record<string, string> = {};
+  for (const [name, target] of Object.entries(project.imports)) {
+    // Paths in the project's map are relative to the project, not to the generated file.
+    imports[name] = target.startsWith(".") ? new URL(target, `file://${REPO_ROOT}`).href : target;
+  }
+  const sentinels = Object.keys(project.imports).filter((name) => name.startsWith("@opentelemetry/") && !NOT_SDK.has(name));
+  await Deno.mkdir(join(dir, "sentinels"));
+  for (const name of sentinels) {
+    const file = `./sentinels/${name.replace(/\W+/g, "_")}.js`;
+    await Deno.writeTextFile(
+      join(dir, file),
+      `Deno.writeTextFileSync(Deno.env.get("KODELET_SENTINEL_LOG"), ${JSON.stringify(name + "\n")}, { append: true });\n` +
+        `export * from ${JSON.stringify(`kodelet-real/${name}`)};\n`,
+    );
+    imports[`kodelet-real/${name}`] = imports[name] ?? "";
+    imports[name] = file;
+  }
+  const config = join(dir, "deno.json");
+  await Deno.writeTextFile(config, JSON.stringify({ imports, ...(project.scopes ? { scopes: project.scopes } : {}) }));
+  await Deno.copyFile(join(REPO_ROOT, "deno.lock"), join(dir, "deno.lock"));
+  return { config, log: join(dir, "evaluated.txt"), sentinels };
+}
+
+/** Runs kodelet through the sentinel map and returns which SDK packages were evaluated. */
+async function evaluatedModules(
+  setup: SentinelSetup,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ result: RunResult; evaluated: string[] }> {
+  await Deno.writeTextFile(setup.log, "");
+  const result = await runKodelet(args, { config: setup.config, env: { KODELET_SENTINEL_LOG: setup.log, ...env } });
+  const evaluated = [...new Set((await Deno.readTextFile(setup.log)).split("\n").filter((line) => line !== ""))];
+  return { result, evaluated: evaluated.sort() };
+}
+
+Deno.test("tracing off: version, --version and --help evaluate no OpenTelemetry SDK or exporter module", async () => {
+  await using dir = await tempDir();
+  const setup = await writeSentinelConfig(dir.path);
+  assert.ok(setup.sentinels.includes("@opentelemetry/sdk-trace-base"));
+  for (const args of [["version"], ["--version"], ["--help"], ["version", "--tracing-enabled=false"]]) {
+    const { result, evaluated } = await evaluatedModules(setup, args);
+    assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
+    assert.deepEqual(evaluated, [], `kodelet ${args.join(" ")} evaluated ${evaluated.join(", ")}`);
+  }
+});
+
+Deno.test("tracing on: the same sentinels see the SDK and the chosen exporter being evaluated", async () => {
+  // The counterpart that shows the sentinels work, so that the test above can fail.
+  await using dir = await tempDir();
+  const setup = await writeSentinelConfig(dir.path);
+  const receiver = await startOtlpReceiver();
+  try {
+    const { result, evaluated } = await evaluatedModules(setup, ["version"], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(receiver.spans.length, 1, "the span still arrives through the sentinels");
+    for (
+      const name of [
+        "@opentelemetry/sdk-trace-base",
+        "@opentelemetry/context-async-hooks",
+        "@opentelemetry/resources",
+        "@opentelemetry/exporter-trace-otlp-proto",
+      ]
+    ) {
+      assert.ok(evaluated.includes(name), `${name} not evaluated; evaluated: ${evaluated.join(", ")}`);
+    }
+    // Only the chosen encoding is loaded.
+    assert.ok(!evaluated.includes("@opentelemetry/exporter-trace-otlp-http"));
+  } finally {
+    await receiver.close();
+  }
+});

@@ -1,0 +1,24 @@
+/** The README stays true: its configuration reference is the one the key table generates. */
+import assert from "node:assert/strict";
+import { configReference } from "../scripts/config_reference.ts";
+import { KEYS } from "../lib/config/mod.ts";
+
+const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+
+Deno.test("README carries the configuration reference generated from the key table", () => {
+  assert.ok(
+    readme.includes(configReference()),
+    "README's table is stale: replace it with the output of `deno run scripts/config_reference.ts`",
+  );
+});
+
+Deno.test("README names every configuration key and env var", () => {
+  const missing = KEYS.flatMap((spec) => [spec.key, ...spec.env.map((env) => env.name)])
+    .filter((name) => !readme.includes(name));
+  assert.deepEqual(missing, []);
+});
+
+Deno.test("README gives the one command that runs the tests and the one that runs kodelet", () => {
+  assert.match(readme, /```sh\ndeno task test\n```/);
+  assert.match(readme, /deno task dev run /);
+});
