@@ -2,20 +2,14 @@
  * kodelet's entry point: parse the command line, load the configuration, start tracing, run the
  * command in its root span, flush spans within a bounded time, and exit with the command's own code.
  * Only this file turns errors into output and exit codes.
+ *
+ * Everything but the version report is imported when main() runs, not at start-up: `--version`
+ * then answers without evaluating a single npm module.
  */
-import { SpanStatusCode } from "@opentelemetry/api";
 import type { Span } from "./lib/telemetry/mod.ts";
-import { COMMANDS } from "./lib/cli/commands.ts";
-import { commandHelp, mainHelp } from "./lib/cli/help.ts";
-import { parseCommandLine } from "./lib/cli/parse.ts";
-import { exitCodeOf, runInRootSpan } from "./lib/cli/root_span.ts";
-import { logWriter, terminalIO } from "./lib/cli/terminal.ts";
+import type { Redactor } from "./lib/telemetry/redact.ts";
 import { versionReport } from "./lib/cli/version.ts";
-import { environmentSecrets, homeDirectory, loadConfig, readEnvironment } from "./lib/config/mod.ts";
-import { UsageError, UserFacingError } from "./lib/errors.ts";
-import { createLogger } from "./lib/log.ts";
-import { createRedactor, deliveryWarning, type Redactor, startTelemetry } from "./lib/telemetry/mod.ts";
-import { tracingDeps } from "./lib/trace_store/deps.ts";
+import { exitCodeOf, UsageError, UserFacingError } from "./lib/errors.ts";
 
 /** One line for the user: usage and user-facing errors without a stack, bugs with one. */
 function describeError(error: unknown, redact: Redactor): string {
@@ -27,6 +21,27 @@ function describeError(error: unknown, redact: Redactor): string {
 }
 
 async function main(argv: string[]): Promise<number> {
+  const [
+    { COMMANDS },
+    { commandHelp, mainHelp },
+    { parseCommandLine },
+    { runInRootSpan },
+    { logWriter, terminalIO },
+    { environmentSecrets, homeDirectory, loadConfig, readEnvironment },
+    { createLogger },
+    { createRedactor, deliveryWarning, startTelemetry, SpanStatusCode },
+    { tracingDeps },
+  ] = await Promise.all([
+    import("./lib/cli/commands.ts"),
+    import("./lib/cli/help.ts"),
+    import("./lib/cli/parse.ts"),
+    import("./lib/cli/root_span.ts"),
+    import("./lib/cli/terminal.ts"),
+    import("./lib/config/mod.ts"),
+    import("./lib/log.ts"),
+    import("./lib/telemetry/mod.ts"),
+    import("./lib/trace_store/deps.ts"),
+  ]);
   const env = readEnvironment();
   const io = terminalIO(env);
   // Credentials from the environment are known before the configuration is: a usage error that
@@ -101,5 +116,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (import.meta.main) {
+  if (Deno.args.length === 1 && (Deno.args[0] === "--version" || Deno.args[0] === "-V")) {
+    Deno.stdout.writeSync(new TextEncoder().encode(versionReport()));
+    Deno.exit(0);
+  }
   Deno.exit(await main(Deno.args));
 }

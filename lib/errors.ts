@@ -16,3 +16,9 @@ export class UserFacingError extends Error {
     super(message, options);
   }
 }
+
+/** The exit code a thrown error stands for: its own for usage and user-facing errors, else 1. */
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError || error instanceof UserFacingError) return error.exitCode;
+  return 1;
+}

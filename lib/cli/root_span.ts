@@ -3,7 +3,7 @@
  * values of the flags that are not sensitive.
  */
 import type { Context } from "@opentelemetry/api";
-import { UsageError, UserFacingError } from "../errors.ts";
+import { exitCodeOf } from "../errors.ts";
 import { CMD, failSpan, PROCESS, SENSITIVE_FLAG, type Span, withSpan } from "../telemetry/mod.ts";
 import { executableName } from "../telemetry/resource.ts";
 import { type Command, type CommandContext, commandName } from "./command.ts";
@@ -22,11 +22,6 @@ function flagAttributes(flags: CommandContext["args"]["flags"]): Record<string, 
   return attributes;
 }
 
-/** The exit code a thrown error stands for. */
-export function exitCodeOf(error: unknown): number {
-  if (error instanceof UsageError || error instanceof UserFacingError) return error.exitCode;
-  return 1;
-}
 
 /**
  * Runs the command as the root span and returns its exit code; an error thrown by the command is

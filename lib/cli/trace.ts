@@ -112,7 +112,7 @@ export const traceListCommand: Command = {
 /** `kodelet trace show [ID|last]`. */
 export const traceShowCommand: Command = {
   path: ["trace", "show"],
-  summary: "a trace as a waterfall (ID, a prefix of it, or last); --json prints it as OTLP/JSON",
+  summary: "a stored trace as a waterfall (--json: as OTLP/JSON)",
   usage: "[ID|last]",
   flags: [{
     name: "json",
@@ -153,7 +153,7 @@ function tracesUrlOf(endpoint: string): string {
 /** `kodelet trace export ID --endpoint URL`. */
 export const traceExportCommand: Command = {
   path: ["trace", "export"],
-  summary: "send a stored trace to an OTLP/HTTP endpoint (headers and protocol from the configuration)",
+  summary: "send a stored trace to an OTLP/HTTP endpoint",
   usage: "<ID|last>",
   flags: [{
     name: "endpoint",

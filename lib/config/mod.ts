@@ -4,7 +4,6 @@
  * one typed Config. This folder is the only place that reads Deno.env.
  */
 import { join } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { UsageError } from "../errors.ts";
 import { KEYS, type KeySpec } from "./keys.ts";
 import type { Config, ExporterName, LlmConfig, OtlpConfig, TracingConfig } from "./types.ts";
@@ -84,6 +83,8 @@ async function readYamlLayer(
   if (text === undefined) return new Map();
   let document: unknown;
   try {
+    // Loaded only when a config file exists: most runs have none, and start-up time matters.
+    const { parse: parseYaml } = await import("yaml");
     document = parseYaml(text);
   } catch (error) {
     // The yaml package ends its first line with ":" before a code excerpt we leave out.

@@ -133,11 +133,19 @@ export const keyValueList: Parser<Record<string, string>> = (raw) => {
     if (separator < 0 || key === "" || /[\s"(),/:;<=>?@[\\\]{}]/.test(key)) {
       throw new ValueError("must be a comma-separated list of key=value pairs");
     }
+    let value: string;
     try {
-      result[key] = decodeURIComponent(pair.slice(separator + 1).trim());
+      value = decodeURIComponent(pair.slice(separator + 1).trim());
     } catch {
       throw new ValueError(`has a value for "${key}" that is not valid percent-encoding`);
     }
+    // A decoded line break or other control character cannot go into an HTTP header: refuse it now
+    // rather than have every export fail later.
+    // deno-lint-ignore no-control-regex
+    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) {
+      throw new ValueError(`has a value for "${key}" with a control character in it`);
+    }
+    result[key] = value;
   }
   return result;
 };

@@ -1,12 +1,22 @@
 /** Turns what the SDKs throw into LlmError, using only the HTTP facts they expose. */
-import { LlmError } from "./types.ts";
+import { LlmError, type LlmErrorKind } from "./types.ts";
 
 interface HttpLike {
   status?: unknown;
   headers?: unknown;
   message?: unknown;
   name?: unknown;
+  /** The error's type from the body; an error event inside a 200 stream has it but no status. */
+  type?: unknown;
 }
+
+/** Error types sent inside a stream (Anthropic's `event: error`, OpenAI's `{"error": ...}` chunk). */
+const STREAM_ERROR_KINDS: Record<string, LlmErrorKind> = {
+  overloaded_error: "overloaded",
+  rate_limit_error: "rate_limited",
+  api_error: "server",
+  server_error: "server",
+};
 
 function header(headers: unknown, name: string): string | undefined {
   if (headers instanceof Headers) return headers.get(name) ?? undefined;
@@ -89,6 +99,15 @@ export function classifyError(error: unknown, provider: string, signal: AbortSig
   }
   if (status === 408 || status === 409) {
     return new LlmError("server", `${name} asked to retry (HTTP ${status})`, status, wait, { cause: error });
+  }
+  if (status === undefined && typeof http.type === "string" && http.type !== "") {
+    return new LlmError(
+      STREAM_ERROR_KINDS[http.type] ?? "stream_broken",
+      `${name} reported an error in the response stream (${http.type}): ${detail}`,
+      undefined,
+      undefined,
+      { cause: error },
+    );
   }
   const message = error instanceof Error ? error.message : String(error);
   if (

@@ -161,6 +161,8 @@ export function openAiClient(options: OpenAiOptions): LlmClient {
             if (choice.finish_reason) reason = choice.finish_reason;
           }
         }
+        // The SDK ends the iteration quietly when the request is aborted: a partial answer is no answer.
+        signal.throwIfAborted();
       } catch (error) {
         throw classifyError(error, "openai", signal);
       }

@@ -5,7 +5,7 @@
  * matches.
  */
 import { basename, dirname, join } from "node:path";
-import { IgnoreChecker, walkFiles } from "./_walk.ts";
+import { IgnoreChecker, walkFiles, yielder } from "./_walk.ts";
 import { compileGitignoreLine, compileIncludeGlobs } from "./gitignore.ts";
 
 /** One matching line. */
@@ -79,36 +79,28 @@ export async function builtinSearch(request: GrepRequest): Promise<GrepOutcome> 
   })();
   const matches: GrepMatch[] = [];
   const decoder = new TextDecoder();
-  let next = 0;
-  let complete = true;
-  const worker = async () => {
-    while (next < files.length && complete) {
-      request.signal.throwIfAborted();
-      const file = files[next++] as { path: string };
-      let bytes: Uint8Array;
-      try {
-        bytes = await Deno.readFile(file.path);
-      } catch {
-        continue; // vanished or unreadable: ripgrep skips it too
-      }
-      if (bytes.includes(0)) continue;
-      const text = decoder.decode(bytes);
-      if (!fileRegex.test(text)) continue;
-      const lines = text.split("\n");
-      if (lines[lines.length - 1] === "") lines.pop();
-      for (let index = 0; index < lines.length; index++) {
-        const line = lines[index] as string;
-        if (!lineRegex.test(line)) continue;
-        if (matches.length >= request.limit) {
-          complete = false;
-          return;
-        }
-        matches.push({ path: file.path, line: index + 1, text: line.replace(/\r$/, "") });
-      }
+  const pause = yielder(request.signal);
+  for (const file of files) {
+    await pause();
+    let bytes: Uint8Array;
+    try {
+      bytes = Deno.readFileSync(file.path);
+    } catch {
+      continue; // vanished or unreadable: ripgrep skips it too
     }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
-  return { matches, complete };
+    if (bytes.includes(0)) continue;
+    const text = decoder.decode(bytes);
+    if (!fileRegex.test(text)) continue;
+    const lines = text.split("\n");
+    if (lines[lines.length - 1] === "") lines.pop();
+    for (let index = 0; index < lines.length; index++) {
+      const line = lines[index] as string;
+      if (!lineRegex.test(line)) continue;
+      if (matches.length >= request.limit) return { matches, complete: false };
+      matches.push({ path: file.path, line: index + 1, text: line.replace(/\r$/, "") });
+    }
+  }
+  return { matches, complete: true };
 }
 
 const rgCache = new Map<string, Promise<string | undefined>>();
@@ -139,7 +131,10 @@ export function findRipgrep(pathVariable: string): Promise<string | undefined> {
  * .gitignore, so includes that name only file names become a file type (types respect .gitignore);
  * includes with a path go to --glob, and the caller then drops what .gitignore excludes.
  */
-export function ripgrepArgs(request: GrepRequest, target: string): { args: string[]; recheckIgnores: boolean } {
+export function ripgrepArgs(
+  request: GrepRequest,
+  target: string,
+): { args: string[]; recheckIgnores: boolean } {
   const args = [
     "--no-config",
     "--hidden",
@@ -190,31 +185,36 @@ export async function ripgrepSearch(request: GrepRequest, rg: string): Promise<G
   const matches: GrepMatch[] = [];
   let complete = true;
   const decoder = new TextDecoder();
-  let pending = "";
-  const reader = child.stdout.getReader();
-  const parse = (record: string): boolean => {
+  const ignoredFiles = new Map<string, Promise<boolean>>();
+  /** Adds one `path\0line:text` record; false once the limit is reached. */
+  const add = async (record: string): Promise<boolean> => {
     const nul = record.indexOf("\0");
     const colon = record.indexOf(":", nul + 1);
     if (nul < 0 || colon < 0) return true;
+    const path = join(cwd, record.slice(0, nul).replace(/^\.\//, ""));
+    if (checker) {
+      let ignored = ignoredFiles.get(path);
+      if (!ignored) ignoredFiles.set(path, ignored = checker.ignored(path));
+      if (await ignored) return true;
+    }
     if (matches.length >= request.limit) return false;
-    const relative = record.slice(0, nul).replace(/^\.\//, "");
     matches.push({
-      path: join(cwd, relative),
+      path,
       line: Number(record.slice(nul + 1, colon)),
       text: record.slice(colon + 1).replace(/\r$/, ""),
     });
     return true;
   };
+  const reader = child.stdout.getReader();
+  let pending = "";
   try {
     reading: for (;;) {
       const { value, done } = await reader.read();
       if (done) break;
-      pending += decoder.decode(value, { stream: true });
-      let newline: number;
-      while ((newline = pending.indexOf("\n")) >= 0) {
-        const record = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        if (!parse(record)) {
+      const records = (pending + decoder.decode(value, { stream: true })).split("\n");
+      pending = records.pop() ?? "";
+      for (const record of records) {
+        if (!(await add(record))) {
           complete = false;
           break reading;
         }

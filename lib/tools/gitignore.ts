@@ -87,7 +87,7 @@ export function globToRegExpSource(glob: string): string {
       source += escapeRegExp(char);
     }
   }
-  // An unclosed `{` is taken literally by closing the groups, which keeps the RegExp valid.
+  // An unclosed `{` is closed at the end, which keeps the RegExp valid.
   source += ")".repeat(braceDepth);
   return source;
 }

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { KODELET } from "../telemetry/attributes.ts";
 import { displayPath, resolvePath, statOrUndefined } from "./_fs.ts";
-import { walkFiles } from "./_walk.ts";
+import { walkFiles, yielder } from "./_walk.ts";
 import { globToRegExp } from "./gitignore.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
@@ -57,17 +57,18 @@ export async function globFiles(
     acceptFile: (relative) => regex.test(relative),
     skipDir: (_relative, dirDepth) => dirDepth >= depth,
   });
-  const found: { path: string; mtimeMs: number }[] = new Array(files.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const index = next++;
-      const path = (files[index] as { path: string }).path;
-      const info = await statOrUndefined(path).catch(() => undefined);
-      found[index] = { path, mtimeMs: info?.mtime?.getTime() ?? 0 };
+  const found: { path: string; mtimeMs: number }[] = [];
+  const pause = yielder(signal);
+  for (const file of files) {
+    await pause();
+    let mtimeMs = 0;
+    try {
+      mtimeMs = Deno.statSync(file.path).mtime?.getTime() ?? 0;
+    } catch {
+      continue; // removed since the walk
     }
-  };
-  await Promise.all(Array.from({ length: 16 }, worker));
+    found.push({ path: file.path, mtimeMs });
+  }
   return found.sort((a, b) => b.mtimeMs - a.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 

@@ -32,7 +32,9 @@ export const grepParameters = z.object({
   path: z.string().optional().describe(
     "Directory or file to search, relative to the working directory (default: the working directory).",
   ),
-  include: z.union([z.string(), z.array(z.string())]).optional().describe(
+  include: z.union([z.string(), z.array(z.string())], {
+    error: "must be a glob string or an array of glob strings",
+  }).optional().describe(
     'Glob(s) of files to search, e.g. "*.ts" or ["src/**/*.go", "!*_test.go"]. A glob without "/" matches file names at any depth; "!" excludes.',
   ),
   case_insensitive: z.boolean().optional().describe("Match regardless of case (default false)."),

@@ -16,7 +16,9 @@ export const DEFAULT_FETCH_TIMEOUT_SECONDS = 30;
 
 /** The web_fetch tool's parameters. */
 export const webFetchParameters = z.object({
-  url: z.url({ protocol: /^https?$/ }).describe("The http:// or https:// URL to GET."),
+  url: z.url({ protocol: /^https?$/, error: "must be an absolute http:// or https:// URL" }).describe(
+    "The http:// or https:// URL to GET.",
+  ),
   timeout_seconds: z.number().int().min(1).max(120).optional().describe(
     `Seconds before the request is abandoned (1-120, default ${DEFAULT_FETCH_TIMEOUT_SECONDS}).`,
   ),
@@ -41,7 +43,7 @@ export function htmlToMarkdown(html: string): string {
     codeBlockStyle: "fenced",
     bulletListMarker: "-",
   })
-    .remove(["script", "style", "noscript", "template", "iframe", "svg", "canvas", "head"]);
+    .remove(["script", "style", "noscript", "template", "iframe", "svg", "canvas", "head", "title"]);
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.trim();
   const markdown = converter.turndown(html).replace(/\n{3,}/g, "\n\n").trim();
   return title ? `Title: ${title}\n\n${markdown}` : markdown;

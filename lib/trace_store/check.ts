@@ -33,7 +33,8 @@ export interface CheckOptions {
 export const CHECK_SPAN_NAME = "kodelet tracing check";
 
 function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
 }
 
 function testSpan(config: Config, traceId: string): ReadableSpan {
@@ -74,10 +75,13 @@ function headerNamed(headers: Record<string, string>, name: string): [string, st
 
 function authAdvice(config: Config): string[] {
   const auth = headerNamed(config.tracing.otlp.headers, "authorization");
-  const grafana = "For Grafana Cloud it is \"Basic \" and the base64 of <instance id>:<token>: " +
+  const grafana = 'For Grafana Cloud it is "Basic " and the base64 of <instance id>:<token>: ' +
     "OTEL_EXPORTER_OTLP_HEADERS=Authorization=Basic%20<base64>";
   if (!auth) {
-    return ["No Authorization header is sent: set one in OTEL_EXPORTER_OTLP_HEADERS (or tracing.headers).", grafana];
+    return [
+      "No Authorization header is sent: set one in OTEL_EXPORTER_OTLP_HEADERS (or tracing.headers).",
+      grafana,
+    ];
   }
   return [
     `Check the Authorization header: kodelet sends ${auth[0]}: ${previewSecret(auth[1])} (shortened), ` +
@@ -116,7 +120,12 @@ function hostOf(url: string): string {
 }
 
 /** The verdict and what to do about it. */
-function explain(outcome: SendOutcome, config: Config, traceId: string, protocol: string): { delivered: boolean; lines: string[] } {
+function explain(
+  outcome: SendOutcome,
+  config: Config,
+  traceId: string,
+  protocol: string,
+): { delivered: boolean; lines: string[] } {
   const otlp = config.tracing.otlp;
   const url = otlp.tracesUrl;
   const ms = `${Math.round(outcome.ms)} ms`;
@@ -147,11 +156,17 @@ function explain(outcome: SendOutcome, config: Config, traceId: string, protocol
         const what = status === 401 ? "401 Unauthorized" : "403 Forbidden";
         return {
           delivered: false,
-          lines: [`Not delivered: the endpoint refused the credentials (HTTP ${what}).${said}`, ...authAdvice(config)],
+          lines: [
+            `Not delivered: the endpoint refused the credentials (HTTP ${what}).${said}`,
+            ...authAdvice(config),
+          ],
         };
       }
       if (status === 404) {
-        return { delivered: false, lines: [`Not delivered: nothing answers at this path (HTTP 404).`, ...pathAdvice(url)] };
+        return {
+          delivered: false,
+          lines: [`Not delivered: nothing answers at this path (HTTP 404).`, ...pathAdvice(url)],
+        };
       }
       if (status === 429 || status === 503) {
         const retry = outcome.retryAfter ? ` (it asks to retry after ${outcome.retryAfter}s)` : "";
@@ -235,9 +250,13 @@ export async function checkTracing(config: Config, options: CheckOptions = {}): 
   const otlp = tracing.otlp;
   const traceId = randomHex(16);
   const lines: string[] = [];
-  lines.push(`Endpoint: ${shownUrl(otlp.tracesUrl)} (${otlp.protocol}${otlp.compression === "gzip" ? ", gzip" : ""})`);
+  lines.push(
+    `Endpoint: ${shownUrl(otlp.tracesUrl)} (${otlp.protocol}${otlp.compression === "gzip" ? ", gzip" : ""})`,
+  );
   if (!tracing.endpointConfigured) {
-    lines.push("No endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or tracing.endpoint); checking the default.");
+    lines.push(
+      "No endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or tracing.endpoint); checking the default.",
+    );
   }
   const headerNames = Object.keys(otlp.headers);
   lines.push(`Headers: ${headerNames.length === 0 ? "none" : headerNames.join(", ")}`);
@@ -249,8 +268,12 @@ export async function checkTracing(config: Config, options: CheckOptions = {}): 
   const spool = await spoolStatus(join(tracing.storeDir, SPOOL_DIR)).catch(() => undefined);
   if (spool && (spool.batches > 0 || spool.droppedSpans > 0)) {
     lines.push(
-      `Spool: ${formatCount(spool.spans)} undelivered spans waiting for the next run` +
-        (spool.droppedSpans > 0 ? `; ${formatCount(spool.droppedSpans)} dropped so far` : ""),
+      `Spool: ${formatCount(spool.spans)} undelivered span${
+        spool.spans === 1 ? "" : "s"
+      } waiting for the next run` +
+        (spool.droppedSpans > 0
+          ? `; ${formatCount(spool.droppedSpans)} dropped so far (spool full or refused)`
+          : ""),
     );
   }
   lines.push("");

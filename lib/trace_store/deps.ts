@@ -26,7 +26,12 @@ async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): 
     ]);
     const body = JsonTraceSerializer.serializeRequest(spans);
     if (!body) return 0;
-    const result = await spoolBatch(join(tracing.storeDir, SPOOL_DIR), body, spans.length, tracing.spoolMaxBytes);
+    const result = await spoolBatch(
+      join(tracing.storeDir, SPOOL_DIR),
+      body,
+      spans.length,
+      tracing.spoolMaxBytes,
+    );
     if (result.dropped > 0) {
       log.warn(
         `The trace spool is full (tracing.spool.max_bytes = ${tracing.spoolMaxBytes} bytes): ` +
@@ -51,19 +56,25 @@ async function resend(config: Config, log: Logger): Promise<void> {
   const send = async (json: Uint8Array): Promise<SendOutcome> => {
     // Parsing first turns a damaged batch into an OtlpShapeError, which drops it instead of sending junk.
     const spans = parseRequest(new TextDecoder().decode(json));
-    if (otlp.protocol === "http/json") return postOtlp(target, { body: json, contentType: "application/json" });
+    if (otlp.protocol === "http/json") {
+      return postOtlp(target, { body: json, contentType: "application/json" });
+    }
     const { encodeStoredSpans } = await import("./encode.ts");
     return postOtlp(target, encodeStoredSpans(spans, otlp.protocol));
   };
   const result = await resendBatches(spoolDir, send);
   const where = shownUrl(otlp.tracesUrl);
-  if (result.sentSpans > 0) log.info(`Sent ${result.sentSpans} spans of earlier runs from the spool to ${where}`);
+  if (result.sentSpans > 0) {
+    log.info(`Sent ${result.sentSpans} spans of earlier runs from the spool to ${where}`);
+  }
   if (result.rejectedSpans > 0) {
     log.warn(`Dropped ${result.rejectedSpans} spooled spans that ${where} refused or that could not be read`);
   }
   if (result.stoppedBy) {
     log.debug(
-      `${result.remainingBatches} spooled batches wait for the next run: ${describeOutcome(result.stoppedBy, otlp.timeoutMs)}`,
+      `${result.remainingBatches} spooled batches wait for the next run: ${
+        describeOutcome(result.stoppedBy, otlp.timeoutMs)
+      }`,
     );
   }
 }

@@ -4,7 +4,12 @@
  * serializer, so the bytes are exactly what the SDK's own exporter would send. This module loads the
  * SDK's pieces: import it dynamically.
  */
-import type { AttributeValue as ApiAttributeValue, Attributes, HrTime, SpanContext } from "@opentelemetry/api";
+import type {
+  Attributes,
+  AttributeValue as ApiAttributeValue,
+  HrTime,
+  SpanContext,
+} from "@opentelemetry/api";
 import { TraceState } from "@opentelemetry/core";
 import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otlp-transformer";
 import { type Resource, resourceFromAttributes } from "@opentelemetry/resources";
@@ -36,7 +41,13 @@ function traceState(value: string): TraceState | undefined {
   return value === "" ? undefined : new TraceState(value);
 }
 
-function spanContext(traceId: string, spanId: string, flags: number, state: string, remote: boolean): SpanContext {
+function spanContext(
+  traceId: string,
+  spanId: string,
+  flags: number,
+  state: string,
+  remote: boolean,
+): SpanContext {
   const context: SpanContext = { traceId, spanId, traceFlags: flags & 0xff, isRemote: remote };
   const parsed = traceState(state);
   if (parsed) context.traceState = parsed;
@@ -51,7 +62,10 @@ export function toReadableSpans(spans: readonly StoredSpan[]): ReadableSpan[] {
     let resource = resources.get(resourceKey);
     if (!resource) {
       const attributes = apiAttributes(attributeMap(span.resource.attributes));
-      resource = resourceFromAttributes(attributes, span.resourceSchemaUrl ? { schemaUrl: span.resourceSchemaUrl } : {});
+      resource = resourceFromAttributes(
+        attributes,
+        span.resourceSchemaUrl ? { schemaUrl: span.resourceSchemaUrl } : {},
+      );
       resources.set(resourceKey, resource);
     }
     const own = spanContext(span.traceId, span.spanId, span.flags, span.traceState, false);
@@ -70,7 +84,13 @@ export function toReadableSpans(spans: readonly StoredSpan[]): ReadableSpan[] {
       status: span.status.message === "" ? { code: span.status.code } : { ...span.status },
       attributes: apiAttributes(span.attributes),
       links: span.links.map((link) => ({
-        context: spanContext(link.traceId, link.spanId, link.flags, link.traceState, (link.flags & IS_REMOTE) !== 0),
+        context: spanContext(
+          link.traceId,
+          link.spanId,
+          link.flags,
+          link.traceState,
+          (link.flags & IS_REMOTE) !== 0,
+        ),
         attributes: apiAttributes(link.attributes),
       })),
       events: span.events.map((event) => ({
@@ -95,7 +115,10 @@ export function toReadableSpans(spans: readonly StoredSpan[]): ReadableSpan[] {
 }
 
 /** Stored spans as one request in the given encoding. */
-export function encodeStoredSpans(spans: readonly StoredSpan[], protocol: OtlpConfig["protocol"]): EncodedRequest {
+export function encodeStoredSpans(
+  spans: readonly StoredSpan[],
+  protocol: OtlpConfig["protocol"],
+): EncodedRequest {
   if (protocol === "http/json") {
     return {
       body: new TextEncoder().encode(JSON.stringify(exportRequestOf(spans))),

@@ -75,8 +75,13 @@ export class FileSpanExporter implements SpanExporter {
         await this.#retentionIfDue();
         resultCallback({ code: ExportResultCode.SUCCESS });
       } catch (error) {
-        this.#warn(`could not write spans to the trace store: ${error instanceof Error ? error.message : error}`);
-        resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+        this.#warn(
+          `could not write spans to the trace store: ${error instanceof Error ? error.message : error}`,
+        );
+        resultCallback({
+          code: ExportResultCode.FAILED,
+          error: error instanceof Error ? error : new Error(String(error)),
+        });
       }
     });
   }

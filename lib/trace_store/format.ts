@@ -8,7 +8,7 @@
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return "-";
   if (ms < 1) return `${ms.toFixed(2)}ms`;
-  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 999.5) return `${Math.round(ms)}ms`;
   if (ms < 59_995) return `${(ms / 1000).toFixed(2)}s`;
   const totalSeconds = Math.round(ms / 1000);
   if (totalSeconds < 3600) {
@@ -49,8 +49,22 @@ function two(value: number): string {
 export function formatTime(epochMs: number, utc: boolean): string {
   const date = new Date(epochMs);
   const [y, mo, d, h, mi, s] = utc
-    ? [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes(), date.getUTCSeconds()]
-    : [date.getFullYear(), date.getMonth() + 1, date.getDate(), date.getHours(), date.getMinutes(), date.getSeconds()];
+    ? [
+      date.getUTCFullYear(),
+      date.getUTCMonth() + 1,
+      date.getUTCDate(),
+      date.getUTCHours(),
+      date.getUTCMinutes(),
+      date.getUTCSeconds(),
+    ]
+    : [
+      date.getFullYear(),
+      date.getMonth() + 1,
+      date.getDate(),
+      date.getHours(),
+      date.getMinutes(),
+      date.getSeconds(),
+    ];
   return `${y}-${two(mo)}-${two(d)} ${two(h)}:${two(mi)}:${two(s)}`;
 }
 

@@ -46,15 +46,33 @@ export function formatTraceTable(summaries: readonly TraceSummary[], options: Ta
     return wide ? text : text.slice(5, 16);
   };
   const fixed: Column[] = [
-    { title: "TRACE", width: SHORT_ID_LENGTH, align: "left", gap: 0, cell: (s) => s.traceId.slice(0, SHORT_ID_LENGTH) },
+    {
+      title: "TRACE",
+      width: SHORT_ID_LENGTH,
+      align: "left",
+      gap: 0,
+      cell: (s) => s.traceId.slice(0, SHORT_ID_LENGTH),
+    },
     { title: "STARTED", width: wide ? 19 : 11, align: "left", gap: 2, cell: started },
     { title: "COMMAND", width: 0, align: "left", gap: 2, cell: (s) => s.command },
     { title: "DURATION", width: 8, align: "right", gap: 1, cell: (s) => formatDuration(s.durationMs) },
     { title: "STATUS", width: 6, align: "left", gap: 2, cell: statusWord },
     { title: "LLM", width: 3, align: "right", gap: 1, cell: (s) => String(s.llmCalls) },
     { title: "TOOLS", width: 5, align: "right", gap: 1, cell: (s) => String(s.toolCalls) },
-    { title: "TOKENS", width: 6, align: "right", gap: 1, cell: (s) => formatCompact(s.inputTokens + s.outputTokens) },
-    { title: "COST", width: 7, align: "right", gap: 1, cell: (s) => (s.costUsd === undefined ? "-" : formatCost(s.costUsd)) },
+    {
+      title: "TOKENS",
+      width: 6,
+      align: "right",
+      gap: 1,
+      cell: (s) => formatCompact(s.inputTokens + s.outputTokens),
+    },
+    {
+      title: "COST",
+      width: 7,
+      align: "right",
+      gap: 1,
+      cell: (s) => (s.costUsd === undefined ? "-" : formatCost(s.costUsd)),
+    },
   ];
   const used = fixed.reduce((sum, column) => sum + column.gap + column.width, 0);
   const longest = Math.max(7, ...summaries.map((summary) => widthOf(summary.command)));
@@ -63,7 +81,9 @@ export function formatTraceTable(summaries: readonly TraceSummary[], options: Ta
 
   const line = (cells: (column: Column) => string, colour: (column: Column, text: string) => string) =>
     fixed.map((column) => {
-      const text = column.align === "left" ? padRight(cells(column), column.width) : padLeft(cells(column), column.width);
+      const text = column.align === "left"
+        ? padRight(cells(column), column.width)
+        : padLeft(cells(column), column.width);
       return " ".repeat(column.gap) + colour(column, text);
     }).join("").trimEnd();
 

@@ -5,14 +5,20 @@
  * imported dynamically by who needs them: file_exporter.ts (the `file` exporter), encode.ts (request
  * bodies), check.ts (`tracing check`), and deps.ts wires the exporter and the spool into tracing.
  */
-export { type AttributeMap, type AttributeValue, exportRequestOf, parseRequest, type StoredSpan } from "./otlp_json.ts";
+export {
+  type AttributeMap,
+  type AttributeValue,
+  exportRequestOf,
+  parseRequest,
+  type StoredSpan,
+} from "./otlp_json.ts";
 export {
   applyRetention,
   findTrace,
   groupTraces,
   listRunFiles,
-  loadTraces,
   type LoadResult,
+  loadTraces,
   readRunFile,
   type RetentionLimits,
   type RunFile,
@@ -23,5 +29,5 @@ export {
 export { summarize, type TraceSummary } from "./summary.ts";
 export { formatTraceTable, SHORT_ID_LENGTH, type TableOptions } from "./list_table.ts";
 export { renderWaterfall, type WaterfallOptions } from "./viewer.ts";
-export { listBatches, spoolStatus, type SpoolStatus } from "./spool.ts";
+export { listBatches, type SpoolStatus, spoolStatus } from "./spool.ts";
 export { configuredTarget, describeOutcome, type SendOutcome, shownUrl } from "./otlp_send.ts";

@@ -120,7 +120,11 @@ export function attributeMap(value: unknown): AttributeMap {
   for (const item of list(value, "attributes")) {
     if (!isObject(item) || typeof item.key !== "string") continue;
     // defineProperty: a key such as "__proto__" must stay an ordinary entry.
-    Object.defineProperty(result, item.key, { value: anyValue(item.value), enumerable: true, writable: true });
+    Object.defineProperty(result, item.key, {
+      value: anyValue(item.value),
+      enumerable: true,
+      writable: true,
+    });
   }
   return result;
 }
@@ -212,7 +216,10 @@ export function parseRequest(text: string): StoredSpan[] {
 
 /** Regroups spans under their resource and scope into one ExportTraceServiceRequest. */
 export function exportRequestOf(spans: readonly StoredSpan[]): JsonObject {
-  const resources = new Map<string, { resource: JsonObject; schemaUrl: string; scopes: Map<string, Json[]> }>();
+  const resources = new Map<
+    string,
+    { resource: JsonObject; schemaUrl: string; scopes: Map<string, Json[]> }
+  >();
   const scopeObjects = new Map<string, { scope: JsonObject; schemaUrl: string }>();
   for (const span of spans) {
     const resourceKey = JSON.stringify([span.resource, span.resourceSchemaUrl]);

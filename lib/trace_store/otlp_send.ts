@@ -27,7 +27,13 @@ export type Fetch = typeof fetch;
 
 /** The OTLP/HTTP target configured for exporting. */
 export function configuredTarget(otlp: OtlpConfig, url: string = otlp.tracesUrl): OtlpTarget {
-  return { url, headers: otlp.headers, timeoutMs: otlp.timeoutMs, compression: otlp.compression, tls: otlp.tls };
+  return {
+    url,
+    headers: otlp.headers,
+    timeoutMs: otlp.timeoutMs,
+    compression: otlp.compression,
+    tls: otlp.tls,
+  };
 }
 
 /** The URL as it may be shown: no credentials, no query string. */
@@ -41,7 +47,9 @@ export function shownUrl(url: string): string {
 }
 
 /** Sorts a failed fetch into a network failure kind, from the error and its cause chain. */
-export function classifyFetchError(error: unknown): { kind: Exclude<SendOutcome["kind"], "delivered" | "http">; message: string } {
+export function classifyFetchError(
+  error: unknown,
+): { kind: Exclude<SendOutcome["kind"], "delivered" | "http">; message: string } {
   const texts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
@@ -68,17 +76,56 @@ export function classifyFetchError(error: unknown): { kind: Exclude<SendOutcome[
 }
 
 async function gzip(body: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream("gzip"));
+  const stream = new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
+    new CompressionStream("gzip"),
+  );
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-/** The message of an OTLP error answer (a google.rpc.Status in JSON, or plain text), shortened. */
+function readVarint(bytes: Uint8Array, at: number): [number, number] {
+  let value = 0;
+  let shift = 0;
+  let index = at;
+  while (index < bytes.length && shift < 35) {
+    const byte = bytes[index++] ?? 0;
+    value += (byte & 0x7f) * 2 ** shift;
+    if ((byte & 0x80) === 0) return [value, index];
+    shift += 7;
+  }
+  throw new RangeError("bad varint");
+}
+
+/** google.rpc.Status.message (field 2) from its protobuf encoding, which OTLP/HTTP servers send with errors. */
+function rpcStatusMessage(bytes: Uint8Array): string {
+  try {
+    let at = 0;
+    while (at < bytes.length) {
+      const [tag, next] = readVarint(bytes, at);
+      at = next;
+      const wireType = tag & 7;
+      if (wireType === 0) [, at] = readVarint(bytes, at);
+      else if (wireType === 2) {
+        const [length, start] = readVarint(bytes, at);
+        if (tag >>> 3 === 2) return new TextDecoder().decode(bytes.subarray(start, start + length));
+        at = start + length;
+      } else return "";
+    }
+  } catch {
+    // not a Status after all
+  }
+  return "";
+}
+
+/** The message of an OTLP error answer (a google.rpc.Status, or plain text), shortened. */
 function errorMessage(body: Uint8Array, contentType: string | null): string {
-  if ((contentType ?? "").includes("protobuf")) return "";
+  if ((contentType ?? "").includes("protobuf")) return rpcStatusMessage(body).slice(0, 200);
   const text = new TextDecoder().decode(body).trim();
   try {
     const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === "object" && parsed !== null && "message" in parsed && typeof parsed.message === "string") {
+    if (
+      typeof parsed === "object" && parsed !== null && "message" in parsed &&
+      typeof parsed.message === "string"
+    ) {
       return parsed.message.slice(0, 200);
     }
   } catch {

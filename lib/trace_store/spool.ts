@@ -3,8 +3,11 @@
  * sent, oldest first, by a later run.
  *
  * Layout of `<store>/spool/`:
- *   20250102T100000123Z-4242-9f3a1c-17.json   one batch (an OTLP/JSON ExportTraceServiceRequest) of 17 spans
- *   dropped.log                              one JSON line per batch that was dropped, with its span count
+ *   20250102T100000123Z-4242-000001-9f3a1c-17.json
+ *       one batch, an OTLP/JSON ExportTraceServiceRequest; the name is its time, the pid and sequence
+ *       number of the process that wrote it, a random part, and how many spans it holds (17)
+ *   dropped.log
+ *       one JSON line per batch that was dropped (spool full, or refused for good), with its span count
  *
  * A batch file appears whole or not at all (written under a temporary name, then renamed). A sender
  * claims a batch with a non-blocking flock and deletes it, still holding the lock, once the endpoint
@@ -17,7 +20,7 @@ import { fileStamp } from "./format.ts";
 import { OtlpShapeError } from "./otlp_json.ts";
 import { isRetryable, type SendOutcome } from "./otlp_send.ts";
 
-const BATCH = /^(\d{8}T\d{9}Z)-(\d+)-([0-9a-f]+)-(\d+)\.json$/;
+const BATCH = /^\d{8}T\d{9}Z-\d+-\d{6}-[0-9a-f]+-(\d+)\.json$/;
 const DROPPED_LOG = "dropped.log";
 const TEMP_SUFFIX = ".tmp";
 /** Temporary files older than this are leftovers of a crash. */
@@ -74,7 +77,12 @@ export async function listBatches(spoolDir: string): Promise<SpoolBatch[]> {
       if (!entry.isFile || !match) continue;
       const path = join(spoolDir, entry.name);
       try {
-        batches.push({ name: entry.name, path, spans: Number(match[4]), bytes: (await Deno.stat(path)).size });
+        batches.push({
+          name: entry.name,
+          path,
+          spans: Number(match[1]),
+          bytes: (await Deno.stat(path)).size,
+        });
       } catch (error) {
         if (!(error instanceof Deno.errors.NotFound)) throw error;
       }
@@ -92,8 +100,13 @@ async function recordDropped(spoolDir: string, spans: number, reason: string, no
   await Deno.writeTextFile(join(spoolDir, DROPPED_LOG), line, { append: true, mode: 0o600 });
 }
 
+/** Orders the batches of one process written within the same millisecond. */
+let sequence = 0;
+
 function randomHex(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, "0")).join("");
+  return Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, "0")).join(
+    "",
+  );
 }
 
 /**
@@ -113,7 +126,10 @@ export async function spoolBatch(
     await recordDropped(spoolDir, spanCount, `spool full (${spoolBytes} of ${maxBytes} bytes used)`, now);
     return { kept: 0, dropped: spanCount, spoolBytes };
   }
-  const name = `${fileStamp(now)}-${Deno.pid}-${randomHex()}-${spanCount}.json`;
+  sequence = (sequence + 1) % 1_000_000;
+  const name = `${fileStamp(now)}-${Deno.pid}-${
+    String(sequence).padStart(6, "0")
+  }-${randomHex()}-${spanCount}.json`;
   const temp = join(spoolDir, name + TEMP_SUFFIX);
   await Deno.writeFile(temp, json, { createNew: true, mode: 0o600 });
   await Deno.rename(temp, join(spoolDir, name));
@@ -128,7 +144,10 @@ export async function spoolStatus(spoolDir: string): Promise<SpoolStatus> {
     for (const line of (await Deno.readTextFile(join(spoolDir, DROPPED_LOG))).split("\n")) {
       try {
         const record: unknown = JSON.parse(line);
-        if (typeof record === "object" && record !== null && "spans" in record && typeof record.spans === "number") {
+        if (
+          typeof record === "object" && record !== null && "spans" in record &&
+          typeof record.spans === "number"
+        ) {
           droppedSpans += record.spans;
         }
       } catch {
@@ -152,7 +171,9 @@ async function removeStaleTemps(spoolDir: string, now: Date): Promise<void> {
       if (!entry.isFile || !entry.name.endsWith(TEMP_SUFFIX)) continue;
       const path = join(spoolDir, entry.name);
       const info = await Deno.stat(path).catch(() => undefined);
-      if (info?.mtime && now.getTime() - info.mtime.getTime() > STALE_TEMP_MS) await Deno.remove(path).catch(() => {});
+      if (info?.mtime && now.getTime() - info.mtime.getTime() > STALE_TEMP_MS) {
+        await Deno.remove(path).catch(() => {});
+      }
     }
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
@@ -182,7 +203,13 @@ export async function resendBatches(
   now: () => Date = () => new Date(),
 ): Promise<ResendResult> {
   await removeStaleTemps(spoolDir, now());
-  const result: ResendResult = { sentBatches: 0, sentSpans: 0, rejectedSpans: 0, remainingBatches: 0, stoppedBy: undefined };
+  const result: ResendResult = {
+    sentBatches: 0,
+    sentSpans: 0,
+    rejectedSpans: 0,
+    remainingBatches: 0,
+    stoppedBy: undefined,
+  };
   const batches = await listBatches(spoolDir);
   for (const [index, batch] of batches.entries()) {
     let handle: Deno.FsFile | undefined;
@@ -202,7 +229,9 @@ export async function resendBatches(
         result.sentBatches++;
         result.sentSpans += batch.spans;
       } else if (outcome === undefined || !isRetryable(outcome)) {
-        const reason = outcome?.kind === "http" ? `refused by the endpoint (HTTP ${outcome.status})` : "unreadable batch";
+        const reason = outcome?.kind === "http"
+          ? `refused by the endpoint (HTTP ${outcome.status})`
+          : "unreadable batch";
         await Deno.remove(batch.path);
         await recordDropped(spoolDir, batch.spans, reason, now());
         result.rejectedSpans += batch.spans;

@@ -53,7 +53,9 @@ export function isToolSpan(span: StoredSpan): boolean {
 export function numberAttribute(attributes: AttributeMap, key: string): number | undefined {
   const value = attributes[key];
   if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
+    return Number(value);
+  }
   return undefined;
 }
 

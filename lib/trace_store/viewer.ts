@@ -18,9 +18,16 @@ import {
   truncate,
   widthOf,
 } from "./format.ts";
-import { type StoredSpan, STATUS } from "./otlp_json.ts";
+import { STATUS, type StoredSpan } from "./otlp_json.ts";
 import type { StoredTrace } from "./store.ts";
-import { isChatSpan, isToolSpan, numberAttribute, rootSpans, summarize, type TraceSummary } from "./summary.ts";
+import {
+  isChatSpan,
+  isToolSpan,
+  numberAttribute,
+  rootSpans,
+  summarize,
+  type TraceSummary,
+} from "./summary.ts";
 
 /** How to draw the waterfall. */
 export interface WaterfallOptions {
@@ -60,7 +67,9 @@ function buildTree(trace: StoredTrace): TreeNode[] {
     for (const node of list) sortDeep(node.children);
     return list;
   };
-  return sortDeep(rootSpans(trace).map((span) => nodes.get(span.spanId)).filter((node) => node !== undefined));
+  return sortDeep(
+    rootSpans(trace).map((span) => nodes.get(span.spanId)).filter((node) => node !== undefined),
+  );
 }
 
 /** Flattens the tree depth first, with the box-drawing prefixes of each line. */
@@ -68,7 +77,11 @@ function rowsOf(roots: TreeNode[]): Row[] {
   const rows: Row[] = [];
   const visit = (node: TreeNode, guide: string, connector: string, childGuide: string) => {
     const hasChildren = node.children.length > 0;
-    rows.push({ span: node.span, label: guide + connector + node.span.name, detailIndent: childGuide + (hasChildren ? "│  " : "   ") });
+    rows.push({
+      span: node.span,
+      label: guide + connector + node.span.name,
+      detailIndent: childGuide + (hasChildren ? "│  " : "   "),
+    });
     node.children.forEach((child, index) => {
       const last = index === node.children.length - 1;
       visit(child, childGuide, last ? "└─ " : "├─ ", childGuide + (last ? "   " : "│  "));
@@ -137,7 +150,9 @@ function header(summary: TraceSummary, options: WaterfallOptions, paint: Palette
   const second = [
     plural(summary.llmCalls, "LLM call"),
     plural(summary.toolCalls, "tool call"),
-    `${plural(tokens, "token")} (${formatCount(summary.inputTokens)} in / ${formatCount(summary.outputTokens)} out)`,
+    `${plural(tokens, "token")} (${formatCount(summary.inputTokens)} in / ${
+      formatCount(summary.outputTokens)
+    } out)`,
     ...(summary.costUsd === undefined ? [] : [formatCost(summary.costUsd)]),
     ...(summary.errorCount > 0 ? [failed] : []),
   ];
@@ -166,7 +181,10 @@ export function renderWaterfall(trace: StoredTrace, options: WaterfallOptions): 
 
   const longestLabel = Math.max(8, ...rows.map((row) => widthOf(row.label)));
   const fixed = 2 + 2 + DURATION_WIDTH + 1 + STATUS_WIDTH;
-  const nameWidth = Math.max(8, Math.min(longestLabel, Math.floor(width * 0.4), width - fixed - MIN_BAR_WIDTH));
+  const nameWidth = Math.max(
+    8,
+    Math.min(longestLabel, Math.floor(width * 0.4), width - fixed - MIN_BAR_WIDTH),
+  );
   const barWidth = Math.max(MIN_BAR_WIDTH, width - nameWidth - fixed);
   const traceStart = trace.startNs;
   const traceNs = Math.max(1, Number(trace.endNs - trace.startNs));
@@ -188,7 +206,8 @@ export function renderWaterfall(trace: StoredTrace, options: WaterfallOptions): 
     const name = padRight(row.label, nameWidth);
     const status = statusWord(span.status.code);
     const durationMs = Number(span.endNs - span.startNs) / 1e6;
-    const line = `${failed ? paint.red(name) : name}  ${bar}  ${padLeft(formatDuration(durationMs), DURATION_WIDTH)} ` +
+    const line =
+      `${failed ? paint.red(name) : name}  ${bar}  ${padLeft(formatDuration(durationMs), DURATION_WIDTH)} ` +
       (failed ? paint.bold(paint.red(status)) : paint.green(status));
     lines.push(line.trimEnd());
 

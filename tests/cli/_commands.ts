@@ -7,7 +7,15 @@ export function fakeCommand(
   overrides: Partial<Omit<Command, "path">> = {},
   run: (context: CommandContext) => Promise<number> = () => Promise.resolve(0),
 ): Command {
-  return { path, summary: `the ${path.join(" ")} command`, usage: "", flags: [], args: { min: 0, max: 0 }, run, ...overrides };
+  return {
+    path,
+    summary: `the ${path.join(" ")} command`,
+    usage: "",
+    flags: [],
+    args: { min: 0, max: 0 },
+    run,
+    ...overrides,
+  };
 }
 
 /** A small table shaped like kodelet's: a command with arguments and flags, and a two-word command. */

@@ -12,9 +12,11 @@ function descriptionColumns(help: string): number[] {
 
 Deno.test("mainHelp lists every command with its usage and every global flag", () => {
   const help = mainHelp(TABLE);
-  assert.match(help, /^  run <query\.\.\.>\s+the run command$/m);
-  assert.match(help, /^  conversation show <id>\s+the conversation show command$/m);
-  for (const flag of ["--tracing-enabled", "--tracing-sampler <value>", "--tracing-ratio <value>", "--version"]) {
+  assert.match(help, /^ {2}run <query\.\.\.>\s+the run command$/m);
+  assert.match(help, /^ {2}conversation show <id>\s+the conversation show command$/m);
+  for (
+    const flag of ["--tracing-enabled", "--tracing-sampler <value>", "--tracing-ratio <value>", "--version"]
+  ) {
     assert.ok(help.includes(flag), flag);
   }
 });
@@ -29,7 +31,7 @@ Deno.test("commandHelp shows the usage line, the command's flags and the global 
   assert.ok(run);
   const help = commandHelp(run);
   assert.match(help, /^Usage: kodelet run <query\.\.\.> \[flags\]$/m);
-  assert.match(help, /^  -i, --image <value>\s+image$/m);
+  assert.match(help, /^ {2}-i, --image <value>\s+image$/m);
   assert.match(help, /^Global flags:$/m);
   assert.ok(help.includes("--tracing-ratio <value>"));
 });

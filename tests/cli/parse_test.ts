@@ -56,7 +56,11 @@ Deno.test("parseCommandLine finds the longest matching command path", () => {
 
 Deno.test("parseCommandLine gives every command the global tracing flags", () => {
   const line = run("version", "--tracing-enabled", "--tracing-sampler=ratio", "--tracing-ratio", "0.5");
-  assert.deepEqual(line.flags, { "tracing-enabled": true, "tracing-sampler": "ratio", "tracing-ratio": "0.5" });
+  assert.deepEqual(line.flags, {
+    "tracing-enabled": true,
+    "tracing-sampler": "ratio",
+    "tracing-ratio": "0.5",
+  });
 });
 
 Deno.test("parseCommandLine reads --tracing-enabled=false and --no-tracing-enabled as false", () => {
@@ -98,7 +102,10 @@ Deno.test("parseCommandLine refuses a flag of another command", () => {
 });
 
 Deno.test("parseCommandLine refuses a string flag without its value", () => {
-  assert.match(usageError("version", "--tracing-ratio").message, /^Invalid flag "--tracing-ratio" \(from the command line\)/);
+  assert.match(
+    usageError("version", "--tracing-ratio").message,
+    /^Invalid flag "--tracing-ratio" \(from the command line\)/,
+  );
 });
 
 Deno.test("parseCommandLine refuses missing arguments and names the usage", () => {

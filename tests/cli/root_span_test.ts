@@ -6,9 +6,14 @@
 import assert from "node:assert/strict";
 import { ROOT_CONTEXT, SpanStatusCode, trace } from "@opentelemetry/api";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import type { Command, CommandContext } from "../../lib/cli/command.ts";
-import { exitCodeOf, rootSpanName, runInRootSpan } from "../../lib/cli/root_span.ts";
+import { rootSpanName, runInRootSpan } from "../../lib/cli/root_span.ts";
+import { exitCodeOf } from "../../lib/errors.ts";
 import { UsageError, UserFacingError } from "../../lib/errors.ts";
 import { silentLogger } from "../../lib/log.ts";
 import { createRedactor } from "../../lib/telemetry/mod.ts";
@@ -99,7 +104,9 @@ Deno.test("runInRootSpan records harmless flag values and never a key, token, se
   const flagKeys = Object.keys(span.attributes).filter((key) => key.startsWith("command.flag."));
   assert.deepEqual(flagKeys.sort(), ["command.flag.model", "command.flag.plain"]);
   const everything = JSON.stringify(span.attributes);
-  for (const secret of ["sk-test-value-1", "value-2", "value-3", "value-4"]) assert.ok(!everything.includes(secret));
+  for (const secret of ["sk-test-value-1", "value-2", "value-3", "value-4"]) {
+    assert.ok(!everything.includes(secret));
+  }
 });
 
 Deno.test("runInRootSpan returns a non-zero exit code and marks the span as failed", async () => {

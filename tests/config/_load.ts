@@ -23,7 +23,9 @@ export async function loadFromFiles(fixture: ConfigFixture): Promise<Config> {
     if (fixture.globalYaml !== undefined) {
       await Deno.writeTextFile(join(home, ".kodelet", "config.yaml"), fixture.globalYaml);
     }
-    if (fixture.localYaml !== undefined) await Deno.writeTextFile(join(cwd, "kodelet-config.yaml"), fixture.localYaml);
+    if (fixture.localYaml !== undefined) {
+      await Deno.writeTextFile(join(cwd, "kodelet-config.yaml"), fixture.localYaml);
+    }
     return await loadConfig({ env: fixture.env ?? {}, flags: fixture.flags ?? {}, cwd, home });
   } finally {
     await Deno.remove(root, { recursive: true });

@@ -13,11 +13,16 @@ Deno.test("loadConfig names the env var a bad value came from", async () => {
 
 Deno.test("loadConfig names the flag a bad value came from", async () => {
   const message = await rejectionMessage(() => loadFromFiles({ flags: { "tracing-ratio": "lots" } }));
-  assert.equal(message, 'Invalid tracing.ratio "lots" (from --tracing-ratio): must be a number between 0 and 1');
+  assert.equal(
+    message,
+    'Invalid tracing.ratio "lots" (from --tracing-ratio): must be a number between 0 and 1',
+  );
 });
 
 Deno.test("loadConfig names the file a bad value came from", async () => {
-  const message = await rejectionMessage(() => loadFromFiles({ localYaml: "tracing:\n  sampler: sometimes\n" }));
+  const message = await rejectionMessage(() =>
+    loadFromFiles({ localYaml: "tracing:\n  sampler: sometimes\n" })
+  );
   assert.match(
     message,
     /^Invalid tracing\.sampler "sometimes" \(from \/.*\/kodelet-config\.yaml\): must be one of always, never, ratio$/,
@@ -25,7 +30,9 @@ Deno.test("loadConfig names the file a bad value came from", async () => {
 });
 
 Deno.test("loadConfig refuses an endpoint that is not a URL", async () => {
-  const message = await rejectionMessage(() => loadFromFiles({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" } }));
+  const message = await rejectionMessage(() =>
+    loadFromFiles({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" } })
+  );
   assert.match(message, /^Invalid tracing\.endpoint "localhost:4318" \(from OTEL_EXPORTER_OTLP_ENDPOINT\): /);
 });
 
@@ -51,7 +58,9 @@ Deno.test("loadConfig refuses a YAML file whose top level is not a map", async (
 });
 
 Deno.test("loadConfig refuses a list where a key takes one value", async () => {
-  const message = await rejectionMessage(() => loadFromFiles({ localYaml: "tracing:\n  ratio: [0.1, 0.2]\n" }));
+  const message = await rejectionMessage(() =>
+    loadFromFiles({ localYaml: "tracing:\n  ratio: [0.1, 0.2]\n" })
+  );
   assert.match(message, /^Invalid tracing\.ratio "\[0\.1,0\.2\]" \(from .*\): must be a single value/);
 });
 
@@ -59,7 +68,10 @@ Deno.test("loadConfig names a malformed OTEL_EXPORTER_OTLP_HEADERS without echoi
   const message = await rejectionMessage(() =>
     loadFromFiles({ env: { OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Basic%20c2VjcmV0LXZhbHVl,broken" } })
   );
-  assert.match(message, /^Invalid tracing\.headers "Authorization=\*\*\*,broken" \(from OTEL_EXPORTER_OTLP_HEADERS\)/);
+  assert.match(
+    message,
+    /^Invalid tracing\.headers "Authorization=\*\*\*,broken" \(from OTEL_EXPORTER_OTLP_HEADERS\)/,
+  );
   assert.doesNotMatch(message, /c2VjcmV0LXZhbHVl/);
 });
 
@@ -67,7 +79,10 @@ Deno.test("loadConfig names a header whose percent-encoding is broken", async ()
   const message = await rejectionMessage(() =>
     loadFromFiles({ env: { OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Basic%2" } })
   );
-  assert.match(message, /\(from OTEL_EXPORTER_OTLP_HEADERS\): has a value for "Authorization" that is not valid/);
+  assert.match(
+    message,
+    /\(from OTEL_EXPORTER_OTLP_HEADERS\): has a value for "Authorization" that is not valid/,
+  );
   assert.doesNotMatch(message, /Basic/);
 });
 
@@ -75,5 +90,8 @@ Deno.test("loadConfig refuses a certificate file that cannot be read", async () 
   const message = await rejectionMessage(() =>
     loadFromFiles({ env: { OTEL_EXPORTER_OTLP_CERTIFICATE: "missing-ca.pem" } })
   );
-  assert.match(message, /^Invalid tracing\.certificate "missing-ca\.pem" \(from OTEL_EXPORTER_OTLP_CERTIFICATE\): cannot read the file/);
+  assert.match(
+    message,
+    /^Invalid tracing\.certificate "missing-ca\.pem" \(from OTEL_EXPORTER_OTLP_CERTIFICATE\): cannot read the file/,
+  );
 });

@@ -26,8 +26,13 @@ Deno.test("OTEL_TRACES_SAMPLER_ARG sets the ratio", async () => {
 });
 
 Deno.test("OTEL_TRACES_SAMPLER refuses a sampler kodelet does not offer", async () => {
-  const message = await rejectionMessage(() => loadFromFiles({ env: { OTEL_TRACES_SAMPLER: "jaeger_remote" } }));
-  assert.match(message, /^Invalid tracing\.sampler "jaeger_remote" \(from OTEL_TRACES_SAMPLER\): must be one of /);
+  const message = await rejectionMessage(() =>
+    loadFromFiles({ env: { OTEL_TRACES_SAMPLER: "jaeger_remote" } })
+  );
+  assert.match(
+    message,
+    /^Invalid tracing\.sampler "jaeger_remote" \(from OTEL_TRACES_SAMPLER\): must be one of /,
+  );
 });
 
 Deno.test("OTEL_EXPORTER_OTLP_ENDPOINT gets /v1/traces appended, without a double slash", async () => {
@@ -49,7 +54,10 @@ Deno.test("OTEL_EXPORTER_OTLP_HEADERS are percent-decoded into the OTLP headers"
   const config = await loadFromFiles({
     env: { OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Basic%20MTIzOnMzY3IzdD4+Pw==,X-Scope-OrgID=a%2Cb" },
   });
-  assert.deepEqual(config.tracing.otlp.headers, { Authorization: "Basic MTIzOnMzY3IzdD4+Pw==", "X-Scope-OrgID": "a,b" });
+  assert.deepEqual(config.tracing.otlp.headers, {
+    Authorization: "Basic MTIzOnMzY3IzdD4+Pw==",
+    "X-Scope-OrgID": "a,b",
+  });
 });
 
 Deno.test("OTEL_EXPORTER_OTLP_TRACES_HEADERS wins over OTEL_EXPORTER_OTLP_HEADERS", async () => {
@@ -63,7 +71,9 @@ Deno.test("OTEL_EXPORTER_OTLP_PROTOCOL selects http/json; http/protobuf is the d
   assert.equal((await loadFromFiles({})).tracing.otlp.protocol, "http/protobuf");
   const json = await loadFromFiles({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" } });
   assert.equal(json.tracing.otlp.protocol, "http/json");
-  const message = await rejectionMessage(() => loadFromFiles({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" } }));
+  const message = await rejectionMessage(() =>
+    loadFromFiles({ env: { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" } })
+  );
   assert.match(message, /Invalid tracing\.protocol "grpc" \(from OTEL_EXPORTER_OTLP_PROTOCOL\)/);
 });
 

@@ -24,7 +24,9 @@ Deno.test("OTEL_EXPORTER_OTLP_ENDPOINT alone turns tracing on and selects the ot
 });
 
 Deno.test("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT alone turns tracing on", async () => {
-  const config = await loadFromFiles({ env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${ENDPOINT}/v1/traces` } });
+  const config = await loadFromFiles({
+    env: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${ENDPOINT}/v1/traces` },
+  });
   assert.equal(config.tracing.enabled, true);
 });
 
@@ -49,13 +51,20 @@ Deno.test("an endpoint does not turn tracing on when it is explicitly disabled",
 
 Deno.test("OTEL_SDK_DISABLED=true wins over --tracing-enabled, the env and an endpoint", async () => {
   const config = await loadFromFiles({
-    env: { OTEL_SDK_DISABLED: "TRUE", KODELET_TRACING_ENABLED: "true", OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT },
+    env: {
+      OTEL_SDK_DISABLED: "TRUE",
+      KODELET_TRACING_ENABLED: "true",
+      OTEL_EXPORTER_OTLP_ENDPOINT: ENDPOINT,
+    },
     flags: { "tracing-enabled": true },
   });
   assert.equal(config.tracing.enabled, false);
 });
 
 Deno.test("OTEL_SDK_DISABLED other than true leaves tracing alone, as the spec says", async () => {
-  const config = await loadFromFiles({ env: { OTEL_SDK_DISABLED: "false" }, flags: { "tracing-enabled": true } });
+  const config = await loadFromFiles({
+    env: { OTEL_SDK_DISABLED: "false" },
+    flags: { "tracing-enabled": true },
+  });
   assert.equal(config.tracing.enabled, true);
 });

@@ -19,7 +19,10 @@ Deno.test("keyValueList percent-decodes values: %20 becomes a space and + stays 
 });
 
 Deno.test("keyValueList splits pairs on commas and trims blanks around keys and values", () => {
-  assert.deepEqual(keyValueList(" a=1 , X-Scope-OrgID = tenant%2C1 "), { a: "1", "X-Scope-OrgID": "tenant,1" });
+  assert.deepEqual(keyValueList(" a=1 , X-Scope-OrgID = tenant%2C1 "), {
+    a: "1",
+    "X-Scope-OrgID": "tenant,1",
+  });
 });
 
 Deno.test("keyValueList keeps = inside a value (base64 padding)", () => {
@@ -31,7 +34,10 @@ Deno.test("keyValueList of an empty string is an empty map", () => {
 });
 
 Deno.test("keyValueList takes a YAML map as it is", () => {
-  assert.deepEqual(keyValueList({ Authorization: "Basic a+b", n: 1 }), { Authorization: "Basic a+b", n: "1" });
+  assert.deepEqual(keyValueList({ Authorization: "Basic a+b", n: 1 }), {
+    Authorization: "Basic a+b",
+    n: "1",
+  });
 });
 
 Deno.test("keyValueList refuses a pair without =", () => {
@@ -46,7 +52,10 @@ Deno.test("keyValueList refuses an empty key and a key with separators in it", (
 });
 
 Deno.test("keyValueList refuses broken percent-encoding and names the key", () => {
-  assert.throws(() => keyValueList("Authorization=Basic%2"), /"Authorization" that is not valid percent-encoding/);
+  assert.throws(
+    () => keyValueList("Authorization=Basic%2"),
+    /"Authorization" that is not valid percent-encoding/,
+  );
 });
 
 Deno.test("keyValueList refuses a list where a single value is expected", () => {
@@ -97,7 +106,10 @@ Deno.test("listOf reads comma-separated names, drops duplicates and refuses unkn
 });
 
 Deno.test("httpUrl accepts http and https URLs only", () => {
-  assert.equal(httpUrl("https://otlp-gateway-prod-eu-west-2.grafana.net/otlp"), "https://otlp-gateway-prod-eu-west-2.grafana.net/otlp");
+  assert.equal(
+    httpUrl("https://otlp-gateway-prod-eu-west-2.grafana.net/otlp"),
+    "https://otlp-gateway-prod-eu-west-2.grafana.net/otlp",
+  );
   assert.equal(httpUrl("http://127.0.0.1:4318"), "http://127.0.0.1:4318");
   for (const bad of ["not a url", "localhost:4318", "ftp://example.com", "/v1/traces", ""]) {
     assert.throws(() => httpUrl(bad), /absolute http:\/\/ or https:\/\/ URL/, `accepted ${bad}`);
@@ -122,4 +134,10 @@ Deno.test("duration refuses negative numbers, unknown units and values above the
   assert.throws(() => duration("s")("1h"), /number of seconds/);
   assert.throws(() => duration("s")("soon"), ValueError);
   assert.throws(() => duration("s", 60_000)("61"), /at most 60 seconds/);
+});
+
+Deno.test("keyValueList refuses a value that decodes to a line break or another control character", () => {
+  assert.throws(() => keyValueList("X-Scope-OrgID=a%0Ab"), /"X-Scope-OrgID" with a control character in it/);
+  assert.throws(() => keyValueList("k=%00"), ValueError);
+  assert.deepEqual(keyValueList("k=a%09b"), { k: "a\tb" });
 });

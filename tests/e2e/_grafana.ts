@@ -13,11 +13,18 @@ if (!CREDENTIAL.includes("+")) throw new Error("the test credential must contain
 
 /** Starts a gateway; `fault` etc. may be added. */
 export function startGateway(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
-  return startOtlpReceiver({ pathPrefix: "/otlp", basicAuth: { user: USER, password: PASSWORD }, ...options });
+  return startOtlpReceiver({
+    pathPrefix: "/otlp",
+    basicAuth: { user: USER, password: PASSWORD },
+    ...options,
+  });
 }
 
 /** The two variables Grafana Cloud's docs tell a user to set, pointing at `endpoint`. */
 export function grafanaEnv(endpoint: string): Record<string, string> {
   // As Grafana documents it: the space percent-encoded, the base64 left as it is (with its "+").
-  return { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Basic%20${CREDENTIAL}` };
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
+    OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Basic%20${CREDENTIAL}`,
+  };
 }

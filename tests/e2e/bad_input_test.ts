@@ -22,7 +22,8 @@ const CASES: BadInput[] = [
   {
     what: "an unknown sampler in KODELET_TRACING_SAMPLER",
     env: { KODELET_TRACING_SAMPLER: "sometimes" },
-    line: /Invalid tracing\.sampler "sometimes" \(from KODELET_TRACING_SAMPLER\): must be one of always, never, ratio/,
+    line:
+      /Invalid tracing\.sampler "sometimes" \(from KODELET_TRACING_SAMPLER\): must be one of always, never, ratio/,
   },
   {
     what: "an unknown sampler in OTEL_TRACES_SAMPLER",
@@ -32,7 +33,8 @@ const CASES: BadInput[] = [
   {
     what: "an unknown sampler in --tracing-sampler",
     args: ["version", "--tracing-sampler", "sometimes"],
-    line: /Invalid tracing\.sampler "sometimes" \(from --tracing-sampler\): must be one of always, never, ratio/,
+    line:
+      /Invalid tracing\.sampler "sometimes" \(from --tracing-sampler\): must be one of always, never, ratio/,
   },
   {
     what: "a ratio above 1 in KODELET_TRACING_RATIO",
@@ -52,17 +54,20 @@ const CASES: BadInput[] = [
   {
     what: "a header list without =",
     env: { OTEL_EXPORTER_OTLP_HEADERS: "Authorization" },
-    line: /Invalid tracing\.headers "\*\*\*" \(from OTEL_EXPORTER_OTLP_HEADERS\): must be a comma-separated list of key=value pairs/,
+    line:
+      /Invalid tracing\.headers "\*\*\*" \(from OTEL_EXPORTER_OTLP_HEADERS\): must be a comma-separated list of key=value pairs/,
   },
   {
     what: "a header value with broken percent-encoding",
     env: { OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Basic%2" },
-    line: /Invalid tracing\.headers "Authorization=\*\*\*" \(from OTEL_EXPORTER_OTLP_HEADERS\): has a value for "Authorization" that is not valid percent-encoding/,
+    line:
+      /Invalid tracing\.headers "Authorization=\*\*\*" \(from OTEL_EXPORTER_OTLP_HEADERS\): has a value for "Authorization" that is not valid percent-encoding/,
   },
   {
     what: "an endpoint without a scheme",
     env: { OTEL_EXPORTER_OTLP_ENDPOINT: "localhost:4318" },
-    line: /Invalid tracing\.endpoint "localhost:4318" \(from OTEL_EXPORTER_OTLP_ENDPOINT\): must be an absolute http:\/\/ or https:\/\/ URL/,
+    line:
+      /Invalid tracing\.endpoint "localhost:4318" \(from OTEL_EXPORTER_OTLP_ENDPOINT\): must be an absolute http:\/\/ or https:\/\/ URL/,
   },
   {
     what: "a traces endpoint that is not a URL",
@@ -72,7 +77,8 @@ const CASES: BadInput[] = [
   {
     what: "an OTLP protocol kodelet does not speak",
     env: { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" },
-    line: /Invalid tracing\.protocol "grpc" \(from OTEL_EXPORTER_OTLP_PROTOCOL\): must be one of http\/protobuf, http\/json/,
+    line:
+      /Invalid tracing\.protocol "grpc" \(from OTEL_EXPORTER_OTLP_PROTOCOL\): must be one of http\/protobuf, http\/json/,
   },
   {
     what: "a ./kodelet-config.yaml that does not parse",
@@ -118,10 +124,15 @@ for (const bad of CASES) {
     const base = join(dir.path, "base");
     await Deno.mkdir(cwd);
     await Deno.mkdir(base);
-    if (bad.localYaml !== undefined) await Deno.writeTextFile(join(cwd, "kodelet-config.yaml"), bad.localYaml);
+    if (bad.localYaml !== undefined) {
+      await Deno.writeTextFile(join(cwd, "kodelet-config.yaml"), bad.localYaml);
+    }
     if (bad.globalYaml !== undefined) await Deno.writeTextFile(join(base, "config.yaml"), bad.globalYaml);
 
-    const result = await runKodelet(bad.args ?? ["version"], { cwd, env: { KODELET_BASE_PATH: base, ...bad.env } });
+    const result = await runKodelet(bad.args ?? ["version"], {
+      cwd,
+      env: { KODELET_BASE_PATH: base, ...bad.env },
+    });
 
     assert.equal(result.code, 2);
     assert.equal(result.stdout, "");

@@ -103,7 +103,12 @@ Deno.test("a shorter tracing.shutdown_timeout shortens the wait on a black-holed
   const hole = await startBlackHole();
   try {
     // A smaller slack here, so that the test fails if the default 1 s bound were still in force.
-    const { reason } = await assertBoundedExit(hole.url, { KODELET_TRACING_SHUTDOWN_TIMEOUT: "200ms" }, 200, 700);
+    const { reason } = await assertBoundedExit(
+      hole.url,
+      { KODELET_TRACING_SHUTDOWN_TIMEOUT: "200ms" },
+      200,
+      700,
+    );
     assert.equal(reason, "gave up after 0.2s");
   } finally {
     await hole.close();

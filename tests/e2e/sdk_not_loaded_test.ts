@@ -30,20 +30,27 @@ async function writeSentinelConfig(dir: string): Promise<SentinelSetup> {
     // Paths in the project's map are relative to the project, not to the generated file.
     imports[name] = target.startsWith(".") ? new URL(target, `file://${REPO_ROOT}`).href : target;
   }
-  const sentinels = Object.keys(project.imports).filter((name) => name.startsWith("@opentelemetry/") && !NOT_SDK.has(name));
+  const sentinels = Object.keys(project.imports).filter((name) =>
+    name.startsWith("@opentelemetry/") && !NOT_SDK.has(name)
+  );
   await Deno.mkdir(join(dir, "sentinels"));
   for (const name of sentinels) {
     const file = `./sentinels/${name.replace(/\W+/g, "_")}.js`;
     await Deno.writeTextFile(
       join(dir, file),
-      `Deno.writeTextFileSync(Deno.env.get("KODELET_SENTINEL_LOG"), ${JSON.stringify(name + "\n")}, { append: true });\n` +
+      `Deno.writeTextFileSync(Deno.env.get("KODELET_SENTINEL_LOG"), ${
+        JSON.stringify(name + "\n")
+      }, { append: true });\n` +
         `export * from ${JSON.stringify(`kodelet-real/${name}`)};\n`,
     );
     imports[`kodelet-real/${name}`] = imports[name] ?? "";
     imports[name] = file;
   }
   const config = join(dir, "deno.json");
-  await Deno.writeTextFile(config, JSON.stringify({ imports, ...(project.scopes ? { scopes: project.scopes } : {}) }));
+  await Deno.writeTextFile(
+    config,
+    JSON.stringify({ imports, ...(project.scopes ? { scopes: project.scopes } : {}) }),
+  );
   await Deno.copyFile(join(REPO_ROOT, "deno.lock"), join(dir, "deno.lock"));
   return { config, log: join(dir, "evaluated.txt"), sentinels };
 }
@@ -55,8 +62,13 @@ async function evaluatedModules(
   env: Record<string, string> = {},
 ): Promise<{ result: RunResult; evaluated: string[] }> {
   await Deno.writeTextFile(setup.log, "");
-  const result = await runKodelet(args, { config: setup.config, env: { KODELET_SENTINEL_LOG: setup.log, ...env } });
-  const evaluated = [...new Set((await Deno.readTextFile(setup.log)).split("\n").filter((line) => line !== ""))];
+  const result = await runKodelet(args, {
+    config: setup.config,
+    env: { KODELET_SENTINEL_LOG: setup.log, ...env },
+  });
+  const evaluated = [
+    ...new Set((await Deno.readTextFile(setup.log)).split("\n").filter((line) => line !== "")),
+  ];
   return { result, evaluated: evaluated.sort() };
 }
 

@@ -18,7 +18,9 @@ const HEADERS = `Authorization=Basic%20${CREDENTIAL},X-Api-Key=${HEADER_SECRET}`
 const ALL_SECRETS = [...Object.values(ENV_SECRETS), HEADER_SECRET, CREDENTIAL, PASSWORD];
 
 function assertNoSecret(where: string, text: string): void {
-  for (const secret of ALL_SECRETS) assert.ok(!text.includes(secret), `${where} contains ${secret}:\n${text}`);
+  for (const secret of ALL_SECRETS) {
+    assert.ok(!text.includes(secret), `${where} contains ${secret}:\n${text}`);
+  }
 }
 
 function assertPrintsNoSecret(result: RunResult): void {
@@ -50,9 +52,14 @@ Deno.test("no secret reaches the collector's bytes or the console exporter's lin
 });
 
 Deno.test("a credential typed as a flag value is not echoed in the error line", async () => {
-  const result = await runKodelet(["version", `--tracing-sampler=${ENV_SECRETS.SOME_TOKEN}`], { env: ENV_SECRETS });
+  const result = await runKodelet(["version", `--tracing-sampler=${ENV_SECRETS.SOME_TOKEN}`], {
+    env: ENV_SECRETS,
+  });
   assert.equal(result.code, 2);
-  assert.equal(result.stderr, 'kodelet: Invalid tracing.sampler "[REDACTED]" (from --tracing-sampler): must be one of always, never, ratio\n');
+  assert.equal(
+    result.stderr,
+    'kodelet: Invalid tracing.sampler "[REDACTED]" (from --tracing-sampler): must be one of always, never, ratio\n',
+  );
   assertPrintsNoSecret(result);
 });
 
@@ -68,6 +75,9 @@ Deno.test("a malformed header list is reported without its credential", async ()
     env: { ...ENV_SECRETS, OTEL_EXPORTER_OTLP_HEADERS: `${HEADERS},broken` },
   });
   assert.equal(result.code, 2);
-  assert.match(result.stderr, /^kodelet: Invalid tracing\.headers "Authorization=\*\*\*,X-Api-Key=\*\*\*,broken"/);
+  assert.match(
+    result.stderr,
+    /^kodelet: Invalid tracing\.headers "Authorization=\*\*\*,X-Api-Key=\*\*\*,broken"/,
+  );
   assertPrintsNoSecret(result);
 });

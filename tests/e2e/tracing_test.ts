@@ -29,7 +29,9 @@ async function rootSpanOf(gateway: OtlpReceiver, args: string[], env: Record<str
 for (const protocol of ["http/protobuf", "http/json"] as const) {
   Deno.test(`version with only the Grafana env vars delivers cmd.version to /otlp/v1/traces in ${protocol}`, async () => {
     await withGateway(async (gateway) => {
-      const env: Record<string, string> = protocol === "http/json" ? { OTEL_EXPORTER_OTLP_PROTOCOL: protocol } : {};
+      const env: Record<string, string> = protocol === "http/json"
+        ? { OTEL_EXPORTER_OTLP_PROTOCOL: protocol }
+        : {};
       const { result, span } = await rootSpanOf(gateway, ["version"], env);
       assert.match(result.stdout, new RegExp(`^kodelet ${VERSION.replaceAll(".", "\\.")}\n`));
       assert.equal(span.name, "cmd.version");
@@ -47,7 +49,12 @@ for (const protocol of ["http/protobuf", "http/json"] as const) {
 
 Deno.test("the root span carries the CLI attributes, the exit code and the flag values", async () => {
   await withGateway(async (gateway) => {
-    const { span } = await rootSpanOf(gateway, ["version", "--tracing-sampler", "always", "--log-level=error"]);
+    const { span } = await rootSpanOf(gateway, [
+      "version",
+      "--tracing-sampler",
+      "always",
+      "--log-level=error",
+    ]);
     assert.equal(span.kind, 1, "SpanKind INTERNAL");
     assert.equal(span.parentSpanId, "");
     assert.equal(span.status.code, 1, "status OK");
@@ -99,6 +106,14 @@ Deno.test("TRACEPARENT makes the root span a child of the caller's trace", async
   });
 });
 
+Deno.test("a malformed TRACEPARENT is ignored: the root span starts a trace of its own", async () => {
+  await withGateway(async (gateway) => {
+    const { span } = await rootSpanOf(gateway, ["version"], { TRACEPARENT: "00-not-a-trace-01" });
+    assert.match(span.traceId, /^[0-9a-f]{32}$/);
+    assert.equal(span.parentSpanId, "");
+  });
+});
+
 Deno.test("an endpoint with --tracing-enabled=false sends nothing", async () => {
   await withGateway(async (gateway) => {
     const result = await runKodelet(["version", "--tracing-enabled=false"], { env: grafanaEnv(gateway.url) });
@@ -120,7 +135,9 @@ Deno.test("OTEL_SDK_DISABLED=true sends nothing even with --tracing-enabled", as
 
 Deno.test("the never sampler sends no span and prints no warning", async () => {
   await withGateway(async (gateway) => {
-    const result = await runKodelet(["version", "--tracing-sampler", "never"], { env: grafanaEnv(gateway.url) });
+    const result = await runKodelet(["version", "--tracing-sampler", "never"], {
+      env: grafanaEnv(gateway.url),
+    });
     assert.equal(result.code, 0);
     assert.equal(result.stderr, "");
     assert.equal(gateway.spans.length, 0);
@@ -130,7 +147,10 @@ Deno.test("the never sampler sends no span and prints no warning", async () => {
 Deno.test("a wrong token is refused by the gateway and reported in one line", async () => {
   await withGateway(async (gateway) => {
     const result = await runKodelet(["version"], {
-      env: { ...grafanaEnv(gateway.url), OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Basic%20d3Jvbmc6dG9rZW4=" },
+      env: {
+        ...grafanaEnv(gateway.url),
+        OTEL_EXPORTER_OTLP_HEADERS: "Authorization=Basic%20d3Jvbmc6dG9rZW4=",
+      },
     });
     assert.equal(result.code, 0);
     assert.ok(

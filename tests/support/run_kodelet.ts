@@ -51,7 +51,8 @@ function parentDenoDir(): Promise<string> {
   denoDir ??= (async () => {
     const fromEnv = Deno.env.get("DENO_DIR");
     if (fromEnv) return fromEnv;
-    const output = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped" }).output();
+    const output = await new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stdout: "piped" })
+      .output();
     const info = JSON.parse(new TextDecoder().decode(output.stdout)) as { denoDir?: unknown };
     if (typeof info.denoDir !== "string") throw new Error("deno info --json did not say where its cache is");
     return info.denoDir;
@@ -103,7 +104,10 @@ export async function runDeno(args: readonly string[], options: RunOptions = {})
 
 /** Runs `deno run <permissions> main.ts <args>` as a user would run `kodelet <args>`. */
 export function runKodelet(args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
-  return runDeno(["run", ...KODELET_PERMISSIONS, "--config", options.config ?? DENO_JSON, MAIN_TS, ...args], options);
+  return runDeno(
+    ["run", ...KODELET_PERMISSIONS, "--config", options.config ?? DENO_JSON, MAIN_TS, ...args],
+    options,
+  );
 }
 
 /** The lines of a text, without the empty one after a trailing newline. */

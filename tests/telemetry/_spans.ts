@@ -21,7 +21,10 @@ export interface SpanSpec {
 }
 
 /** Ends one span per spec and returns them as an exporter would receive them. */
-export async function makeSpans(specs: SpanSpec[], processors: SpanProcessor[] = []): Promise<ReadableSpan[]> {
+export async function makeSpans(
+  specs: SpanSpec[],
+  processors: SpanProcessor[] = [],
+): Promise<ReadableSpan[]> {
   const spans: ReadableSpan[] = [];
   for (const spec of specs) {
     // One provider and exporter per span: shutting either down stops it for good.
@@ -30,7 +33,9 @@ export async function makeSpans(specs: SpanSpec[], processors: SpanProcessor[] =
       sampler: spec.sampled === false ? new AlwaysOffSampler() : new AlwaysOnSampler(),
       spanProcessors: [new SimpleSpanProcessor(memory), ...processors],
     });
-    const span = provider.getTracer("test").startSpan(spec.name ?? "test.span", { attributes: spec.attributes ?? {} });
+    const span = provider.getTracer("test").startSpan(spec.name ?? "test.span", {
+      attributes: spec.attributes ?? {},
+    });
     if (spec.event) span.addEvent(spec.event.name, spec.event.attributes);
     if (spec.error !== undefined) span.setStatus({ code: 2, message: spec.error });
     span.end();

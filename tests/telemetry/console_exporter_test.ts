@@ -4,7 +4,10 @@ import { ConsoleLineExporter, formatSpanLine } from "../../lib/telemetry/console
 import { makeSpans } from "./_spans.ts";
 
 Deno.test("formatSpanLine shows name, status, ids and attributes on one line", async () => {
-  const [span] = await makeSpans([{ name: "cmd.version", attributes: { "command.name": "version", "args.count": 0 } }]);
+  const [span] = await makeSpans([{
+    name: "cmd.version",
+    attributes: { "command.name": "version", "args.count": 0 },
+  }]);
   assert.ok(span);
   const { traceId, spanId } = span.spanContext();
   const line = formatSpanLine(span);

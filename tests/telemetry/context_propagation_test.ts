@@ -45,9 +45,13 @@ async function workload(): Promise<Map<string, string>> {
           withSpan("timers.callback", () => expected.set("timers.callback", "timers")).then(() => resolve());
         }, 2);
       });
-      await new Promise<void>((resolve) => queueMicrotask(() => {
-        withSpan("timers.microtask", () => expected.set("timers.microtask", "timers")).then(() => resolve());
-      }));
+      await new Promise<void>((resolve) =>
+        queueMicrotask(() => {
+          withSpan("timers.microtask", () => expected.set("timers.microtask", "timers")).then(() =>
+            resolve()
+          );
+        })
+      );
     });
   });
   expected.set("root", "");

@@ -38,7 +38,10 @@ Deno.test("TrackingProcessor ignores spans the sampler dropped", async () => {
 Deno.test("TrackedExporter takes spans off the ledger when their export succeeds", async () => {
   const tracker = new DeliveryTracker();
   const spans = await makeSpans([{ name: "a" }, { name: "b" }], [new TrackingProcessor(tracker)]);
-  const result = await exportThrough(new TrackedExporter(answering({ code: ExportResultCode.SUCCESS }), tracker), spans);
+  const result = await exportThrough(
+    new TrackedExporter(answering({ code: ExportResultCode.SUCCESS }), tracker),
+    spans,
+  );
   assert.equal(result.code, ExportResultCode.SUCCESS);
   assert.equal(tracker.undelivered().length, 0);
   assert.equal(tracker.deliveredCount, 2);
@@ -73,7 +76,10 @@ Deno.test("TrackedExporter turns an exporter that throws into a failed export", 
 
 Deno.test("describeExportError says what failed in plain words", () => {
   assert.equal(describeExportError(Object.assign(new Error("Too Many Requests"), { code: 429 })), "HTTP 429");
-  assert.equal(describeExportError(Object.assign(new Error("x"), { code: "ECONNREFUSED" })), "connection refused");
+  assert.equal(
+    describeExportError(Object.assign(new Error("x"), { code: "ECONNREFUSED" })),
+    "connection refused",
+  );
   assert.equal(describeExportError(new Error("getaddrinfo ENOTFOUND collector")), "host not found");
   assert.equal(describeExportError(new Error("Request timed out")), "timed out");
   assert.equal(describeExportError(new Error("socket hang up")), "connection reset");
@@ -92,9 +98,15 @@ Deno.test("deliveryWarning is one line with the count, the destination and the r
     reason: "connection refused",
     spooled: 0,
   });
-  assert.equal(one, "kodelet: 1 span could not be delivered to http://127.0.0.1:4318/v1/traces (connection refused)");
+  assert.equal(
+    one,
+    "kodelet: 1 span could not be delivered to http://127.0.0.1:4318/v1/traces (connection refused)",
+  );
   const many = deliveryWarning({ undelivered: 3, destination: "d", reason: "HTTP 500", spooled: 3 });
-  assert.equal(many, "kodelet: 3 spans could not be delivered to d (HTTP 500); 3 kept in the spool for the next run");
+  assert.equal(
+    many,
+    "kodelet: 3 spans could not be delivered to d (HTTP 500); 3 kept in the spool for the next run",
+  );
 });
 
 Deno.test("describeExportError explains the exporter's 'retryable status' as a busy collector", () => {

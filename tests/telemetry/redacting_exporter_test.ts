@@ -24,7 +24,12 @@ function capturing(): { exporter: SpanExporter; seen: ReadableSpan[] } {
 
 Deno.test("RedactingExporter redacts string and string-array attributes and leaves others alone", async () => {
   const [span] = await makeSpans([{
-    attributes: { "kodelet.bash.command": `curl -H "X: ${SECRET}"`, list: ["a", SECRET], count: 3, flag: true },
+    attributes: {
+      "kodelet.bash.command": `curl -H "X: ${SECRET}"`,
+      list: ["a", SECRET],
+      count: 3,
+      flag: true,
+    },
   }]);
   assert.ok(span);
   const { exporter, seen } = capturing();

@@ -20,7 +20,10 @@ Deno.test("resourceAttributes describes the host and the process", async () => {
 
 Deno.test("resourceAttributes merges OTEL_RESOURCE_ATTRIBUTES and lets OTEL_SERVICE_NAME win", async () => {
   const config = await loadFromFiles({
-    env: { OTEL_SERVICE_NAME: "agent-ci", OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=ci,service.name=x" },
+    env: {
+      OTEL_SERVICE_NAME: "agent-ci",
+      OTEL_RESOURCE_ATTRIBUTES: "deployment.environment=ci,service.name=x",
+    },
   });
   const attributes = resourceAttributes(config.tracing);
   assert.equal(attributes["deployment.environment"], "ci");

@@ -4,7 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { SpanStatusCode, trace } from "@opentelemetry/api";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import { failSpan, SpanKind, withSpan } from "../../lib/telemetry/mod.ts";
 
 const memory = new InMemorySpanExporter();
@@ -30,7 +34,10 @@ Deno.test("withSpan records a thrown error, sets ERROR with error.type and rethr
   class QuotaError extends Error {
     override readonly name = "QuotaError";
   }
-  await assert.rejects(withSpan("failing.span", () => Promise.reject(new QuotaError("out of quota"))), QuotaError);
+  await assert.rejects(
+    withSpan("failing.span", () => Promise.reject(new QuotaError("out of quota"))),
+    QuotaError,
+  );
   const span = finished("failing.span");
   assert.equal(span.status.code, SpanStatusCode.ERROR);
   assert.equal(span.status.message, "out of quota");

@@ -40,7 +40,9 @@ export async function tempDir(): Promise<{ dir: string; [Symbol.asyncDispose]():
 }
 
 /** The output of a successful result; fails the test on an error result. */
-export function outputOf(result: { ok: true; output: string } | { ok: false; error: { kind: string; message: string } }): string {
+export function outputOf(
+  result: { ok: true; output: string } | { ok: false; error: { kind: string; message: string } },
+): string {
   if (!result.ok) throw new Error(`expected success, got ${result.error.kind}: ${result.error.message}`);
   return result.output;
 }

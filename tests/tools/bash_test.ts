@@ -37,7 +37,9 @@ const TREE = "sleep 1000 & echo $! >> pids; (sleep 1000 & echo $! >> pids; wait)
 
 Deno.test("bash runs the command in cwd with the given environment", async () => {
   await using tmp = await tempDir();
-  const { ctx, recorded, captured } = testContext(tmp.dir, { env: { PATH: Deno.env.get("PATH") ?? "", GREETING: "hello" } });
+  const { ctx, recorded, captured } = testContext(tmp.dir, {
+    env: { PATH: Deno.env.get("PATH") ?? "", GREETING: "hello" },
+  });
   const result = await bashTool.execute({ command: 'pwd; echo "$GREETING"; echo oops >&2' }, ctx);
   const output = outputOf(result);
   assert.match(output, new RegExp(`^${tmp.dir}\n`));
@@ -68,7 +70,9 @@ Deno.test("bash kills the whole process tree on timeout", async () => {
   await using tmp = await tempDir();
   const { ctx, recorded } = testContext(tmp.dir);
   const started = performance.now();
-  const error = errorOf(await bashTool.execute({ command: `echo started; ${TREE}`, timeout_seconds: 1 }, ctx));
+  const error = errorOf(
+    await bashTool.execute({ command: `echo started; ${TREE}`, timeout_seconds: 1 }, ctx),
+  );
   assert.equal(error.kind, "timeout");
   assert.match(error.message, /timed out after 1 s/);
   assert.match(error.message, /started/);
@@ -114,7 +118,9 @@ Deno.test("bash truncates huge output keeping head and tail and says how much wa
   assert.ok(output.endsWith("199999\n200000\n"));
   const cut = /\[\.\.\. (\d+) bytes of output cut from the middle \.\.\.\]/.exec(output);
   assert.ok(cut, "a notice says how much was cut");
-  const shown = new TextEncoder().encode(output.replace(/\[\.\.\. \d+ bytes of output cut from the middle \.\.\.\]\n/, ""))
+  const shown = new TextEncoder().encode(
+    output.replace(/\[\.\.\. \d+ bytes of output cut from the middle \.\.\.\]\n/, ""),
+  )
     .length;
   assert.equal(shown + Number(cut[1]), total);
   assert.ok(new TextEncoder().encode(output).length < 64 * 1024);
@@ -144,7 +150,7 @@ Deno.test("bash's interactive check refuses editors, pagers, REPLs, logins and i
     "git rebase -i HEAD~3",
     "git -C repo rebase --interactive main",
     "git add -p",
-    'git commit -a',
+    "git commit -a",
     "python",
     "python3 -i",
     "node",

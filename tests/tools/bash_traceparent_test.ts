@@ -7,7 +7,11 @@ import assert from "node:assert/strict";
 import { context, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { W3CTraceContextPropagator } from "@opentelemetry/core";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-base";
 import { silentLogger } from "../../lib/log.ts";
 import { GEN_AI, KODELET, PROCESS, withSpan } from "../../lib/telemetry/mod.ts";
 import { bashTool } from "../../lib/tools/bash.ts";
@@ -56,7 +60,11 @@ Deno.test("bash passes TRACEPARENT of its execute_tool span, in the run's trace,
     assert.equal(toolSpan.attributes[KODELET.BASH_TIMEOUT_MS], 120_000);
     assert.equal(toolSpan.attributes[KODELET.OUTPUT_BYTES], 56);
     assert.equal(typeof toolSpan.attributes[KODELET.DURATION_MS], "number");
-    assert.equal(toolSpan.attributes[KODELET.BASH_COMMAND], undefined, "no command text without content capture");
+    assert.equal(
+      toolSpan.attributes[KODELET.BASH_COMMAND],
+      undefined,
+      "no command text without content capture",
+    );
   } finally {
     await provider.shutdown();
     trace.disable();

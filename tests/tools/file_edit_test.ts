@@ -16,7 +16,9 @@ Deno.test("file_edit replaces a unique string, keeps the mode and records figure
   await Deno.chmod(path, 0o750);
   const { ctx, recorded } = testContext(tmp.dir);
   await readFirst(ctx, "main.ts");
-  const output = outputOf(await fileEditTool.execute({ path: "main.ts", old_string: "b = 2", new_string: "b = 20" }, ctx));
+  const output = outputOf(
+    await fileEditTool.execute({ path: "main.ts", old_string: "b = 2", new_string: "b = 20" }, ctx),
+  );
   assert.match(output, /^Edited main\.ts \(1 replacement\)/);
   assert.match(output, /2\tconst b = 20;/);
   assert.equal(await Deno.readTextFile(path), "const a = 1;\nconst b = 20;\nconst c = 3;\n");
@@ -33,7 +35,9 @@ Deno.test("file_edit refuses a file that was never read", async () => {
   await using tmp = await tempDir();
   await Deno.writeTextFile(`${tmp.dir}/x.txt`, "hello");
   const { ctx } = testContext(tmp.dir);
-  const error = errorOf(await fileEditTool.execute({ path: "x.txt", old_string: "hello", new_string: "bye" }, ctx));
+  const error = errorOf(
+    await fileEditTool.execute({ path: "x.txt", old_string: "hello", new_string: "bye" }, ctx),
+  );
   assert.equal(error.kind, "not_read");
   assert.match(error.message, /file_read/);
   assert.equal(await Deno.readTextFile(`${tmp.dir}/x.txt`), "hello");
@@ -48,7 +52,9 @@ Deno.test("file_edit refuses a file that changed since it was read", async () =>
   // Same size, new mtime: only the time gives the change away.
   await Deno.writeTextFile(path, "HELLO world");
   await Deno.utime(path, new Date(), new Date(Date.now() + 5000));
-  const error = errorOf(await fileEditTool.execute({ path: "x.txt", old_string: "world", new_string: "there" }, ctx));
+  const error = errorOf(
+    await fileEditTool.execute({ path: "x.txt", old_string: "world", new_string: "there" }, ctx),
+  );
   assert.equal(error.kind, "file_changed");
   assert.match(error.message, /Read it again/);
   assert.equal(await Deno.readTextFile(path), "HELLO world");
@@ -77,12 +83,17 @@ Deno.test("file_edit refuses an ambiguous match unless replace_all is set", asyn
   await Deno.writeTextFile(path, "foo bar foo baz foo");
   const { ctx, recorded } = testContext(tmp.dir);
   await readFirst(ctx, "x.txt");
-  const error = errorOf(await fileEditTool.execute({ path: "x.txt", old_string: "foo", new_string: "qux" }, ctx));
+  const error = errorOf(
+    await fileEditTool.execute({ path: "x.txt", old_string: "foo", new_string: "qux" }, ctx),
+  );
   assert.equal(error.kind, "ambiguous_match");
   assert.match(error.message, /occurs 3 times/);
   assert.match(error.message, /replace_all/);
   const output = outputOf(
-    await fileEditTool.execute({ path: "x.txt", old_string: "foo", new_string: "qux", replace_all: true }, ctx),
+    await fileEditTool.execute(
+      { path: "x.txt", old_string: "foo", new_string: "qux", replace_all: true },
+      ctx,
+    ),
   );
   assert.match(output, /3 replacements/);
   assert.equal(recorded[KODELET.REPLACEMENTS], 3);
@@ -95,7 +106,9 @@ Deno.test("file_edit says when old_string is not found, and keeps $ patterns in 
   await Deno.writeTextFile(path, "price: PRICE\n");
   const { ctx } = testContext(tmp.dir);
   await readFirst(ctx, "x.txt");
-  const error = errorOf(await fileEditTool.execute({ path: "x.txt", old_string: "  price", new_string: "x" }, ctx));
+  const error = errorOf(
+    await fileEditTool.execute({ path: "x.txt", old_string: "  price", new_string: "x" }, ctx),
+  );
   assert.equal(error.kind, "no_match");
   assert.match(error.message, /whitespace/);
   outputOf(await fileEditTool.execute({ path: "x.txt", old_string: "PRICE", new_string: "$& $1 $$" }, ctx));
@@ -106,9 +119,17 @@ Deno.test("file_edit refuses missing files, directories and no-op edits", async 
   await using tmp = await tempDir();
   await Deno.mkdir(`${tmp.dir}/d`);
   const { ctx } = testContext(tmp.dir);
-  const missing = errorOf(await fileEditTool.execute({ path: "nope.txt", old_string: "a", new_string: "b" }, ctx));
+  const missing = errorOf(
+    await fileEditTool.execute({ path: "nope.txt", old_string: "a", new_string: "b" }, ctx),
+  );
   assert.equal(missing.kind, "not_found");
   assert.match(missing.message, /file_write/);
-  assert.equal(errorOf(await fileEditTool.execute({ path: "d", old_string: "a", new_string: "b" }, ctx)).kind, "is_directory");
-  assert.equal(errorOf(await fileEditTool.execute({ path: "d", old_string: "a", new_string: "a" }, ctx)).kind, "no_change");
+  assert.equal(
+    errorOf(await fileEditTool.execute({ path: "d", old_string: "a", new_string: "b" }, ctx)).kind,
+    "is_directory",
+  );
+  assert.equal(
+    errorOf(await fileEditTool.execute({ path: "d", old_string: "a", new_string: "a" }, ctx)).kind,
+    "no_change",
+  );
 });

@@ -13,7 +13,10 @@ Deno.test("file_read returns lines with line numbers and records the read and it
   const output = outputOf(await fileReadTool.execute({ path: "a.txt" }, ctx));
   assert.equal(output, "1\talpha\n2\tbeta\n3\t\tgamma");
   const info = await Deno.stat(`${tmp.dir}/a.txt`);
-  assert.deepEqual(ctx.files.lastRead(`${tmp.dir}/a.txt`), { mtimeMs: info.mtime?.getTime(), size: info.size });
+  assert.deepEqual(ctx.files.lastRead(`${tmp.dir}/a.txt`), {
+    mtimeMs: info.mtime?.getTime(),
+    size: info.size,
+  });
   assert.equal(recorded[KODELET.BYTES_READ], info.size);
   assert.equal(recorded[KODELET.LINES_RETURNED], 3);
 });
@@ -22,7 +25,9 @@ Deno.test("file_read returns a line range from offset and says where to read on"
   await using tmp = await tempDir();
   await Deno.writeTextFile(`${tmp.dir}/b.txt`, lines(100));
   const { ctx, recorded } = testContext(tmp.dir);
-  const output = outputOf(await fileReadTool.execute({ path: `${tmp.dir}/b.txt`, offset: 10, limit: 3 }, ctx));
+  const output = outputOf(
+    await fileReadTool.execute({ path: `${tmp.dir}/b.txt`, offset: 10, limit: 3 }, ctx),
+  );
   assert.equal(
     output,
     "10\tline 10\n11\tline 11\n12\tline 12\n[truncated: showing lines 10-12; line limit reached. Call file_read with offset=13 to read on.]",
@@ -37,8 +42,9 @@ Deno.test("file_read stops at the byte cap with a clear truncated notice", async
   await Deno.writeTextFile(`${tmp.dir}/big.txt`, lines(5000, (n) => `${n} ${"x".repeat(100)}`));
   const { ctx, recorded } = testContext(tmp.dir);
   const output = outputOf(await fileReadTool.execute({ path: "big.txt" }, ctx));
-  const notice = /\[truncated: showing lines 1-(\d+); output reached the 48 KiB cap\. Call file_read with offset=(\d+) to read on\.\]$/
-    .exec(output);
+  const notice =
+    /\[truncated: showing lines 1-(\d+); output reached the 48 KiB cap\. Call file_read with offset=(\d+) to read on\.\]$/
+      .exec(output);
   assert.ok(notice, output.slice(-300));
   assert.equal(Number(notice[2]), Number(notice[1]) + 1);
   assert.ok(new TextEncoder().encode(output).length <= 48 * 1024 + 200);
@@ -50,7 +56,10 @@ Deno.test("file_read cuts very long lines", async () => {
   await Deno.writeTextFile(`${tmp.dir}/min.js`, "y".repeat(MAX_LINE_CHARS * 3));
   const { ctx } = testContext(tmp.dir);
   const output = outputOf(await fileReadTool.execute({ path: "min.js" }, ctx));
-  assert.match(output, new RegExp(`^1\\ty{${MAX_LINE_CHARS}}… \\[line cut at ${MAX_LINE_CHARS} characters\\]$`));
+  assert.match(
+    output,
+    new RegExp(`^1\\ty{${MAX_LINE_CHARS}}… \\[line cut at ${MAX_LINE_CHARS} characters\\]$`),
+  );
 });
 
 Deno.test("file_read refuses binary files: NUL bytes or invalid UTF-8", async () => {

@@ -22,7 +22,9 @@ Deno.test("file_write replaces a file keeping its mode and leaves no temp file",
   await Deno.writeTextFile(path, "#!/bin/sh\necho old\n");
   await Deno.chmod(path, 0o751);
   const { ctx, recorded } = testContext(tmp.dir);
-  const output = outputOf(await fileWriteTool.execute({ path: "run.sh", content: "#!/bin/sh\necho new\n" }, ctx));
+  const output = outputOf(
+    await fileWriteTool.execute({ path: "run.sh", content: "#!/bin/sh\necho new\n" }, ctx),
+  );
   assert.match(output, /^Overwrote run\.sh/);
   assert.equal(await Deno.readTextFile(path), "#!/bin/sh\necho new\n");
   assert.equal((await Deno.stat(path)).mode! & 0o7777, 0o751);
@@ -62,7 +64,16 @@ Deno.test("file_write killed mid-write leaves either the old or the new file, ne
   const script = fileURLToPath(new URL("./_write_loop.ts", import.meta.url));
   for (const delayMs of [0, 7, 23, 41, 60]) {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", "--allow-write", "--allow-env", script, tmp.dir, "target.txt", String(size)],
+      args: [
+        "run",
+        "--allow-read",
+        "--allow-write",
+        "--allow-env",
+        script,
+        tmp.dir,
+        "target.txt",
+        String(size),
+      ],
       stdout: "piped",
       stderr: "inherit",
     }).spawn();

@@ -15,7 +15,15 @@ const rg = await findRipgrep(Deno.env.get("PATH") ?? "");
 const NO_RG = { env: { PATH: "" } };
 
 function request(root: string, overrides: Partial<GrepRequest> = {}): GrepRequest {
-  return { root, pattern: "needle", include: [], ignoreCase: false, limit: 10_000, signal: new AbortController().signal, ...overrides };
+  return {
+    root,
+    pattern: "needle",
+    include: [],
+    ignoreCase: false,
+    limit: 10_000,
+    signal: new AbortController().signal,
+    ...overrides,
+  };
 }
 
 /** The matching files, relative to root, sorted. */
@@ -39,7 +47,10 @@ Deno.test("grep_tool's built-in search honours .gitignore, skips .git and binary
     "vendor/v.ts",
   ]);
   const c = sortMatches(outcome.matches).filter((match) => match.path.endsWith("c.ts"));
-  assert.deepEqual(c.map((match) => [match.line, match.text]), [[1, "const needle = 3;"], [2, "needle again"]]);
+  assert.deepEqual(c.map((match) => [match.line, match.text]), [[1, "const needle = 3;"], [
+    2,
+    "needle again",
+  ]]);
 });
 
 Deno.test("grep_tool's include globs follow ripgrep: names at any depth, paths from the root, ! excludes, {a,b}", async () => {
@@ -63,7 +74,9 @@ Deno.test("grep_tool lists matches by file with line numbers and records its fig
   await using tmp = await tempDir();
   await writeTree(tmp.dir);
   const { ctx, recorded } = testContext(tmp.dir, NO_RG);
-  const output = outputOf(await grepTool.execute({ pattern: "needle", path: "src", case_insensitive: true }, ctx));
+  const output = outputOf(
+    await grepTool.execute({ pattern: "needle", path: "src", case_insensitive: true }, ctx),
+  );
   assert.equal(
     output,
     [
@@ -88,7 +101,10 @@ Deno.test("grep_tool caps the results with a notice, searches a single file, and
   const { ctx } = testContext(tmp.dir, NO_RG);
   const capped = outputOf(await grepTool.execute({ pattern: "needle", max_results: 2 }, ctx));
   assert.match(capped, /^9 matching lines in 8 files\./);
-  assert.match(capped, /\[Showing the first 2 of 9 matches \(sorted by path\)\. Narrow the pattern, path or include/);
+  assert.match(
+    capped,
+    /\[Showing the first 2 of 9 matches \(sorted by path\)\. Narrow the pattern, path or include/,
+  );
   assert.equal(capped.split("\n").filter((line) => line.startsWith("  ")).length, 2);
   const single = outputOf(await grepTool.execute({ pattern: "two", path: "src/a.ts" }, ctx));
   assert.match(single, /src\/a\.ts\n {2}3: NEEDLE two/);
@@ -142,6 +158,10 @@ Deno.test({
       { include: ["*.ts", "!vendor"] },
       { include: ["*.{md,log}"] },
       { include: ["!*.ts"] },
+      { include: ["src/**/*.ts"] },
+      { include: ["**/*.ts", "!src/sub/c.ts"] },
+      { include: ["!vendor", "*.ts", "src/sub/*"] },
+      { include: ["build/**", "*.js"] },
       { root: `${tmp.dir}/src` },
       { root: `${tmp.dir}/src/sub` },
       { root: `${tmp.dir}/src/a.ts` },
@@ -171,5 +191,7 @@ Deno.test({
 });
 
 if (rg === undefined) {
-  console.log("grep_tool_test: rg is not on PATH; the rg/built-in comparison is skipped (apt-get install ripgrep to run it).");
+  console.log(
+    "grep_tool_test: rg is not on PATH; the rg/built-in comparison is skipped (apt-get install ripgrep to run it).",
+  );
 }

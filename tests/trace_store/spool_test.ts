@@ -1,0 +1,253 @@
+/**
+ * The spool against a real OTLP receiver on a loopback socket: batches kept while the receiver is
+ * down arrive exactly once when it is up (compared by span id), in both encodings; two resenders at
+ * once never send a batch twice; the size cap drops and counts; failures keep the batch.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import type { CommandIO } from "../../lib/cli/command.ts";
+import { type Config, loadConfig } from "../../lib/config/mod.ts";
+import type { Logger } from "../../lib/log.ts";
+import type { TracingDeps } from "../../lib/telemetry/mod.ts";
+import { tracingDeps } from "../../lib/trace_store/deps.ts";
+import { isRetryable } from "../../lib/trace_store/otlp_send.ts";
+import { listBatches, spoolStatus } from "../../lib/trace_store/spool.ts";
+import { refusedEndpoint, startOtlpReceiver } from "../support/otlp_receiver.ts";
+import { makeTrace, spanKeys } from "./_spans.ts";
+
+const IO: CommandIO = {
+  stdout() {},
+  stderr() {},
+  stdin: new ReadableStream(),
+  stdoutIsTerminal: false,
+  color: false,
+  columns: 80,
+};
+
+/** A logger that remembers its lines. */
+function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const record = (level: string) => (message: string) => void lines.push(`${level} ${message}`);
+  return {
+    lines,
+    debug: record("debug"),
+    info: record("info"),
+    warn: record("warn"),
+    error: record("error"),
+  };
+}
+
+async function configFor(base: string, env: Record<string, string>): Promise<Config> {
+  return await loadConfig({ env: { KODELET_BASE_PATH: base, ...env }, flags: {}, cwd: base, home: base });
+}
+
+function depsFor(
+  config: Config,
+  log: Logger = recordingLogger(),
+): Required<Pick<TracingDeps, "spool" | "resendSpool">> {
+  const deps = tracingDeps(config, IO, log);
+  assert.ok(deps.spool && deps.resendSpool, "an otlp run has both a spool and a resend");
+  return { spool: deps.spool, resendSpool: deps.resendSpool };
+}
+
+async function withBase(fn: (base: string) => Promise<void>): Promise<void> {
+  const base = await Deno.makeTempDir({ prefix: "kodelet-spool-" });
+  try {
+    await fn(base);
+  } finally {
+    await Deno.remove(base, { recursive: true });
+  }
+}
+
+for (const protocol of ["http/protobuf", "http/json"] as const) {
+  Deno.test(`spool: spans kept while the receiver is down arrive exactly once when it is up (${protocol})`, async () => {
+    await withBase(async (base) => {
+      const down = depsFor(
+        await configFor(base, {
+          OTEL_EXPORTER_OTLP_ENDPOINT: await refusedEndpoint(),
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+        }),
+      );
+      const runs: ReadableSpan[][] = [
+        makeTrace(3),
+        makeTrace(1),
+        makeTrace(5, { "gen_ai.usage.input_tokens": 12 }),
+      ];
+      for (const spans of runs) assert.equal(await down.spool(spans), spans.length);
+      // A run while the receiver is still down sends nothing and loses nothing.
+      await down.resendSpool();
+      const spoolDir = join(base, "traces", "spool");
+      assert.equal((await listBatches(spoolDir)).length, 3);
+
+      const receiver = await startOtlpReceiver();
+      try {
+        const log = recordingLogger();
+        const up = depsFor(
+          await configFor(base, {
+            OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+            OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          }),
+          log,
+        );
+        await up.resendSpool();
+        await up.resendSpool();
+        const received = receiver.spans.map((span) => `${span.traceId}/${span.spanId}`);
+        assert.deepEqual([...received].sort(), runs.flatMap(spanKeys).sort(), "every span, and each once");
+        assert.equal(new Set(received).size, received.length);
+        assert.deepEqual(
+          receiver.requests.map((request) => request.protocol),
+          protocol === "http/json" ? ["json", "json", "json"] : ["protobuf", "protobuf", "protobuf"],
+        );
+        // Oldest first: the batches were spooled in run order.
+        assert.deepEqual(
+          receiver.spans.map((span) => span.traceId),
+          runs.flatMap((spans) => spans.map((span) => span.spanContext().traceId)),
+        );
+        assert.equal(
+          receiver.spans.find((span) => span.attributes["gen_ai.usage.input_tokens"] !== undefined)
+            ?.attributes["gen_ai.usage.input_tokens"],
+          12,
+        );
+        // The spans survive the trip through the spool unchanged.
+        const original = new Map(runs.flat().map((span) => [span.spanContext().spanId, span]));
+        for (const span of receiver.spans) {
+          const sent = original.get(span.spanId);
+          assert.ok(sent);
+          assert.equal(span.name, sent.name);
+          assert.equal(
+            span.startTimeUnixNano,
+            BigInt(sent.startTime[0]) * 1_000_000_000n + BigInt(sent.startTime[1]),
+          );
+          assert.equal(span.status.code, sent.status.code);
+          assert.equal(span.resource["service.name"], "kodelet-test");
+          assert.equal(span.scope.name, "kodelet-test");
+        }
+        assert.equal((await listBatches(spoolDir)).length, 0);
+        assert.ok(log.lines.some((line) => line.startsWith("info Sent 9 spans")), log.lines.join("\n"));
+      } finally {
+        await receiver.close();
+      }
+    });
+  });
+}
+
+Deno.test("spool: resenders running at once (each with its own file handles, like separate processes) never send a batch twice", async () => {
+  await withBase(async (base) => {
+    const down = depsFor(await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: await refusedEndpoint() }));
+    const runs = Array.from({ length: 20 }, () => makeTrace(2));
+    for (const spans of runs) await down.spool(spans);
+    const receiver = await startOtlpReceiver();
+    try {
+      const config = await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      await Promise.all([
+        depsFor(config).resendSpool(),
+        depsFor(config).resendSpool(),
+        depsFor(config).resendSpool(),
+      ]);
+      const received = receiver.spans.map((span) => `${span.traceId}/${span.spanId}`);
+      assert.equal(received.length, 40);
+      assert.deepEqual([...received].sort(), runs.flatMap(spanKeys).sort());
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+Deno.test("spool: a batch the receiver fails with 500 stays for the next run", async () => {
+  await withBase(async (base) => {
+    const receiver = await startOtlpReceiver({ fault: "500" });
+    try {
+      const deps = depsFor(await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }));
+      const spans = makeTrace(2);
+      await deps.spool(spans);
+      await deps.resendSpool();
+      assert.equal(receiver.spans.length, 0);
+      assert.equal((await listBatches(join(base, "traces", "spool"))).length, 1);
+      receiver.setFault("none");
+      await deps.resendSpool();
+      assert.deepEqual(
+        receiver.spans.map((span) => `${span.traceId}/${span.spanId}`).sort(),
+        spanKeys(spans).sort(),
+      );
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+Deno.test("spool: past its size cap a batch is dropped, counted and reported", async () => {
+  await withBase(async (base) => {
+    const log = recordingLogger();
+    const config = await configFor(base, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: await refusedEndpoint(),
+      KODELET_TRACING_SPOOL_MAX_BYTES: "3000",
+    });
+    const deps = depsFor(config, log);
+    assert.equal(await deps.spool(makeTrace(2)), 2);
+    assert.equal(await deps.spool(makeTrace(4, { filler: "z".repeat(2000) })), 0, "does not fit: dropped");
+    assert.equal(await deps.spool(makeTrace(1)), 1, "a small one still fits");
+    const status = await spoolStatus(join(base, "traces", "spool"));
+    assert.equal(status.batches, 2);
+    assert.equal(status.spans, 3);
+    assert.equal(status.droppedSpans, 4);
+    assert.ok(status.bytes <= 3000);
+    assert.ok(
+      log.lines.some((line) => /^warn The trace spool is full .*dropped 4 undelivered spans/.test(line)),
+      log.lines.join("\n"),
+    );
+  });
+});
+
+Deno.test("spool: a damaged batch is dropped and counted instead of blocking the queue", async () => {
+  await withBase(async (base) => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const deps = depsFor(await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }));
+      const spoolDir = join(base, "traces", "spool");
+      await Deno.mkdir(spoolDir, { recursive: true });
+      await Deno.writeTextFile(join(spoolDir, "20000101T000000000Z-1-000001-abcdef-7.json"), "{not json");
+      const spans = makeTrace(2);
+      await deps.spool(spans);
+      await deps.resendSpool();
+      assert.deepEqual(
+        receiver.spans.map((span) => `${span.traceId}/${span.spanId}`).sort(),
+        spanKeys(spans).sort(),
+      );
+      const status = await spoolStatus(spoolDir);
+      assert.equal(status.batches, 0);
+      assert.equal(status.droppedSpans, 7);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+Deno.test("spool: only a run that exports to OTLP resends", async () => {
+  await withBase(async (base) => {
+    const config = await configFor(base, { KODELET_TRACING_ENABLED: "true" });
+    assert.deepEqual(config.tracing.exporters, ["file"]);
+    assert.equal(tracingDeps(config, IO, recordingLogger()).resendSpool, undefined);
+  });
+});
+
+Deno.test("isRetryable keeps configuration problems and outages, drops what the endpoint refuses for good", () => {
+  const http = (status: number) => ({
+    kind: "http" as const,
+    status,
+    ms: 1,
+    message: "",
+    retryAfter: undefined,
+  });
+  assert.deepEqual([400, 401, 403, 404, 413, 429, 500, 503].map((status) => isRetryable(http(status))), [
+    false,
+    true,
+    true,
+    true,
+    false,
+    true,
+    true,
+    true,
+  ]);
+  assert.equal(isRetryable({ kind: "refused", ms: 1, message: "" }), true);
+});
