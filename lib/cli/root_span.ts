@@ -22,7 +22,6 @@ function flagAttributes(flags: CommandContext["args"]["flags"]): Record<string, 
   return attributes;
 }
 
-
 /**
  * Runs the command as the root span and returns its exit code; an error thrown by the command is
  * recorded on the span and rethrown for main.ts to print. `onSpan` lets the caller end the span

@@ -8,21 +8,25 @@ import type { Command } from "./command.ts";
 /** `kodelet tracing check`. */
 export const tracingCheckCommand: Command = {
   path: ["tracing", "check"],
-  summary:
-    "send a test span to the configured OTLP endpoint and explain the outcome (exit 0 only if delivered)",
+  summary: "send one test span to the OTLP endpoint and explain",
   usage: "",
   flags: [],
   args: { min: 0, max: 0 },
   async run(context) {
     const { checkTracing } = await import("../trace_store/check.ts");
-    const result = await checkTracing(context.config, { signal: context.signal });
     const paint = palette(context.io.color);
-    const lines = result.lines.map((line) => {
-      if (line.startsWith("Delivered")) return paint.green(line);
-      if (line.startsWith("Not delivered")) return paint.bold(paint.red(line));
-      return line;
+    // Lines are printed as they come: the setup shows while the request waits (up to the export timeout).
+    const result = await checkTracing(context.config, {
+      signal: context.signal,
+      onLine: (line) => {
+        const shown = line.startsWith("Delivered")
+          ? paint.green(line)
+          : line.startsWith("Not delivered")
+          ? paint.bold(paint.red(line))
+          : line;
+        context.io.stdout(shown + "\n");
+      },
     });
-    context.io.stdout(lines.join("\n") + "\n");
     return result.delivered ? 0 : 1;
   },
 };

@@ -4,13 +4,30 @@
  * so they are refused up front with a reason and an alternative the model can use.
  */
 
-/** Splits a command line into simple commands (words), at `;`, `&`, `|`, newlines and brackets. */
+/** Where the body of a here-document that starts after `from` ends (past its delimiter line). */
+function skipHeredoc(command: string, from: number, delimiter: string, stripTabs: boolean): number {
+  let start = from;
+  while (start < command.length) {
+    const end = command.indexOf("\n", start);
+    const line = command.slice(start, end < 0 ? command.length : end);
+    if ((stripTabs ? line.replace(/^\t+/, "") : line) === delimiter) return end < 0 ? command.length : end;
+    if (end < 0) return command.length;
+    start = end + 1;
+  }
+  return command.length;
+}
+
+/**
+ * Splits a command line into simple commands (words), at `;`, `&`, `|`, newlines and brackets.
+ * Here-document bodies are skipped: their lines are data, not commands.
+ */
 export function simpleCommands(command: string): string[][] {
   const commands: string[][] = [];
   let words: string[] = [];
   let word = "";
   let inWord = false;
   let quote: "'" | '"' | undefined;
+  const heredocs: { delimiter: string; stripTabs: boolean }[] = [];
   const endWord = () => {
     if (inWord) words.push(word);
     word = "";
@@ -27,6 +44,17 @@ export function simpleCommands(command: string): string[][] {
       if (char === quote) quote = undefined;
       else if (char === "\\" && quote === '"' && index + 1 < command.length) word += command[++index];
       else word += char;
+    } else if (char === "<" && command[index + 1] === "<" && command[index + 2] !== "<") {
+      endWord();
+      index += 2;
+      const stripTabs = command[index] === "-";
+      if (stripTabs) index++;
+      const match = /^[ \t]*(?:'([^']*)'|"([^"]*)"|\\?([^\s;&|<>()]+))/.exec(command.slice(index));
+      if (match) {
+        heredocs.push({ delimiter: match[1] ?? match[2] ?? match[3] ?? "", stripTabs });
+        index += match[0].length;
+      }
+      index--; // the loop's increment moves past what was read
     } else if (char === "'" || char === '"') {
       quote = char;
       inWord = true;
@@ -35,6 +63,11 @@ export function simpleCommands(command: string): string[][] {
       inWord = true;
     } else if (/[;&|\n()`]/.test(char)) {
       endCommand();
+      if (char === "\n") {
+        for (const heredoc of heredocs.splice(0)) {
+          index = skipHeredoc(command, index + 1, heredoc.delimiter, heredoc.stripTabs);
+        }
+      }
     } else if (/\s/.test(char)) {
       endWord();
     } else {

@@ -29,7 +29,6 @@ export * from "./tool.ts";
 
 /** Every tool, in the order the model is shown them: shell and files first, then search, planning, web, delegation. */
 export function allTools(): Tool[] {
-  // The casts widen each tool's parameter type to the registry's plain Tool.
   return [
     bashTool,
     fileReadTool,
@@ -41,7 +40,7 @@ export function allTools(): Tool[] {
     todoWriteTool,
     webFetchTool,
     subagentTool,
-  ] as Tool[];
+  ];
 }
 
 /** A registry holding every tool; `.readOnly()` of it is what a subagent gets. */

@@ -27,6 +27,8 @@ export interface CheckResult {
 export interface CheckOptions {
   fetch?: Fetch;
   signal?: AbortSignal;
+  /** Receives each line as soon as it is known, so the setup shows while the request is under way. */
+  onLine?: (line: string) => void;
 }
 
 /** Name of the test span, to find it in the backend. */
@@ -250,33 +252,34 @@ export async function checkTracing(config: Config, options: CheckOptions = {}): 
   const otlp = tracing.otlp;
   const traceId = randomHex(16);
   const lines: string[] = [];
-  lines.push(
+  const say = (...items: string[]) => {
+    for (const item of items) options.onLine?.(item);
+    lines.push(...items);
+  };
+  say(
     `Endpoint: ${shownUrl(otlp.tracesUrl)} (${otlp.protocol}${otlp.compression === "gzip" ? ", gzip" : ""})`,
   );
   if (!tracing.endpointConfigured) {
-    lines.push(
+    say(
       "No endpoint is configured (OTEL_EXPORTER_OTLP_ENDPOINT or tracing.endpoint); checking the default.",
     );
   }
   const headerNames = Object.keys(otlp.headers);
-  lines.push(`Headers: ${headerNames.length === 0 ? "none" : headerNames.join(", ")}`);
+  say(`Headers: ${headerNames.length === 0 ? "none" : headerNames.join(", ")}`);
   if (!tracing.enabled) {
-    lines.push("Tracing is off for normal runs: set KODELET_TRACING_ENABLED=true, or configure an endpoint.");
+    say("Tracing is off for normal runs: set KODELET_TRACING_ENABLED=true, or configure an endpoint.");
   } else if (!tracing.exporters.includes("otlp")) {
-    lines.push(`Exporters: ${tracing.exporters.join(", ")}; add otlp to tracing.exporter to send runs here.`);
+    say(`Exporters: ${tracing.exporters.join(", ")}; add otlp to tracing.exporter to send runs here.`);
   }
   const spool = await spoolStatus(join(tracing.storeDir, SPOOL_DIR)).catch(() => undefined);
   if (spool && (spool.batches > 0 || spool.droppedSpans > 0)) {
-    lines.push(
-      `Spool: ${formatCount(spool.spans)} undelivered span${
-        spool.spans === 1 ? "" : "s"
-      } waiting for the next run` +
-        (spool.droppedSpans > 0
-          ? `; ${formatCount(spool.droppedSpans)} dropped so far (spool full or refused)`
-          : ""),
-    );
+    const spans = `${formatCount(spool.spans)} undelivered span${spool.spans === 1 ? "" : "s"}`;
+    const dropped = spool.droppedSpans > 0
+      ? `; ${formatCount(spool.droppedSpans)} dropped so far (spool full, or refused by the endpoint)`
+      : "";
+    say(`Spool: ${spans} waiting for the next run${dropped}`);
   }
-  lines.push("");
+  say("");
 
   const request = encodeReadableSpans([testSpan(config, traceId)], otlp.protocol);
   const outcome = await postOtlp(configuredTarget(otlp), request, {
@@ -284,6 +287,6 @@ export async function checkTracing(config: Config, options: CheckOptions = {}): 
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const verdict = explain(outcome, config, traceId, otlp.protocol);
-  lines.push(...verdict.lines);
+  say(...verdict.lines);
   return { delivered: verdict.delivered, outcome, traceId, lines };
 }

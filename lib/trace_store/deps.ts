@@ -17,8 +17,9 @@ function reason(error: unknown): string {
 }
 
 async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): Promise<number> {
-  if (spans.length === 0) return 0;
   const tracing = config.tracing;
+  // tracing.spool.max_bytes = 0 switches the spool off: nothing is kept, and that is not news.
+  if (spans.length === 0 || tracing.spoolMaxBytes === 0) return 0;
   try {
     const [{ JsonTraceSerializer }, { spoolBatch }] = await Promise.all([
       import("@opentelemetry/otlp-transformer"),

@@ -2,19 +2,20 @@
  * What a trace amounts to, for `trace list` and the waterfall's header: when, which command, how
  * long, whether it failed, how many LLM and tool calls, tokens and cost.
  */
+import { CMD, GEN_AI, KODELET } from "../telemetry/attributes.ts";
 import type { AttributeMap, StoredSpan } from "./otlp_json.ts";
 import { STATUS } from "./otlp_json.ts";
 import type { StoredTrace } from "./store.ts";
 
-/** Attribute keys the summary reads (the same names lib/telemetry/attributes.ts writes). */
+/** Attribute keys the summary reads: the names kodelet's own spans are written with. */
 const KEY = {
-  OPERATION: "gen_ai.operation.name",
-  INPUT_TOKENS: "gen_ai.usage.input_tokens",
-  OUTPUT_TOKENS: "gen_ai.usage.output_tokens",
-  TOTAL_INPUT_TOKENS: "kodelet.usage.input_tokens",
-  TOTAL_OUTPUT_TOKENS: "kodelet.usage.output_tokens",
-  COST: "kodelet.cost.usd",
-  COMMAND: "command.name",
+  OPERATION: GEN_AI.OPERATION_NAME,
+  INPUT_TOKENS: GEN_AI.USAGE_INPUT_TOKENS,
+  OUTPUT_TOKENS: GEN_AI.USAGE_OUTPUT_TOKENS,
+  TOTAL_INPUT_TOKENS: KODELET.TOTAL_INPUT_TOKENS,
+  TOTAL_OUTPUT_TOKENS: KODELET.TOTAL_OUTPUT_TOKENS,
+  COST: KODELET.COST_USD,
+  COMMAND: CMD.NAME,
 } as const;
 
 /** One trace in a few figures. */

@@ -104,29 +104,29 @@ function detailsOf(span: StoredSpan): { parts: string[]; error: string | undefin
   const parts: string[] = [];
   const attributes = span.attributes;
   if (isChatSpan(span)) {
-    const model = attributes["gen_ai.response.model"] ?? attributes["gen_ai.request.model"];
+    const model = attributes[GEN_AI.RESPONSE_MODEL] ?? attributes[GEN_AI.REQUEST_MODEL];
     if (typeof model === "string") parts.push(`model ${model}`);
-    const input = numberAttribute(attributes, "gen_ai.usage.input_tokens");
-    const output = numberAttribute(attributes, "gen_ai.usage.output_tokens");
+    const input = numberAttribute(attributes, GEN_AI.USAGE_INPUT_TOKENS);
+    const output = numberAttribute(attributes, GEN_AI.USAGE_OUTPUT_TOKENS);
     if (input !== undefined || output !== undefined) {
       parts.push(`tokens ${formatCount(input ?? 0)} in / ${formatCount(output ?? 0)} out`);
     }
-    const cost = numberAttribute(attributes, "kodelet.cost.usd");
+    const cost = numberAttribute(attributes, KODELET.COST_USD);
     if (cost !== undefined) parts.push(formatCost(cost));
   }
-  const exitCode = numberAttribute(attributes, "process.exit.code");
+  const exitCode = numberAttribute(attributes, PROCESS.EXIT_CODE);
   if (isToolSpan(span)) {
     // The span name is "execute_tool <tool>"; the tool is repeated only when the name does not say it.
-    const tool = attributes["gen_ai.tool.name"];
+    const tool = attributes[GEN_AI.TOOL_NAME];
     if (typeof tool === "string" && !span.name.endsWith(` ${tool}`)) parts.push(`tool ${tool}`);
     if (exitCode !== undefined) parts.push(`exit ${exitCode}`);
-    if (attributes["kodelet.bash.timed_out"] === true) parts.push("timed out");
+    if (attributes[KODELET.BASH_TIMED_OUT] === true) parts.push("timed out");
   } else if (exitCode !== undefined && exitCode !== 0) {
     parts.push(`exit ${exitCode}`);
   }
   let error: string | undefined;
   if (span.status.code === STATUS.ERROR) {
-    const type = attributes["error.type"];
+    const type = attributes[GENERAL.ERROR_TYPE];
     error = span.status.message || (typeof type === "string" ? type : "failed");
   }
   return { parts, error };
@@ -168,7 +168,7 @@ function barColour(span: StoredSpan, paint: Palette): (text: string) => string {
   if (span.status.code === STATUS.ERROR) return paint.red;
   if (isChatSpan(span)) return paint.magenta;
   if (isToolSpan(span)) return paint.yellow;
-  if (span.attributes["gen_ai.operation.name"] === "invoke_agent") return paint.blue;
+  if (span.attributes[GEN_AI.OPERATION_NAME] === "invoke_agent") return paint.blue;
   return paint.cyan;
 }
 

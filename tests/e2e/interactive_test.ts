@@ -35,7 +35,11 @@ function spawnKodelet(args: string[], env: Record<string, string>, cwd: string) 
 }
 
 /** Resolves when the child's stream has shown `pattern`, collecting everything read. */
-async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, seen: { text: string }, pattern: RegExp) {
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  seen: { text: string },
+  pattern: RegExp,
+) {
   while (!pattern.test(seen.text)) {
     const { value, done } = await reader.read();
     if (done) throw new Error(`stream ended before ${pattern}: ${seen.text}`);
@@ -62,7 +66,10 @@ Deno.test("chat --plain answers piped lines, handles /model and /cost, and ends 
     assert.equal(decoder.decode(output.stdout), "Hi there.\nSecond.\n");
     assert.match(stderr, /this session: tokens in 10 out 5/);
     assert.match(stderr, /model: claude-opus-5/);
-    assert.deepEqual(llm.requests.map((request) => request.body.model), ["claude-sonnet-5-5", "claude-opus-5"]);
+    assert.deepEqual(llm.requests.map((request) => request.body.model), [
+      "claude-sonnet-5-5",
+      "claude-opus-5",
+    ]);
     // The second request continued the same conversation.
     assert.equal((llm.requests[1]?.body.messages as unknown[]).length, 3);
   } finally {

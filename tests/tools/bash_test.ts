@@ -158,6 +158,8 @@ Deno.test("bash's interactive check refuses editors, pagers, REPLs, logins and i
     "FOO=1 nano x",
     "tmux attach",
     "crontab -e",
+    "cat <<EOF | less\nbody\nEOF",
+    "cat <<EOF\nbody\nEOF\nvim x",
   ];
   for (const command of refused) assert.ok(interactiveReason(command), `refuses ${command}`);
   const allowed = [
@@ -176,6 +178,9 @@ Deno.test("bash's interactive check refuses editors, pagers, REPLs, logins and i
     "emacs --batch -l build.el",
     "echo 'vim; less'",
     "tmux new -d -s build make",
+    "cat > notes.md <<'EOF'\nmore details here\nvim mode: on\nEOF\necho written",
+    "cat <<-END >x\n\tless is more\n\tEND",
+    "grep -c foo <<< 'less'",
   ];
   for (const command of allowed) assert.equal(interactiveReason(command), undefined, `allows ${command}`);
 });
