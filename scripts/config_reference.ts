@@ -16,7 +16,8 @@ export function configReference(): string {
       (spec.default === undefined ? "unset" : `\`${cell(JSON.stringify(spec.default))}\``);
     return `| \`${spec.key}\` | ${env} | ${flag} | ${cell(fallback)} | ${cell(spec.description)} |`;
   });
-  return ["| key | env vars (first wins) | flag | default | meaning |", "|---|---|---|---|---|", ...rows].join("\n");
+  return ["| key | env vars (first wins) | flag | default | meaning |", "|---|---|---|---|---|", ...rows]
+    .join("\n");
 }
 
 if (import.meta.main) console.log(configReference());

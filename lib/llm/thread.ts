@@ -83,6 +83,12 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
     let unsaved: Message[] = [{ role: "user", content: [{ type: "text", text: userText }] }];
     thread.messages.push(unsaved[0] as Message);
     const isFirstTurnEver = thread.messages.length === 1;
+    // A run that ends without saving its last messages (cancelled, or failed) takes them out of
+    // memory too, so that memory stays what the store holds and a chat can go on from there.
+    const dropUnsaved = () => {
+      if (unsaved.length > 0) thread.messages.splice(thread.messages.length - unsaved.length, unsaved.length);
+      unsaved = [];
+    };
 
     try {
       while (turns < thread.maxTurns) {
@@ -163,6 +169,9 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
           break;
         }
       }
+    } catch (error) {
+      dropUnsaved();
+      throw error;
     } finally {
       span.setAttributes({
         [KODELET.TURNS]: turns,
@@ -174,8 +183,7 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
       });
     }
     if (stopReason === "cancelled") {
-      // Leave nothing half-done in memory either: drop the unsaved user message.
-      if (unsaved.length > 0) thread.messages.splice(thread.messages.length - unsaved.length, unsaved.length);
+      dropUnsaved();
       throw new LlmError("cancelled", "Cancelled");
     }
     return {

@@ -7,8 +7,10 @@
  * far bigger, so lines could interleave; a lock around every append would make one slow disk or one
  * stuck process stall every other kodelet. A file that only its creator writes needs no coordination
  * at all. The file is created with O_EXCL (a random suffix makes names unique even across containers
- * that share pids), and its creator holds an flock on it for life so that other processes can tell
- * a live file (never removed by retention, its unfinished last line not reported) from a dead one.
+ * that share pids), and its creator holds a shared lock on it for life, so that other processes can
+ * tell a live file (never removed by retention, its unfinished last line not reported) from a dead
+ * one by failing to take an exclusive lock; shared, because on Windows an exclusive lock would also
+ * stop `kodelet trace` from reading the file. The OS drops the lock when the process dies.
  *
  * Why a crash loses only what is in memory: earlier lines are never rewritten, and a line is appended
  * in full or, if the process dies mid-write, leaves a truncated last line that readers skip. After a
@@ -119,7 +121,7 @@ export class FileSpanExporter implements SpanExporter {
       try {
         // Traces may hold captured content: readable by the user only.
         const file = await Deno.open(path, { createNew: true, append: true, mode: 0o600 });
-        await file.tryLock(true);
+        await file.tryLock(false);
         this.#file = file;
         this.#path = path;
         return file;

@@ -180,6 +180,25 @@ async function removeStaleTemps(spoolDir: string, now: Date): Promise<void> {
   }
 }
 
+async function readAll(file: Deno.FsFile): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = new Uint8Array(64 * 1024);
+    const read = await file.read(chunk);
+    if (read === null) break;
+    chunks.push(chunk.subarray(0, read));
+    total += read;
+  }
+  const data = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    data.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return data;
+}
+
 /** Whether the path still names the file we opened (another sender may have deleted it meanwhile). */
 async function stillThere(path: string, handle: Deno.FsFile): Promise<boolean> {
   try {
@@ -220,7 +239,8 @@ export async function resendBatches(
       if (!(await stillThere(batch.path, handle))) continue;
       let outcome: SendOutcome | undefined;
       try {
-        outcome = await send(await Deno.readFile(batch.path));
+        // Read through the locked handle: on Windows the lock keeps other handles from reading.
+        outcome = await send(await readAll(handle));
       } catch (error) {
         if (!(error instanceof OtlpShapeError)) throw error;
       }

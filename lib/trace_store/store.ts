@@ -71,7 +71,8 @@ async function isBeingWritten(path: string): Promise<boolean> {
   let file: Deno.FsFile | undefined;
   try {
     file = await Deno.open(path, { read: true });
-    return !(await file.tryLock(false));
+    // The writer holds a shared lock for life (see file_exporter.ts): an exclusive one fails meanwhile.
+    return !(await file.tryLock(true));
   } catch {
     return false;
   } finally {

@@ -18,6 +18,7 @@ import {
   truncate,
   widthOf,
 } from "./format.ts";
+import { GEN_AI, GENERAL, KODELET, PROCESS } from "../telemetry/attributes.ts";
 import { STATUS, type StoredSpan } from "./otlp_json.ts";
 import type { StoredTrace } from "./store.ts";
 import {
