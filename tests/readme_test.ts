@@ -8,7 +8,7 @@ const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url))
 Deno.test("README carries the configuration reference generated from the key table", () => {
   assert.ok(
     readme.includes(configReference()),
-    "README's table is stale: replace it with the output of `deno run scripts/config_reference.ts`",
+    "README's table is stale: replace it with the output of `scripts/update_readme_reference.sh`",
   );
 });
 

@@ -4,7 +4,7 @@
  */
 import type { Command, CommandContext } from "./command.ts";
 import { LineReader } from "./line_reader.ts";
-import { configFlag } from "./parse.ts";
+import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 
 const HELP =
   "commands: /exit, /clear (new conversation), /model [name], /cost; Ctrl-C cancels a turn, Ctrl-D exits";
@@ -13,12 +13,7 @@ async function chat(context: CommandContext): Promise<number> {
   const { createAgentSession } = await import("./agent_session.ts");
   const { addUsage, zeroUsage } = await import("../llm/mod.ts");
   const flags = context.args.flags;
-  const options = {
-    save: flags.save !== false,
-    resumeId: typeof flags.resume === "string" ? flags.resume : undefined,
-    follow: flags.follow === true,
-    output: "text" as const,
-  };
+  const options = { ...sessionOptions(flags), output: "text" as const };
   let session = createAgentSession(context, options);
   const reader = new LineReader(context.io.stdin);
   let turn: AbortController | undefined;
@@ -96,12 +91,7 @@ export const chatCommand: Command = {
   usage: "",
   flags: [
     { name: "plain", type: "boolean", description: "line-based REPL (the only mode for now)" },
-    configFlag("model"),
-    configFlag("provider"),
-    configFlag("max-turns"),
-    { name: "save", type: "boolean", description: "save the conversation (default; --no-save to skip)" },
-    { name: "resume", type: "string", description: "continue the conversation with this id" },
-    { name: "follow", type: "boolean", description: "continue the most recent conversation" },
+    ...SESSION_FLAGS,
   ],
   args: { min: 0, max: 0 },
   handlesInterrupt: true,

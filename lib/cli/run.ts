@@ -1,7 +1,7 @@
 /** `kodelet run`: one task, streamed to stdout, saved as a conversation. */
 import { UsageError } from "../errors.ts";
 import type { Command } from "./command.ts";
-import { configFlag } from "./parse.ts";
+import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 
 /** The command. */
 export const runCommand: Command = {
@@ -9,12 +9,7 @@ export const runCommand: Command = {
   summary: "run the agent on one task; the answer streams to stdout, tool activity to stderr",
   usage: "<query...>",
   flags: [
-    configFlag("model"),
-    configFlag("provider"),
-    configFlag("max-turns"),
-    { name: "save", type: "boolean", description: "save the conversation (default; --no-save to skip)" },
-    { name: "resume", type: "string", description: "continue the conversation with this id" },
-    { name: "follow", type: "boolean", description: "continue the most recent conversation" },
+    ...SESSION_FLAGS,
     { name: "output", type: "string", description: "text (default) | json: one JSON event per line" },
   ],
   args: { min: 1, max: Infinity },
@@ -27,12 +22,7 @@ export const runCommand: Command = {
       );
     }
     const { createAgentSession } = await import("./agent_session.ts");
-    const session = createAgentSession(context, {
-      save: flags.save !== false,
-      resumeId: typeof flags.resume === "string" ? flags.resume : undefined,
-      follow: flags.follow === true,
-      output,
-    });
+    const session = createAgentSession(context, { ...sessionOptions(flags), output });
     try {
       return await session.ask(context.args.positionals.join(" "), context.signal);
     } finally {

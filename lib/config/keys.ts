@@ -121,7 +121,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "temperature",
-    description: "sampling temperature (unset: the provider's default)",
+    description: "sampling temperature for OpenAI-compatible servers (the Anthropic API kodelet speaks has none)",
     parse: numberBetween(0, 2),
     env: [{ name: "KODELET_TEMPERATURE" }],
   },

@@ -45,6 +45,26 @@ export interface TurnRecord {
 
 type Row = Record<string, unknown>;
 
+/**
+ * Switches to WAL. The switch needs an exclusive lock that SQLite does not wait for (the busy
+ * timeout does not apply), so two processes opening a new database at once would fail with
+ * "database is locked": retry for as long as the busy timeout would have waited.
+ */
+function enableWal(db: DatabaseSync, timeoutMs = 5000): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (error) {
+      const busy = error instanceof Error && /database is locked|SQLITE_BUSY/i.test(error.message);
+      if (!busy || Date.now() >= deadline) throw error;
+      // open() is synchronous; a short blocking wait keeps it so.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
 function summaryOf(row: Row): ConversationSummary {
   return {
     id: String(row.id),
@@ -77,7 +97,7 @@ export class ConversationStore {
     mkdirSync(dirname(path), { recursive: true });
     const db = new DatabaseSync(path);
     db.exec("PRAGMA busy_timeout = 5000");
-    db.exec("PRAGMA journal_mode = WAL");
+    enableWal(db);
     db.exec("PRAGMA foreign_keys = ON");
     const store = new ConversationStore(db);
     store.#migrate(now);

@@ -19,17 +19,11 @@ import type {
   LlmRequest,
   LlmResponse,
   Message,
+  ProviderOptions,
   StreamHandlers,
 } from "./types.ts";
 
 const DEFAULT_BASE_URL = "https://api.anthropic.com";
-
-/** Options of the Anthropic client. */
-export interface AnthropicOptions {
-  apiKey: string;
-  baseUrl: string | undefined;
-  fetch?: typeof fetch;
-}
 
 function toParam(message: Message): MessageParam {
   const content = message.content.map((block) => {
@@ -80,9 +74,8 @@ export function anthropicParams(request: LlmRequest): MessageCreateParamsBase {
     system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
     messages: request.messages.map(toParam),
     ...(tools.length > 0 ? { tools } : {}),
-    ...(request.temperature !== undefined && request.thinkingBudgetTokens === 0
-      ? { temperature: request.temperature }
-      : {}),
+    // No temperature: the Messages API version this SDK speaks (2026-10-21) has no such parameter,
+    // so `temperature` applies to OpenAI-compatible servers only.
     ...(request.thinkingBudgetTokens > 0
       ? { thinking: { type: "enabled" as const, budget_tokens: request.thinkingBudgetTokens } }
       : {}),
@@ -90,7 +83,7 @@ export function anthropicParams(request: LlmRequest): MessageCreateParamsBase {
 }
 
 /** The Anthropic provider. */
-export function anthropicClient(options: AnthropicOptions): LlmClient {
+export function anthropicClient(options: ProviderOptions): LlmClient {
   const baseURL = options.baseUrl ?? DEFAULT_BASE_URL;
   const client = new Anthropic({
     apiKey: options.apiKey,

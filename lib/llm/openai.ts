@@ -11,24 +11,19 @@ import type {
 } from "openai/resources/chat/completions";
 import { classifyError } from "./errors.ts";
 import { serverOf } from "./server_address.ts";
-import type {
-  ContentBlock,
-  FinishReason,
-  LlmClient,
-  LlmRequest,
-  LlmResponse,
-  Message,
-  StreamHandlers,
+import {
+  type ContentBlock,
+  type FinishReason,
+  type LlmClient,
+  LlmError,
+  type LlmRequest,
+  type LlmResponse,
+  type Message,
+  type ProviderOptions,
+  type StreamHandlers,
 } from "./types.ts";
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
-
-/** Options of the OpenAI client. */
-export interface OpenAiOptions {
-  apiKey: string;
-  baseUrl: string | undefined;
-  fetch?: typeof fetch;
-}
 
 function toParams(message: Message): ChatCompletionMessageParam[] {
   if (message.role === "user") {
@@ -114,7 +109,7 @@ function parseArguments(text: string): Record<string, unknown> {
 }
 
 /** The OpenAI (or compatible) provider. */
-export function openAiClient(options: OpenAiOptions): LlmClient {
+export function openAiClient(options: ProviderOptions): LlmClient {
   const baseURL = options.baseUrl ?? DEFAULT_BASE_URL;
   const client = new OpenAI({
     apiKey: options.apiKey,
@@ -163,6 +158,14 @@ export function openAiClient(options: OpenAiOptions): LlmClient {
         }
         // The SDK ends the iteration quietly when the request is aborted: a partial answer is no answer.
         signal.throwIfAborted();
+        // A stream that ends without a finish reason was cut short (a proxy or server gave up):
+        // returning its partial answer as complete would save half a turn as done.
+        if (reason === undefined || reason === null) {
+          throw new LlmError(
+            "stream_broken",
+            "The OpenAI response stream ended before the answer was complete",
+          );
+        }
       } catch (error) {
         throw classifyError(error, "openai", signal);
       }

@@ -156,7 +156,7 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
           usage: response.usage,
           costUsd: turnCost,
           todos: thread.tools.todos.read(),
-          summary: isFirstTurnEver ? summarise(userText) : "",
+          summary: isFirstTurnEver && turns === 1 ? summarise(userText) : "",
         });
         unsaved = [];
         thread.events.onTurnEnd?.({ number: turns, usage: response.usage, costUsd: turnCost });

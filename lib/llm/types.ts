@@ -59,6 +59,15 @@ export interface StreamHandlers {
   onFirstChunk?: () => void;
 }
 
+/** What a provider's client is built from. */
+export interface ProviderOptions {
+  apiKey: string;
+  /** Unset: the provider's own API. */
+  baseUrl: string | undefined;
+  /** Replaceable in tests. */
+  fetch?: typeof fetch;
+}
+
 /** A provider's client: one streaming request. */
 export interface LlmClient {
   provider: "anthropic" | "openai";

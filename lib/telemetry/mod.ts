@@ -7,7 +7,7 @@ import type { Config } from "../config/mod.ts";
 import type { DeliveryReport, TracingDeps } from "./types.ts";
 
 export * from "./attributes.ts";
-export { createRedactor, type Redactor, truncateBytes } from "./redact.ts";
+export { createRedactor, type Redactor, safeUrl, truncateBytes } from "./redact.ts";
 export type { DeliveryReport, TracingDeps } from "./types.ts";
 export {
   type Attributes,

@@ -56,3 +56,13 @@ export function truncateBytes(text: string, maxBytes: number): string {
   while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
   return `${decoder.decode(bytes.subarray(0, end))}…[truncated ${bytes.length - end} bytes]`;
 }
+
+/** A URL as it may be shown or recorded: no credentials, no query string, no fragment. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
+  } catch {
+    return "the OTLP endpoint";
+  }
+}

@@ -22,7 +22,7 @@ import {
 import type { Config, OtlpConfig, TracingConfig } from "../config/mod.ts";
 import { ConsoleLineExporter } from "./console_exporter.ts";
 import { DeliveryTracker, TrackedExporter, TrackingProcessor } from "./delivery.ts";
-import { createRedactor } from "./redact.ts";
+import { createRedactor, safeUrl } from "./redact.ts";
 import { RedactingExporter, redactSpan as redactSpanForSpool } from "./redacting_exporter.ts";
 import { resourceAttributes } from "./resource.ts";
 import type { DeliveryReport, TracingDeps, TracingRuntime } from "./types.ts";
@@ -35,16 +35,6 @@ function samplerFor(config: TracingConfig): Sampler {
       return new AlwaysOffSampler();
     case "ratio":
       return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.ratio) });
-  }
-}
-
-/** The traces URL as it may be shown to the user: no credentials, no query string. */
-export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    return "the OTLP endpoint";
   }
 }
 
@@ -139,7 +129,7 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
       const undelivered = tracker?.undelivered() ?? [];
       const report: DeliveryReport = {
         undelivered: undelivered.length,
-        destination: displayUrl(tracing.otlp.tracesUrl),
+        destination: safeUrl(tracing.otlp.tracesUrl),
         // No export finished in time: the collector hung, or retries (connection refused, 429 with
         // a short Retry-After) were still going; either way, the bound ended the wait.
         reason: tracker?.lastFailure ?? `gave up after ${tracing.shutdownTimeoutMs / 1000}s`,

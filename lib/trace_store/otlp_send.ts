@@ -36,15 +36,7 @@ export function configuredTarget(otlp: OtlpConfig, url: string = otlp.tracesUrl)
   };
 }
 
-/** The URL as it may be shown: no credentials, no query string. */
-export function shownUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
-  } catch {
-    return "the OTLP endpoint";
-  }
-}
+export { safeUrl as shownUrl } from "../telemetry/redact.ts";
 
 /** Sorts a failed fetch into a network failure kind, from the error and its cause chain. */
 export function classifyFetchError(

@@ -33,7 +33,8 @@ function openStore(path: string): ConversationStore & Disposable {
 function query<T = Record<string, unknown>>(path: string, sql: string, ...params: (string | number)[]): T[] {
   const db = new DatabaseSync(path, { readOnly: true });
   try {
-    return db.prepare(sql).all(...params) as T[];
+    // Plain objects: node:sqlite's rows have a null prototype, which deepEqual tells apart.
+    return db.prepare(sql).all(...params).map((row) => ({ ...row })) as T[];
   } finally {
     db.close();
   }

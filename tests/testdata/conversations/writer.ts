@@ -13,7 +13,12 @@ const [dbPath = "", conversationId = "", label = "", turnsArg = "1"] = Deno.args
 const turns = Number(turnsArg);
 
 const startAt = Number(Deno.env.get("WRITER_START_AT") ?? 0);
-if (startAt > Date.now()) await new Promise((resolve) => setTimeout(resolve, startAt - Date.now()));
+if (startAt - 50 > Date.now()) await new Promise((resolve) => setTimeout(resolve, startAt - 50 - Date.now()));
+// Spin the last few milliseconds: both writers then open the new database within a fraction of a
+// millisecond of each other, which is when creating it races.
+while (Date.now() < startAt) {
+  // busy wait
+}
 
 const firstAt = Date.now();
 const store = ConversationStore.open(dbPath);

@@ -1,0 +1,26 @@
+/** The flags `run` and `chat` share: model choice and which conversation to continue or save. */
+import type { CommandFlag, ParsedCommandLine } from "./command.ts";
+import { configFlag } from "./parse.ts";
+
+/** Flags of every agent session. */
+export const SESSION_FLAGS: readonly CommandFlag[] = [
+  configFlag("model"),
+  configFlag("provider"),
+  configFlag("max-turns"),
+  { name: "save", type: "boolean", description: "save the conversation (default; --no-save to skip)" },
+  { name: "resume", type: "string", description: "continue the conversation with this id" },
+  { name: "follow", type: "boolean", description: "continue the most recent conversation" },
+];
+
+/** What those flags ask of the session. */
+export function sessionOptions(flags: ParsedCommandLine["flags"]): {
+  save: boolean;
+  resumeId: string | undefined;
+  follow: boolean;
+} {
+  return {
+    save: flags.save !== false,
+    resumeId: typeof flags.resume === "string" ? flags.resume : undefined,
+    follow: flags.follow === true,
+  };
+}
