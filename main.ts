@@ -6,7 +6,6 @@
  * Everything but the version report is imported when main() runs, not at start-up: `--version`
  * then answers without evaluating a single npm module.
  */
-import type { Span } from "./lib/telemetry/mod.ts";
 import type { Redactor } from "./lib/telemetry/redact.ts";
 import { versionReport } from "./lib/cli/version.ts";
 import { exitCodeOf, UsageError, UserFacingError } from "./lib/errors.ts";
@@ -29,7 +28,7 @@ async function main(argv: string[]): Promise<number> {
     { logWriter, terminalIO },
     { environmentSecrets, homeDirectory, loadConfig, readEnvironment },
     { createLogger },
-    { createRedactor, deliveryWarning, startTelemetry, SpanStatusCode },
+    { createRedactor, deliveryWarning, endOpenSpans, startTelemetry },
     { tracingDeps },
   ] = await Promise.all([
     import("./lib/cli/commands.ts"),
@@ -68,7 +67,6 @@ async function main(argv: string[]): Promise<number> {
 
     const telemetry = await startTelemetry(config, tracingDeps(config, io, log));
     const controller = new AbortController();
-    let rootSpan: Span | undefined;
     let interrupts = 0;
     const finish = async (code: number): Promise<number> => {
       const warning = deliveryWarning(await telemetry.shutdown());
@@ -81,9 +79,8 @@ async function main(argv: string[]): Promise<number> {
         controller.abort(new DOMException("interrupted", "AbortError"));
         return;
       }
-      // The user insists: end the root span as failed, flush within the bound, and go.
-      rootSpan?.setStatus({ code: SpanStatusCode.ERROR, message: "interrupted" });
-      rootSpan?.end();
+      // The user insists: end every open span as failed, flush within the bound, and go.
+      endOpenSpans("interrupted");
       finish(130).then((code) => Deno.exit(code));
     };
     if (!line.command.handlesInterrupt) Deno.addSignalListener("SIGINT", onInterrupt);
@@ -101,7 +98,6 @@ async function main(argv: string[]): Promise<number> {
           redact,
         },
         telemetry.parentContext,
-        (span) => (rootSpan = span),
       );
     } catch (error) {
       io.stderr(describeError(error, redact) + "\n");

@@ -8,6 +8,7 @@ import type { ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { readEnvironment } from "../config/mod.ts";
 import {
+  addUsage,
   type AgentEvents,
   type AgentResult,
   createClient,
@@ -16,6 +17,7 @@ import {
   runAgent,
   systemPrompt,
   type Thread,
+  zeroUsage,
 } from "../llm/mod.ts";
 import { InMemoryFileReadTracker, InMemoryTodoStore } from "../tools/file_state.ts";
 import { defaultRegistry } from "../tools/mod.ts";
@@ -132,11 +134,15 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     ...(options.save && store ? { persist: (turn) => store.saveTurn(turn) } : {}),
     events: events(context, options.output),
   };
-  // A focused, read-only nested agent; its spans nest under the calling execute_tool span.
+  // A focused, read-only nested agent; its spans nest under the calling execute_tool span. It has
+  // no persist (its turns are not the user's conversation) and its usage is added to the run's.
+  let subagentUsage = zeroUsage();
+  let subagentCost: number | undefined;
   tools.subagent = async (question, signal) => {
+    const { persist: _persist, ...parent } = thread;
     const result = await runAgent(
       {
-        ...thread,
+        ...parent,
         registry: registry.readOnly(),
         tools: {
           ...toolsWithoutSubagent(tools),
@@ -151,6 +157,8 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
       question,
       signal,
     );
+    subagentUsage = addUsage(subagentUsage, result.usage);
+    if (result.costUsd !== undefined) subagentCost = (subagentCost ?? 0) + result.costUsd;
     return result.text;
   };
 
@@ -159,8 +167,18 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     store,
     async ask(text: string, signal: AbortSignal): Promise<number> {
       let result: AgentResult;
+      subagentUsage = zeroUsage();
+      subagentCost = undefined;
       try {
         result = await runAgent(thread, text, signal);
+        // What the user pays for includes the subagents' requests.
+        result = {
+          ...result,
+          usage: addUsage(result.usage, subagentUsage),
+          costUsd: result.costUsd === undefined && subagentCost === undefined
+            ? undefined
+            : (result.costUsd ?? 0) + (subagentCost ?? 0),
+        };
       } catch (error) {
         if (error instanceof LlmError && error.kind === "cancelled") {
           context.io.stderr("\nkodelet: cancelled\n");

@@ -19,8 +19,11 @@ async function chat(context: CommandContext): Promise<number> {
   let turn: AbortController | undefined;
   let totals = zeroUsage();
   let cost: number | undefined;
+  let quit: () => void = () => {};
+  const quitting = new Promise<"quit">((resolve) => (quit = () => resolve("quit")));
   const onInterrupt = () => {
     if (turn && !turn.signal.aborted) turn.abort();
+    else if (turn) quit(); // a second Ctrl-C while the cancelled turn is still winding down
     else void reader.cancel();
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
@@ -65,7 +68,7 @@ async function chat(context: CommandContext): Promise<number> {
         onTurnEnd?.(end);
       };
       try {
-        await session.ask(text, turn.signal);
+        if (await Promise.race([session.ask(text, turn.signal), quitting]) === "quit") return 130;
       } catch (error) {
         // A failed turn (bad key, provider down) is reported, and the session goes on.
         context.io.stderr(

@@ -4,7 +4,7 @@
  */
 import type { Context } from "@opentelemetry/api";
 import { exitCodeOf } from "../errors.ts";
-import { CMD, failSpan, PROCESS, SENSITIVE_FLAG, type Span, withSpan } from "../telemetry/mod.ts";
+import { CMD, failSpan, PROCESS, safeUrl, SENSITIVE_FLAG, withSpan } from "../telemetry/mod.ts";
 import { executableName } from "../telemetry/resource.ts";
 import { type Command, type CommandContext, commandName } from "./command.ts";
 
@@ -17,24 +17,27 @@ function flagAttributes(flags: CommandContext["args"]["flags"]): Record<string, 
   const attributes: Record<string, string | boolean | string[]> = {};
   for (const [name, value] of Object.entries(flags)) {
     if (SENSITIVE_FLAG.test(name)) continue;
-    attributes[`${CMD.FLAG_PREFIX}${name}`] = value;
+    // A URL may carry credentials in its user info or query string: only its safe part is kept.
+    const safe = (item: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(item) ? safeUrl(item) : item);
+    attributes[`${CMD.FLAG_PREFIX}${name}`] = typeof value === "string"
+      ? safe(value)
+      : Array.isArray(value)
+      ? value.map(safe)
+      : value;
   }
   return attributes;
 }
 
 /**
  * Runs the command as the root span and returns its exit code; an error thrown by the command is
- * recorded on the span and rethrown for main.ts to print. `onSpan` lets the caller end the span
- * early when the user insists on quitting (a second Ctrl-C).
+ * recorded on the span and rethrown for main.ts to print.
  */
 export function runInRootSpan(
   command: Command,
   context: CommandContext,
   parent: Context,
-  onSpan: (span: Span) => void = () => {},
 ): Promise<number> {
   return withSpan(rootSpanName(command), async (span) => {
-    onSpan(span);
     try {
       const code = await command.run(context);
       span.setAttribute(PROCESS.EXIT_CODE, code);

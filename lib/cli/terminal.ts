@@ -1,4 +1,5 @@
 /** The real terminal behind CommandIO: synchronous writes, so lines never interleave mid-way. */
+import { UsageError } from "../errors.ts";
 import type { CommandIO } from "./command.ts";
 
 const encoder = new TextEncoder();
@@ -36,6 +37,12 @@ export function terminalIO(env: Record<string, string>): CommandIO {
 /** A line writer for log lines: a file (appended) when configured, stderr otherwise. */
 export function logWriter(path: string | undefined, io: CommandIO): (line: string) => void {
   if (path === undefined) return (line) => io.stderr(line + "\n");
-  const file = Deno.openSync(path, { append: true, create: true });
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(path, { append: true, create: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Invalid log.file "${path}": cannot open it for writing (${reason})`);
+  }
   return (line) => writeAll(file, line + "\n");
 }

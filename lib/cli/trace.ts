@@ -177,8 +177,19 @@ export const traceExportCommand: Command = {
         import("../trace_store/encode.ts"),
         import("../trace_store/otlp_send.ts"),
       ]);
+    // The configured headers carry credentials for the configured endpoint: they go to another
+    // host only when no endpoint is configured (headers set just for this export).
+    const sameOrigin = new URL(url).origin === new URL(otlp.tracesUrl).origin;
+    const target = configuredTarget(otlp, url);
+    if (context.config.tracing.endpointConfigured && !sameOrigin && Object.keys(otlp.headers).length > 0) {
+      target.headers = {};
+      context.io.stderr(
+        `kodelet: not sending the configured OTLP headers to ${new URL(url).origin}: ` +
+          `they belong to ${new URL(otlp.tracesUrl).origin}\n`,
+      );
+    }
     const outcome = await postOtlp(
-      configuredTarget(otlp, url),
+      target,
       encodeStoredSpans(trace.spans, otlp.protocol),
       {
         signal: context.signal,

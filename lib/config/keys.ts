@@ -121,7 +121,8 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "temperature",
-    description: "sampling temperature for OpenAI-compatible servers (the Anthropic API kodelet speaks has none)",
+    description:
+      "sampling temperature for OpenAI-compatible servers (the Anthropic API kodelet speaks has none)",
     parse: numberBetween(0, 2),
     env: [{ name: "KODELET_TEMPERATURE" }],
   },

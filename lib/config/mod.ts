@@ -3,7 +3,7 @@
  * flags > environment > ./kodelet-config.yaml > <base_path>/config.yaml > defaults, and validated into
  * one typed Config. This folder is the only place that reads Deno.env.
  */
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import { KEYS, type KeySpec } from "./keys.ts";
 import type { Config, ExporterName, LlmConfig, OtlpConfig, TracingConfig } from "./types.ts";
@@ -193,7 +193,7 @@ async function readPem(
 ): Promise<string | undefined> {
   if (path === undefined) return undefined;
   try {
-    return await Deno.readTextFile(join(cwd, path));
+    return await Deno.readTextFile(resolve(cwd, path));
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new UsageError(

@@ -9,6 +9,7 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
+import { UNPARSED_ARGUMENTS } from "../tools/registry.ts";
 import { classifyError } from "./errors.ts";
 import { serverOf } from "./server_address.ts";
 import {
@@ -104,7 +105,7 @@ function parseArguments(text: string): Record<string, unknown> {
       : {};
   } catch {
     // The registry's validation tells the model its arguments were not valid.
-    return { _unparsed_arguments: text };
+    return { [UNPARSED_ARGUMENTS]: text };
   }
 }
 

@@ -75,7 +75,10 @@ export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmC
           [GEN_AI.REQUEST_STREAM]: true,
           [KODELET.MODEL]: request.model,
           [KODELET.MESSAGE_LENGTH]: lastUserTextLength(request),
-          ...(request.temperature !== undefined ? { [GEN_AI.REQUEST_TEMPERATURE]: request.temperature } : {}),
+          // Only OpenAI-compatible servers receive a temperature (see anthropic.ts).
+          ...(request.temperature !== undefined && client.provider === "openai"
+            ? { [GEN_AI.REQUEST_TEMPERATURE]: request.temperature }
+            : {}),
         });
         capture(span, GEN_AI.SYSTEM_INSTRUCTIONS, [{ type: "text", content: request.system }]);
         capture(span, GEN_AI.INPUT_MESSAGES, request.messages);

@@ -34,11 +34,28 @@ export function describeExportError(error: unknown): string {
 export class DeliveryTracker {
   readonly #pending = new Map<string, ReadableSpan>();
   #delivered = 0;
+  #forgotten = 0;
   #lastFailure: string | undefined;
+
+  /**
+   * maxPending bounds the memory a long run can hold while the collector is down (the batch
+   * processor's queue is bounded the same way); past it the oldest spans are forgotten, and counted.
+   */
+  constructor(private readonly maxPending = Number.POSITIVE_INFINITY) {}
 
   /** A span ended and was sampled: it now waits for delivery. */
   ended(span: ReadableSpan): void {
     this.#pending.set(spanKey(span), span);
+    if (this.#pending.size > this.maxPending) {
+      const oldest = this.#pending.keys().next().value;
+      if (oldest !== undefined) this.#pending.delete(oldest);
+      this.#forgotten++;
+    }
+  }
+
+  /** Spans that were never delivered and are no longer held (past maxPending). */
+  get forgottenCount(): number {
+    return this.#forgotten;
   }
 
   /** An export that carried these spans succeeded. */

@@ -11,6 +11,7 @@ export { createRedactor, type Redactor, safeUrl, truncateBytes } from "./redact.
 export type { DeliveryReport, TracingDeps } from "./types.ts";
 export {
   type Attributes,
+  endOpenSpans,
   errorTypeOf,
   failSpan,
   type Span,

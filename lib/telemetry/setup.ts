@@ -89,7 +89,7 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
 
   for (const name of tracing.exporters) {
     if (name === "otlp") {
-      tracker = new DeliveryTracker();
+      tracker = new DeliveryTracker(tracing.batch.maxQueueSize);
       const exporter = new TrackedExporter(
         new RedactingExporter(await otlpExporter(tracing.otlp), redact),
         tracker,
@@ -128,7 +128,7 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
       bound.cancel();
       const undelivered = tracker?.undelivered() ?? [];
       const report: DeliveryReport = {
-        undelivered: undelivered.length,
+        undelivered: undelivered.length + (tracker?.forgottenCount ?? 0),
         destination: safeUrl(tracing.otlp.tracesUrl),
         // No export finished in time: the collector hung, or retries (connection refused, 429 with
         // a short Retry-After) were still going; either way, the bound ended the wait.

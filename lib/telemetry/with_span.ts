@@ -31,6 +31,20 @@ export interface SpanOptions {
 }
 
 const failed = new WeakSet<Span>();
+/** Spans withSpan has started and not yet ended, oldest first. */
+const open = new Set<Span>();
+
+/**
+ * Ends every span still open, newest first, as failed: for the user who insists on quitting (a
+ * second Ctrl-C) before the work inside those spans could wind down.
+ */
+export function endOpenSpans(message: string): void {
+  for (const span of [...open].reverse()) {
+    failSpan(span, "interrupted", message);
+    span.end();
+  }
+  open.clear();
+}
 
 /**
  * Marks a span as failed without throwing (a tool that returned an error, a command that exits 1):
@@ -71,6 +85,7 @@ export async function withSpan<T>(
     },
     parent,
   );
+  open.add(span);
   try {
     const result = await context.with(trace.setSpan(parent, span), () => fn(span));
     if (!failed.has(span)) span.setStatus({ code: SpanStatusCode.OK });
@@ -86,7 +101,8 @@ export async function withSpan<T>(
     span.recordException(error instanceof Error ? error : String(error));
     throw error;
   } finally {
-    span.end();
+    // Already ended (and removed) when endOpenSpans ran first.
+    if (open.delete(span)) span.end();
   }
 }
 

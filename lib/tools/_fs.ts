@@ -84,3 +84,18 @@ export async function atomicWrite(path: string, data: Uint8Array): Promise<{ cre
   }
   return { created };
 }
+
+const locks = new Map<string, Promise<unknown>>();
+
+/** Runs fn while no other fn holds the same path (in this process); calls queue in order. */
+export function withPathLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  const previous = locks.get(path) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const settled = run.catch(() => {});
+  locks.set(path, settled);
+  // Forget the path once nobody is queued behind this call, so the map does not grow.
+  void settled.then(() => {
+    if (locks.get(path) === settled) locks.delete(path);
+  });
+  return run;
+}

@@ -33,6 +33,18 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /** Sends a signal to a whole process group; a group that is already gone is fine. */
 function signalGroup(pgid: number, signal: Deno.Signal): void {
   try {
+    if (Deno.build.os === "windows") {
+      // No process groups (or negative pids) on Windows: taskkill /T ends the whole tree.
+      if (signal === "SIGKILL") {
+        new Deno.Command("taskkill", {
+          args: ["/PID", String(pgid), "/T", "/F"],
+          stdout: "null",
+          stderr: "null",
+        })
+          .spawn();
+      }
+      return;
+    }
     Deno.kill(-pgid, signal);
   } catch {
     // ESRCH: nothing left to signal.

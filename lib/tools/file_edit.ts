@@ -4,7 +4,15 @@
  */
 import { z } from "zod";
 import { KODELET } from "../telemetry/attributes.ts";
-import { atomicWrite, displayPath, fileState, looksBinary, resolvePath, statOrUndefined } from "./_fs.ts";
+import {
+  atomicWrite,
+  displayPath,
+  fileState,
+  looksBinary,
+  resolvePath,
+  statOrUndefined,
+  withPathLock,
+} from "./_fs.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
 /** The file_edit tool's parameters. */
@@ -48,60 +56,64 @@ export const fileEditTool = defineTool({
   ].join(" "),
   parameters: fileEditParameters,
   readOnly: false,
-  async execute(args, ctx) {
+  execute(args, ctx) {
     const path = resolvePath(ctx.cwd, args.path);
-    const shown = displayPath(ctx.cwd, path);
-    if (args.old_string === args.new_string) {
-      return toolError("no_change", "old_string and new_string are the same; there is nothing to edit.");
-    }
-    const info = await statOrUndefined(path);
-    if (!info) {
-      return toolError("not_found", `File not found: ${shown}. Use file_write to create a new file.`);
-    }
-    if (info.isDirectory) return toolError("is_directory", `${shown} is a directory, not a file.`);
-    const last = ctx.files.lastRead(path);
-    if (!last) return toolError("not_read", `Read ${shown} with file_read before editing it.`);
-    const now = { mtimeMs: info.mtime?.getTime() ?? 0, size: info.size };
-    if (now.mtimeMs !== last.mtimeMs || now.size !== last.size) {
-      return toolError(
-        "file_changed",
-        `${shown} changed since it was last read (by someone else or a command). Read it again with file_read, then edit.`,
+    // Tool calls of one message run concurrently: a second change to the same file waits, then
+    // sees the first one's result (and its recorded state) instead of overwriting it.
+    return withPathLock(path, async () => {
+      const shown = displayPath(ctx.cwd, path);
+      if (args.old_string === args.new_string) {
+        return toolError("no_change", "old_string and new_string are the same; there is nothing to edit.");
+      }
+      const info = await statOrUndefined(path);
+      if (!info) {
+        return toolError("not_found", `File not found: ${shown}. Use file_write to create a new file.`);
+      }
+      if (info.isDirectory) return toolError("is_directory", `${shown} is a directory, not a file.`);
+      const last = ctx.files.lastRead(path);
+      if (!last) return toolError("not_read", `Read ${shown} with file_read before editing it.`);
+      const now = { mtimeMs: info.mtime?.getTime() ?? 0, size: info.size };
+      if (now.mtimeMs !== last.mtimeMs || now.size !== last.size) {
+        return toolError(
+          "file_changed",
+          `${shown} changed since it was last read (by someone else or a command). Read it again with file_read, then edit.`,
+        );
+      }
+      const bytes = await Deno.readFile(path);
+      if (looksBinary(bytes.subarray(0, 8192))) return toolError("binary_file", `${shown} is a binary file.`);
+      const content = new TextDecoder().decode(bytes);
+      const first = content.indexOf(args.old_string);
+      if (first < 0) {
+        return toolError(
+          "no_match",
+          `old_string was not found in ${shown}. Check whitespace and indentation against a fresh file_read, ` +
+            `and leave out the line-number prefixes.`,
+        );
+      }
+      const parts = content.split(args.old_string);
+      const count = parts.length - 1;
+      if (count > 1 && !args.replace_all) {
+        return toolError(
+          "ambiguous_match",
+          `old_string occurs ${count} times in ${shown}. Add surrounding lines to make it unique, or set replace_all to true.`,
+        );
+      }
+      // split/join, not String.replace: `$&` and friends in new_string must stay literal.
+      const updated = parts.join(args.new_string);
+      const data = new TextEncoder().encode(updated);
+      await atomicWrite(path, data);
+      ctx.files.recordRead(path, await fileState(path));
+      ctx.record({
+        [KODELET.BYTES_BEFORE]: bytes.length,
+        [KODELET.BYTES_AFTER]: data.length,
+        [KODELET.REPLACEMENTS]: count,
+      });
+      const what = count === 1 ? "1 replacement" : `${count} replacements`;
+      return toolOutput(
+        `Edited ${shown} (${what}). Around the first change:\n${
+          snippet(updated, first, args.new_string.length)
+        }`,
       );
-    }
-    const bytes = await Deno.readFile(path);
-    if (looksBinary(bytes.subarray(0, 8192))) return toolError("binary_file", `${shown} is a binary file.`);
-    const content = new TextDecoder().decode(bytes);
-    const first = content.indexOf(args.old_string);
-    if (first < 0) {
-      return toolError(
-        "no_match",
-        `old_string was not found in ${shown}. Check whitespace and indentation against a fresh file_read, ` +
-          `and leave out the line-number prefixes.`,
-      );
-    }
-    const parts = content.split(args.old_string);
-    const count = parts.length - 1;
-    if (count > 1 && !args.replace_all) {
-      return toolError(
-        "ambiguous_match",
-        `old_string occurs ${count} times in ${shown}. Add surrounding lines to make it unique, or set replace_all to true.`,
-      );
-    }
-    // split/join, not String.replace: `$&` and friends in new_string must stay literal.
-    const updated = parts.join(args.new_string);
-    const data = new TextEncoder().encode(updated);
-    await atomicWrite(path, data);
-    ctx.files.recordRead(path, await fileState(path));
-    ctx.record({
-      [KODELET.BYTES_BEFORE]: bytes.length,
-      [KODELET.BYTES_AFTER]: data.length,
-      [KODELET.REPLACEMENTS]: count,
     });
-    const what = count === 1 ? "1 replacement" : `${count} replacements`;
-    return toolOutput(
-      `Edited ${shown} (${what}). Around the first change:\n${
-        snippet(updated, first, args.new_string.length)
-      }`,
-    );
   },
 });

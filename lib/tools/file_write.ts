@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { KODELET } from "../telemetry/attributes.ts";
-import { atomicWrite, displayPath, fileState, resolvePath, statOrUndefined } from "./_fs.ts";
+import { atomicWrite, displayPath, fileState, resolvePath, statOrUndefined, withPathLock } from "./_fs.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
 /** The file_write tool's parameters. */
@@ -25,21 +25,25 @@ export const fileWriteTool = defineTool({
   ].join(" "),
   parameters: fileWriteParameters,
   readOnly: false,
-  async execute(args, ctx) {
+  execute(args, ctx) {
     const path = resolvePath(ctx.cwd, args.path);
-    const shown = displayPath(ctx.cwd, path);
-    const before = await statOrUndefined(path);
-    if (before?.isDirectory) return toolError("is_directory", `${shown} is a directory; give a file path.`);
-    const data = encoder.encode(args.content);
-    const { created } = await atomicWrite(path, data);
-    // The agent knows what it just wrote, so a following file_edit needs no fresh read.
-    ctx.files.recordRead(path, await fileState(path));
-    ctx.record({ [KODELET.BYTES_BEFORE]: before?.size ?? 0, [KODELET.BYTES_AFTER]: data.length });
-    const lines = args.content === ""
-      ? 0
-      : args.content.split("\n").length - (args.content.endsWith("\n") ? 1 : 0);
-    return toolOutput(
-      `${created ? "Created" : "Overwrote"} ${shown} (${data.length} bytes, ${lines} lines).`,
-    );
+    // Tool calls of one message run concurrently: a second change to the same file waits, then
+    // sees the first one's result (and its recorded state) instead of overwriting it.
+    return withPathLock(path, async () => {
+      const shown = displayPath(ctx.cwd, path);
+      const before = await statOrUndefined(path);
+      if (before?.isDirectory) return toolError("is_directory", `${shown} is a directory; give a file path.`);
+      const data = encoder.encode(args.content);
+      const { created } = await atomicWrite(path, data);
+      // The agent knows what it just wrote, so a following file_edit needs no fresh read.
+      ctx.files.recordRead(path, await fileState(path));
+      ctx.record({ [KODELET.BYTES_BEFORE]: before?.size ?? 0, [KODELET.BYTES_AFTER]: data.length });
+      const lines = args.content === ""
+        ? 0
+        : args.content.split("\n").length - (args.content.endsWith("\n") ? 1 : 0);
+      return toolOutput(
+        `${created ? "Created" : "Overwrote"} ${shown} (${data.length} bytes, ${lines} lines).`,
+      );
+    });
   },
 });

@@ -18,6 +18,9 @@ import {
 } from "../telemetry/mod.ts";
 import type { FileReadTracker, TodoStore, Tool, ToolContext, ToolResult } from "./tool.ts";
 
+/** The key a provider puts tool arguments under when they were not valid JSON. */
+export const UNPARSED_ARGUMENTS = "_unparsed_arguments";
+
 /** The most a tool result may send back to the model. */
 export const MAX_TOOL_OUTPUT_BYTES = 64 * 1024;
 
@@ -109,7 +112,9 @@ export class ToolRegistry {
         capture(GEN_AI.TOOL_CALL_RESULT, result.output);
       } else {
         capture(GEN_AI.TOOL_CALL_RESULT, result.error.message);
-        failSpan(span, result.error.kind, result.error.message.split("\n")[0]);
+        // The message may quote the model's arguments (a path, a pattern): it is content, so the
+        // status carries only the kind, and the message goes through capture like any content.
+        failSpan(span, result.error.kind, result.error.kind);
       }
       return result;
     }, { attributes });
@@ -128,6 +133,16 @@ export class ToolRegistry {
       return {
         ok: false,
         error: { kind: "unknown_tool", message: `No tool named "${call.name}". Tools: ${names}` },
+      };
+    }
+    if (call.input !== null && typeof call.input === "object" && UNPARSED_ARGUMENTS in call.input) {
+      return {
+        ok: false,
+        error: {
+          kind: "invalid_arguments",
+          message:
+            `The arguments for ${tool.name} were not valid JSON; send a JSON object matching its schema.`,
+        },
       };
     }
     const parsed = tool.parameters.safeParse(call.input ?? {});

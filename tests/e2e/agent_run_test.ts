@@ -68,6 +68,7 @@ Deno.test("run executes three concurrent tool calls and traces cmd.run > invoke_
         { id: "toolu_1", name: "bash", input: { command: "echo one" } },
         { id: "toolu_2", name: "bash", input: { command: 'echo "tp=$TRACEPARENT"' } },
         { id: "toolu_3", name: "bash", input: { command: "exit 3" } },
+        { id: "toolu_4", name: "file_read", input: { path: "private-dir/secret-name.txt" } },
       ],
       usage: { input: 100, output: 20, cacheRead: 50, cacheCreation: 30 },
     },
@@ -87,7 +88,7 @@ Deno.test("run executes three concurrent tool calls and traces cmd.run > invoke_
   assert.match(results, /one/);
   assert.match(results, /exit code 3|exit_code.{0,4}3|Exit code: 3/i);
 
-  const spans = await f.receiver.waitForSpans(7);
+  const spans = await f.receiver.waitForSpans(8);
   const root = only(spans, "cmd.run");
   const agent = only(spans, "invoke_agent kodelet");
   const chats = byName(spans, "chat claude-sonnet-5-5");
@@ -97,6 +98,7 @@ Deno.test("run executes three concurrent tool calls and traces cmd.run > invoke_
   assert.equal(root.parentSpanId, "");
   assert.equal(agent.parentSpanId, root.spanId);
   for (const span of [...chats, ...tools]) assert.equal(span.parentSpanId, agent.spanId, span.name);
+  assert.equal(spans.length, 8);
   for (const span of spans) assert.equal(span.traceId, root.traceId);
 
   const traceparent = /tp=00-([0-9a-f]{32})-([0-9a-f]{16})-01/.exec(results);
@@ -131,6 +133,10 @@ Deno.test("run executes three concurrent tool calls and traces cmd.run > invoke_
   const exported = f.receiver.rawBodies.map((body) => new TextDecoder().decode(body)).join("\n");
   assert.ok(!exported.includes("explain main.ts"), "prompt exported");
   assert.ok(!exported.includes("echo one"), "command exported");
+  assert.ok(!exported.includes("secret-name"), "a path from the model's arguments exported");
+  const failedRead = only(spans, "execute_tool file_read");
+  assert.equal(failedRead.status.code, 2);
+  assert.equal(failedRead.attributes["error.type"], "not_found");
   assert.ok(!exported.includes(SECRET_KEY), "API key exported");
   assert.ok(!result.stdout.includes(SECRET_KEY) && !result.stderr.includes(SECRET_KEY));
 
@@ -280,4 +286,40 @@ Deno.test("run records prompt and completion only with content capture on, with 
   assert.match(String(chat.attributes["gen_ai.output.messages"]), /the answer/);
   const exported = f.receiver.rawBodies.map((body) => new TextDecoder().decode(body)).join("\n");
   assert.ok(!exported.includes(SECRET_KEY));
+});
+
+Deno.test("run with a subagent keeps the subagent out of the saved conversation but counts its tokens", async () => {
+  await using f = await fixture();
+  f.llm.enqueue(
+    {
+      kind: "message",
+      toolCalls: [{ id: "toolu_sub", name: "subagent", input: { question: "what does main.ts export?" } }],
+      usage: { input: 10, output: 1 },
+    },
+    { kind: "message", text: "It exports nothing.", usage: { input: 100, output: 10 } },
+    { kind: "message", text: "Answer: nothing.", usage: { input: 1000, output: 100 } },
+  );
+  const result = await runKodelet(["run", "explain exports"], { env: f.env(), cwd: f.work });
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(linesOf(result.stderr).at(-1) ?? "", /^kodelet: 2 turns · tokens in 1,110 out 111 /);
+
+  const spans = await f.receiver.waitForSpans(7);
+  const tool = only(spans, "execute_tool subagent");
+  const nested = only(spans, "invoke_agent kodelet-subagent");
+  assert.equal(nested.parentSpanId, tool.spanId, "the subagent's spans nest under its execute_tool span");
+
+  const id = String(only(spans, "invoke_agent kodelet").attributes["gen_ai.conversation.id"]);
+  const shown = await runKodelet(["conversation", "show", id, "--json"], {
+    env: f.env({ OTEL_SDK_DISABLED: "true" }),
+  });
+  assert.equal(shown.code, 0, shown.stderr);
+  const conversation = JSON.parse(shown.stdout) as {
+    turns: number;
+    summary: string;
+    messages: { role: string; content: { type: string; text?: string }[] }[];
+  };
+  assert.equal(conversation.turns, 2);
+  assert.equal(conversation.summary, "explain exports");
+  assert.equal(conversation.messages.length, 4, "user, assistant(tool_use), tool_result, assistant");
+  assert.equal(conversation.messages[0]?.content[0]?.text, "explain exports");
 });

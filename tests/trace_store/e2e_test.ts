@@ -108,6 +108,34 @@ Deno.test("e2e: trace export sends a stored trace to an OTLP endpoint with the c
     });
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /^kodelet: Could not send trace [0-9a-f]{32} to .*: connection refused/);
+
+    // Credentials configured for one endpoint never travel to another host.
+    const other = await startOtlpReceiver();
+    try {
+      const elsewhere = await runKodelet([
+        "trace",
+        "export",
+        "last",
+        "--endpoint",
+        other.url.replace("127.0.0.1", "localhost"),
+      ], {
+        env: {
+          KODELET_BASE_PATH: base.path,
+          OTEL_SDK_DISABLED: "true",
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Basic%20${btoa("42:secret-token")}`,
+        },
+      });
+      assert.equal(elsewhere.code, 0, elsewhere.stderr);
+      assert.match(
+        elsewhere.stderr,
+        /^kodelet: not sending the configured OTLP headers to http:\/\/localhost:\d+/,
+      );
+      assert.equal(other.requests.length, 1);
+      assert.equal(other.requests[0]?.headers.get("authorization"), null);
+    } finally {
+      await other.close();
+    }
   } finally {
     await receiver.close();
   }
