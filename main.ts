@@ -65,7 +65,10 @@ async function main(argv: string[]): Promise<number> {
     const log = createLogger(config.log, logWriter(config.log.file, io), redact);
     for (const warning of config.warnings) log.warn(warning);
 
-    const telemetry = await startTelemetry(config, tracingDeps(config, io, log));
+    const telemetry = await startTelemetry(
+      config,
+      tracingDeps(config, (line) => io.stderr(line + "\n"), log),
+    );
     const controller = new AbortController();
     let interrupts = 0;
     const finish = async (code: number): Promise<number> => {

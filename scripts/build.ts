@@ -70,6 +70,12 @@ async function sha256(path: string): Promise<string> {
 export async function compile(target: string, outDir: string): Promise<string> {
   const original = await Deno.readTextFile(BUILD_INFO);
   const output = `${outDir}/${assetName(target)}`;
+  // Ctrl-C skips `finally`: restore the checkout before leaving, so no stamp is left behind.
+  const restoreAndExit = () => {
+    Deno.writeTextFileSync(BUILD_INFO, original);
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", restoreAndExit);
   await Deno.writeTextFile(
     BUILD_INFO,
     stamped(await git("rev-parse", "--short", "HEAD"), new Date().toISOString(), target),
@@ -84,6 +90,7 @@ export async function compile(target: string, outDir: string): Promise<string> {
     if (!result.success) throw new Error(`deno compile for ${target} failed (exit ${result.code})`);
   } finally {
     await Deno.writeTextFile(BUILD_INFO, original);
+    Deno.removeSignalListener("SIGINT", restoreAndExit);
   }
   return output;
 }

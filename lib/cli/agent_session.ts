@@ -106,6 +106,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     captureContent: config.tracing.captureContent,
     captureMaxBytes: config.tracing.captureMaxBytes,
     redact: context.redact,
+    log: context.log,
   });
   const registry = defaultRegistry();
   const tools: ToolEnvironment = {

@@ -251,6 +251,15 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
   if (traceparent) parent.traceparent = traceparent;
   if (tracestate) parent.tracestate = tracestate;
 
+  const thinkingBudget = get<number>("thinking_budget_tokens");
+  const maxTokens = get<number>("max_tokens");
+  if (thinkingBudget > 0 && (thinkingBudget < 1024 || thinkingBudget >= maxTokens)) {
+    throw new UsageError(
+      `Invalid thinking_budget_tokens "${thinkingBudget}" (from ${sources.get("thinking_budget_tokens")}): ` +
+        `must be 0 (off) or between 1024 and max_tokens - 1 (max_tokens is ${maxTokens})`,
+    );
+  }
+
   return {
     basePath,
     cwd: input.cwd,

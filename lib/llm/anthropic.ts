@@ -32,6 +32,8 @@ function toParam(message: Message): MessageParam {
         return { type: "text" as const, text: block.text };
       case "thinking":
         return { type: "thinking" as const, thinking: block.thinking, signature: block.signature };
+      case "redacted_thinking":
+        return { type: "redacted_thinking" as const, data: block.data };
       case "tool_use":
         return { type: "tool_use" as const, id: block.id, name: block.name, input: block.input };
       case "tool_result":
@@ -113,7 +115,9 @@ export function anthropicClient(options: ProviderOptions): LlmClient {
         const content: ContentBlock[] = [];
         for (const block of message.content) {
           if (block.type === "text") content.push({ type: "text", text: block.text });
-          else if (block.type === "thinking") {
+          else if (block.type === "redacted_thinking") {
+            content.push({ type: "redacted_thinking", data: block.data });
+          } else if (block.type === "thinking") {
             content.push({ type: "thinking", thinking: block.thinking, signature: block.signature });
           } else if (block.type === "tool_use") {
             content.push({

@@ -4,6 +4,7 @@
  */
 import type { LlmConfig } from "../config/mod.ts";
 import { UsageError } from "../errors.ts";
+import type { Logger } from "../log.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import { anthropicClient } from "./anthropic.ts";
 import { defaultModel } from "./models.ts";
@@ -23,6 +24,7 @@ export interface ClientOptions {
   captureContent: boolean;
   captureMaxBytes: number;
   redact: Redactor;
+  log?: Logger;
   fetch?: typeof fetch;
 }
 
@@ -61,5 +63,6 @@ export function createClient(config: LlmConfig, options: ClientOptions): LlmClie
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }
-  return withChatSpans(withRetries(client, { maxRetries: config.maxRetries }), options);
+  const retries = { maxRetries: config.maxRetries, ...(options.log ? { log: options.log } : {}) };
+  return withChatSpans(withRetries(client, retries), options);
 }

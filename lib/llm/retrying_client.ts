@@ -4,6 +4,7 @@
  * started streaming to the user is not retried: that would print the answer twice.
  */
 import { trace } from "@opentelemetry/api";
+import type { Logger } from "../log.ts";
 import { KODELET } from "../telemetry/mod.ts";
 import { type LlmClient, LlmError, type LlmRequest, type LlmResponse, type StreamHandlers } from "./types.ts";
 
@@ -15,6 +16,8 @@ export interface RetryPolicy {
   maxDelayMs?: number;
   /** Waits, abortably; replaceable in tests. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Says when and why a request is retried. */
+  log?: Logger;
 }
 
 /** Waits ms, or rejects as soon as the signal aborts. */
@@ -67,6 +70,11 @@ export function withRetries(client: LlmClient, policy: RetryPolicy): LlmClient {
             throw error;
           }
           const delay = backoffDelay(attempt + 1, error, policy);
+          policy.log?.warn("retrying llm request", {
+            attempt: attempt + 1,
+            delay_ms: Math.round(delay),
+            error_type: error.status !== undefined ? String(error.status) : error.kind,
+          });
           span?.addEvent("retry", {
             "kodelet.retry.attempt": attempt + 1,
             "kodelet.retry.delay_ms": Math.round(delay),

@@ -2,23 +2,27 @@
  * Wraps a provider's client so that every request is a `chat <model>` span (SpanKind CLIENT) with
  * the GenAI semantic conventions' request, response and usage attributes, and its cost.
  */
+import type { Logger } from "../log.ts";
 import {
   type Attributes,
+  errorTypeOf,
   failSpan,
   GEN_AI,
   GENERAL,
   KODELET,
   type Redactor,
   SpanKind,
-  truncateBytes,
   withSpan,
 } from "../telemetry/mod.ts";
+import { conventionMessages, conventionOutput, fitNewest } from "./content_capture.ts";
 import { costUsd } from "./pricing.ts";
 import { type LlmClient, LlmError, type LlmRequest, type LlmResponse, type StreamHandlers } from "./types.ts";
 
 /** What the chat spans need besides the request. */
 export interface ChatSpanOptions {
   conversationId: string;
+  /** Debug lines about each request, written inside its span (so they carry its ids). */
+  log?: Logger;
   captureContent: boolean;
   captureMaxBytes: number;
   redact: Redactor;
@@ -53,9 +57,13 @@ export function responseCost(response: LlmResponse, requestedModel: string): num
 
 /** Wraps a client with chat spans. */
 export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmClient {
-  const capture = (span: { setAttribute(key: string, value: string): void }, key: string, value: unknown) => {
+  const capture = (
+    span: { setAttribute(key: string, value: string): void },
+    key: string,
+    items: unknown[],
+  ) => {
     if (!options.captureContent) return;
-    span.setAttribute(key, truncateBytes(options.redact(JSON.stringify(value)), options.captureMaxBytes));
+    span.setAttribute(key, fitNewest(items, options.captureMaxBytes, options.redact));
   };
   return {
     ...client,
@@ -81,11 +89,21 @@ export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmC
             : {}),
         });
         capture(span, GEN_AI.SYSTEM_INSTRUCTIONS, [{ type: "text", content: request.system }]);
-        capture(span, GEN_AI.INPUT_MESSAGES, request.messages);
+        capture(span, GEN_AI.INPUT_MESSAGES, conventionMessages(request.messages));
         let response: LlmResponse;
+        options.log?.debug("llm request", {
+          provider: client.provider,
+          model: request.model,
+          messages: request.messages.length,
+          tools: request.tools.length,
+        });
         try {
           response = await client.stream(request, handlers, signal);
         } catch (error) {
+          options.log?.debug("llm request failed", {
+            error_type: error instanceof LlmError ? error.kind : errorTypeOf(error),
+            status: error instanceof LlmError ? error.status : undefined,
+          });
           if (error instanceof LlmError) {
             if (error.status !== undefined) span.setAttribute(GENERAL.HTTP_STATUS_CODE, error.status);
             failSpan(span, error.status !== undefined ? String(error.status) : error.kind, error.message);
@@ -93,6 +111,13 @@ export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmC
           throw error;
         }
         const cost = responseCost(response, request.model);
+        options.log?.debug("llm response", {
+          response_id: response.id,
+          finish_reason: response.finishReason,
+          input_tokens: conventionInputTokens(response),
+          output_tokens: response.usage.output,
+          cost_usd: cost,
+        });
         span.setAttributes({
           [GEN_AI.RESPONSE_MODEL]: response.model,
           [GEN_AI.RESPONSE_ID]: response.id,
@@ -112,11 +137,7 @@ export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmC
             : {}),
           ...(cost !== undefined ? { [KODELET.COST_USD]: cost } : {}),
         });
-        capture(span, GEN_AI.OUTPUT_MESSAGES, [{
-          role: "assistant",
-          parts: response.content,
-          finish_reason: response.finishReason,
-        }]);
+        capture(span, GEN_AI.OUTPUT_MESSAGES, conventionOutput(response.content, response.finishReason));
         return response;
       }, { kind: SpanKind.CLIENT, attributes });
     },

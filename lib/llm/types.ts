@@ -8,6 +8,8 @@ import type { ToolSchema } from "../tools/registry.ts";
 export type ContentBlock =
   | { type: "text"; text: string }
   | { type: "thinking"; thinking: string; signature: string }
+  /** Reasoning the provider encrypted; it must go back unchanged with the next request. */
+  | { type: "redacted_thinking"; data: string }
   | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
   | { type: "tool_result"; toolUseId: string; content: string; isError: boolean };
 

@@ -106,8 +106,17 @@ export class ToolRegistry {
       };
       capture(GEN_AI.TOOL_CALL_ARGUMENTS, JSON.stringify(call.input ?? {}));
       const started = performance.now();
+      environment.log.debug("tool call started", { tool: call.name, call_id: call.id });
       const result = await this.#run(tool, call, environment, signal, span.setAttributes.bind(span), capture);
-      span.setAttribute(KODELET.DURATION_MS, Math.round(performance.now() - started));
+      const durationMs = Math.round(performance.now() - started);
+      span.setAttribute(KODELET.DURATION_MS, durationMs);
+      environment.log.debug("tool call ended", {
+        tool: call.name,
+        call_id: call.id,
+        ok: result.ok,
+        error_kind: result.ok ? undefined : result.error.kind,
+        duration_ms: durationMs,
+      });
       if (result.ok) {
         capture(GEN_AI.TOOL_CALL_RESULT, result.output);
       } else {

@@ -5,7 +5,6 @@
  */
 import { join } from "node:path";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import type { CommandIO } from "../cli/command.ts";
 import type { Config } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
 import type { TracingDeps } from "../telemetry/mod.ts";
@@ -81,10 +80,10 @@ async function resend(config: Config, log: Logger): Promise<void> {
 }
 
 /** What startTelemetry needs from the store and the terminal. */
-export function tracingDeps(config: Config, io: CommandIO, log: Logger): TracingDeps {
+export function tracingDeps(config: Config, writeLine: (line: string) => void, log: Logger): TracingDeps {
   const tracing = config.tracing;
   const deps: TracingDeps = {
-    writeErr: (line) => io.stderr(line + "\n"),
+    writeErr: writeLine,
     fileExporter: async (current) => {
       const { FileSpanExporter } = await import("./file_exporter.ts");
       return new FileSpanExporter({

@@ -323,3 +323,102 @@ Deno.test("run with a subagent keeps the subagent out of the saved conversation 
   assert.equal(conversation.messages.length, 4, "user, assistant(tool_use), tool_result, assistant");
   assert.equal(conversation.messages[0]?.content[0]?.text, "explain exports");
 });
+
+Deno.test("run --verbose with log.format json writes log lines carrying the ids of their spans", async () => {
+  await using f = await fixture();
+  f.llm.enqueue(
+    { kind: "error", status: 529, retryAfterMs: 10 },
+    { kind: "message", toolCalls: [{ id: "t1", name: "bash", input: { command: "echo logged" } }] },
+    { kind: "message", text: "done" },
+  );
+  const result = await runKodelet(["run", "--no-save", "--verbose", "go"], {
+    env: f.env({ KODELET_LOG_FORMAT: "json" }),
+    cwd: f.work,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const logs = linesOf(result.stderr).filter((line) => line.startsWith("{")).map((line) =>
+    JSON.parse(line) as Record<string, unknown>
+  );
+  const spans = await f.receiver.waitForSpans(5);
+  const spanIds = new Map(spans.map((span) => [span.spanId, span]));
+  const toolEnd = logs.find((line) => line.msg === "tool call ended");
+  assert.ok(toolEnd, result.stderr);
+  assert.equal(toolEnd.level, "debug");
+  assert.equal(spanIds.get(String(toolEnd.span_id))?.name, "execute_tool bash");
+  assert.equal(toolEnd.trace_id, spans[0]?.traceId);
+  const retry = logs.find((line) => line.msg === "retrying llm request");
+  assert.ok(retry);
+  assert.equal(retry.error_type, "529");
+  assert.equal(spanIds.get(String(retry.span_id))?.name, "chat claude-sonnet-5-5");
+  assert.ok(logs.some((line) => line.msg === "llm response"));
+  // Privacy holds for logs too: the command is content.
+  assert.ok(!logs.some((line) => JSON.stringify(line).includes("echo logged")));
+});
+
+Deno.test("run --max-turns stops the loop and says so; --follow continues the latest conversation", async () => {
+  await using f = await fixture();
+  const env = f.env({ OTEL_SDK_DISABLED: "true" });
+  f.llm.enqueue({ kind: "message", toolCalls: [{ id: "t1", name: "bash", input: { command: "true" } }] });
+  const limited = await runKodelet(["run", "--max-turns", "1", "loop"], { env, cwd: f.work });
+  assert.equal(limited.code, 0, limited.stderr);
+  assert.match(
+    linesOf(limited.stderr).at(-1) ?? "",
+    /^kodelet: 1 turn · .* · stopped at max_turns · conversation /,
+  );
+  assert.equal(f.llm.pending(), 0);
+
+  f.llm.enqueue({ kind: "message", text: "continued" });
+  const followed = await runKodelet(["run", "--follow", "and then?"], { env, cwd: f.work });
+  assert.equal(followed.code, 0, followed.stderr);
+  const sent = (f.llm.requests[1]?.body as { messages: unknown[] }).messages;
+  assert.equal(sent.length, 4, "loop, tool_use, tool_result, and then?");
+
+  const bad = await runKodelet(["run", "--max-turns", "0", "x"], { env });
+  assert.equal(bad.code, 2);
+  assert.deepEqual(linesOf(bad.stderr), [
+    'kodelet: Invalid max_turns "0" (from --max-turns): must be a whole number between 1 and 10000',
+  ]);
+});
+
+Deno.test("conversation show prints the conversation readably, delete removes it, and both refuse unknown ids", async () => {
+  await using f = await fixture();
+  const env = f.env({ OTEL_SDK_DISABLED: "true" });
+  f.llm.enqueue(
+    {
+      kind: "message",
+      text: "Looking.",
+      toolCalls: [{ id: "t1", name: "bash", input: { command: "echo shown" } }],
+    },
+    { kind: "message", text: "All shown." },
+  );
+  const run = await runKodelet(["run", "show me"], { env, cwd: f.work });
+  assert.equal(run.code, 0, run.stderr);
+  const id = /conversation (\S+)$/.exec(linesOf(run.stderr).at(-1) ?? "")?.[1] ?? "";
+
+  const shown = await runKodelet(["conversation", "show", id], { env });
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(
+    shown.stdout,
+    new RegExp(`^conversation ${id} · claude-sonnet-5-5 · 2 turns · \\$\\d+\\.\\d{4}\\n`),
+  );
+  assert.match(shown.stdout, /you: show me\n/);
+  assert.match(shown.stdout, /kodelet: Looking\.\n/);
+  assert.match(shown.stdout, / {2}→ bash \{"command":"echo shown"\}\n {2}✓ shown/);
+  assert.match(shown.stdout, /kodelet: All shown\.\n/);
+
+  const list = await runKodelet(["conversation", "list"], { env });
+  assert.match(
+    list.stdout,
+    new RegExp(`^${id} {2}\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d {2}claude-sonnet-5-5 {2}2 turns`),
+  );
+
+  const deleted = await runKodelet(["conversation", "delete", id], { env });
+  assert.equal(deleted.code, 0, deleted.stderr);
+  for (const args of [["conversation", "show", id], ["conversation", "delete", id]]) {
+    const missing = await runKodelet(args, { env });
+    assert.equal(missing.code, 1);
+    assert.deepEqual(linesOf(missing.stderr), [
+      `kodelet: No conversation "${id}": see "kodelet conversation list"`,
+    ]);
+  }
+});

@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { startLlmServer } from "../support/llm_server.ts";
 import { startOtlpReceiver } from "../support/otlp_receiver.ts";
 import { DENO_JSON, REPO_ROOT, runKodelet, type RunResult, tempDir } from "../support/run_kodelet.ts";
 
@@ -108,5 +109,26 @@ Deno.test("tracing on: the same sentinels see the SDK and the chosen exporter be
     assert.ok(!evaluated.includes("@opentelemetry/exporter-trace-otlp-http"));
   } finally {
     await receiver.close();
+  }
+});
+
+Deno.test("tracing off: a whole agent run with a tool call evaluates no OpenTelemetry SDK module", async () => {
+  await using dir = await tempDir();
+  const setup = await writeSentinelConfig(dir.path);
+  const llm = await startLlmServer();
+  try {
+    llm.enqueue(
+      { kind: "message", toolCalls: [{ id: "t1", name: "bash", input: { command: "true" } }] },
+      { kind: "message", text: "done" },
+    );
+    const { result, evaluated } = await evaluatedModules(setup, ["run", "--no-save", "go"], {
+      ANTHROPIC_API_KEY: "sk-ant-test-000000000000",
+      ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(llm.requests.length, 2, "the run really went through two turns");
+    assert.deepEqual(evaluated, []);
+  } finally {
+    await llm.close();
   }
 });

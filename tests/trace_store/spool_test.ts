@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import type { CommandIO } from "../../lib/cli/command.ts";
 import { type Config, loadConfig } from "../../lib/config/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { TracingDeps } from "../../lib/telemetry/mod.ts";
@@ -16,14 +15,7 @@ import { listBatches, spoolStatus } from "../../lib/trace_store/spool.ts";
 import { refusedEndpoint, startOtlpReceiver } from "../support/otlp_receiver.ts";
 import { makeTrace, spanKeys } from "./_spans.ts";
 
-const IO: CommandIO = {
-  stdout() {},
-  stderr() {},
-  stdin: new ReadableStream(),
-  stdoutIsTerminal: false,
-  color: false,
-  columns: 80,
-};
+const IO = (_line: string) => {};
 
 /** A logger that remembers its lines. */
 function recordingLogger(): Logger & { lines: string[] } {
