@@ -2,6 +2,8 @@
  * `kodelet trace list|show|export`: the local trace store from the terminal. Reading and drawing are
  * light and imported here; the OpenTelemetry encoders `export` needs are loaded only when it runs.
  */
+import { httpUrl } from "../config/values.ts";
+import { tracesUrlFromBase } from "../config/keys.ts";
 import { UsageError, UserFacingError } from "../errors.ts";
 import {
   exportRequestOf,
@@ -134,20 +136,14 @@ export const traceShowCommand: Command = {
 
 /** The traces URL for --endpoint: a base URL gets /v1/traces, as OTEL_EXPORTER_OTLP_ENDPOINT does. */
 function tracesUrlOf(endpoint: string): string {
-  let url: URL;
   try {
-    url = new URL(endpoint);
-  } catch {
+    httpUrl(endpoint);
+  } catch (error) {
     throw new UsageError(
-      `Invalid --endpoint "${endpoint}" (from the command line): must be an absolute http:// or https:// URL`,
+      `Invalid --endpoint "${endpoint}" (from the command line): ${(error as Error).message}`,
     );
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError(
-      `Invalid --endpoint "${endpoint}" (from the command line): must be an absolute http:// or https:// URL`,
-    );
-  }
-  return /\/v1\/traces\/?$/.test(url.pathname) ? endpoint : endpoint.replace(/\/+$/, "") + "/v1/traces";
+  return /\/v1\/traces\/?$/.test(new URL(endpoint).pathname) ? endpoint : tracesUrlFromBase(endpoint);
 }
 
 /** `kodelet trace export ID --endpoint URL`. */
@@ -165,11 +161,15 @@ export const traceExportCommand: Command = {
     const otlp = context.config.tracing.otlp;
     const endpoint = context.args.flags.endpoint;
     let url: string;
-    if (typeof endpoint === "string") url = tracesUrlOf(endpoint);
-    else if (context.config.tracing.endpointConfigured) url = otlp.tracesUrl;
-    else {throw new UsageError(
+    if (typeof endpoint === "string") {
+      url = tracesUrlOf(endpoint);
+    } else if (context.config.tracing.endpointConfigured) {
+      url = otlp.tracesUrl;
+    } else {
+      throw new UsageError(
         `Missing --endpoint URL for "kodelet trace export" (no OTLP endpoint is configured)`,
-      );}
+      );
+    }
 
     const trace = await chooseTrace(context, context.args.positionals[0] ?? "last");
     const [{ encodeStoredSpans }, { configuredTarget, describeOutcome, postOtlp, shownUrl }] = await Promise
