@@ -32,7 +32,8 @@ export function redactSpan(span: ReadableSpan, redact: Redactor): ReadableSpan {
     ? span.status
     : { ...span.status, message: redact(span.status.message) };
   return {
-    name: span.name,
+    // Names carry the model (`chat <model>`); a credential typed as a model name must not leak.
+    name: redact(span.name),
     kind: span.kind,
     spanContext: () => span.spanContext(),
     ...(span.parentSpanContext ? { parentSpanContext: span.parentSpanContext } : {}),

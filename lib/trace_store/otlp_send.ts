@@ -62,7 +62,10 @@ export function classifyFetchError(
   if (/dns error|failed to lookup|ENOTFOUND|EAI_AGAIN|name or service not known|no such host/i.test(text)) {
     return { kind: "dns", message };
   }
-  if (/certificate|tls|ssl|handshake/i.test(text)) return { kind: "tls", message };
+  // rustls says "received corrupt message of type InvalidContentType" when https meets plain http.
+  if (/certificate|tls|ssl|handshake|corrupt message|InvalidContentType|rustls/i.test(text)) {
+    return { kind: "tls", message };
+  }
   if (/reset|broken pipe|ECONNRESET|connection closed/i.test(text)) return { kind: "reset", message };
   return { kind: "network", message };
 }

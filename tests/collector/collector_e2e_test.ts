@@ -68,60 +68,63 @@ for (const protocol of ["http/protobuf", "http/json"] as const) {
   });
 }
 
-Deno.test({
-  name: "collector receives a full run's span tree with tool calls",
-  ignore: !binary,
-  async fn() {
-    await using collector = await startCollector({ user: USER, password: PASSWORD });
-    const llm = await startLlmServer();
-    await using work = await tempDir();
-    try {
-      llm.enqueue(
-        {
-          kind: "message",
-          toolCalls: [
-            { id: "toolu_a", name: "bash", input: { command: "echo a" } },
-            { id: "toolu_b", name: "file_read", input: { path: "missing.txt" } },
-          ],
-          usage: { input: 30, output: 12, cacheRead: 5 },
-        },
-        { kind: "message", text: "finished", usage: { input: 50, output: 4 } },
-      );
-      const result = await runKodelet(["run", "--no-save", "look around"], {
-        cwd: work.path,
-        env: {
-          ANTHROPIC_API_KEY: "sk-ant-e2e-0000000000",
-          ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
-          OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
-          OTEL_EXPORTER_OTLP_HEADERS: collector.authHeader,
-        },
-      });
-      assert.equal(result.code, 0, result.stderr);
-      const spans = await collector.waitForSpans(6);
-      const root = byName(spans, "cmd.run")[0];
-      const agent = byName(spans, "invoke_agent kodelet")[0];
-      assert.ok(root && agent);
-      assert.equal(agent.parentSpanId, root.spanId);
-      const chats = byName(spans, "chat claude-sonnet-5-5");
-      assert.equal(chats.length, 2);
-      for (const chat of chats) {
-        assert.equal(chat.parentSpanId, agent.spanId);
-        assert.equal(chat.kind, 3);
-        assert.equal(chat.attributes["gen_ai.provider.name"], "anthropic");
+for (const protocol of ["http/protobuf", "http/json"] as const) {
+  Deno.test({
+    name: `collector receives a full run's span tree with tool calls over ${protocol}`,
+    ignore: !binary,
+    async fn() {
+      await using collector = await startCollector({ user: USER, password: PASSWORD });
+      const llm = await startLlmServer();
+      await using work = await tempDir();
+      try {
+        llm.enqueue(
+          {
+            kind: "message",
+            toolCalls: [
+              { id: "toolu_a", name: "bash", input: { command: "echo a" } },
+              { id: "toolu_b", name: "file_read", input: { path: "missing.txt" } },
+            ],
+            usage: { input: 30, output: 12, cacheRead: 5 },
+          },
+          { kind: "message", text: "finished", usage: { input: 50, output: 4 } },
+        );
+        const result = await runKodelet(["run", "--no-save", "look around"], {
+          cwd: work.path,
+          env: {
+            ANTHROPIC_API_KEY: "sk-ant-e2e-0000000000",
+            ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+            OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+            OTEL_EXPORTER_OTLP_HEADERS: collector.authHeader,
+            OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          },
+        });
+        assert.equal(result.code, 0, result.stderr);
+        const spans = await collector.waitForSpans(6);
+        const root = byName(spans, "cmd.run")[0];
+        const agent = byName(spans, "invoke_agent kodelet")[0];
+        assert.ok(root && agent);
+        assert.equal(agent.parentSpanId, root.spanId);
+        const chats = byName(spans, "chat claude-sonnet-5-5");
+        assert.equal(chats.length, 2);
+        for (const chat of chats) {
+          assert.equal(chat.parentSpanId, agent.spanId);
+          assert.equal(chat.kind, 3);
+          assert.equal(chat.attributes["gen_ai.provider.name"], "anthropic");
+        }
+        const bash = byName(spans, "execute_tool bash")[0];
+        const read = byName(spans, "execute_tool file_read")[0];
+        assert.ok(bash && read);
+        assert.equal(bash.parentSpanId, agent.spanId);
+        assert.equal(bash.status.code, 1);
+        assert.equal(read.status.code, 2, "reading a missing file is a failed tool call");
+        assert.equal(typeof read.attributes["error.type"], "string");
+        assert.ok(spans.every((span) => span.traceId === root.traceId));
+      } finally {
+        await llm.close();
       }
-      const bash = byName(spans, "execute_tool bash")[0];
-      const read = byName(spans, "execute_tool file_read")[0];
-      assert.ok(bash && read);
-      assert.equal(bash.parentSpanId, agent.spanId);
-      assert.equal(bash.status.code, 1);
-      assert.equal(read.status.code, 2, "reading a missing file is a failed tool call");
-      assert.equal(typeof read.attributes["error.type"], "string");
-      assert.ok(spans.every((span) => span.traceId === root.traceId));
-    } finally {
-      await llm.close();
-    }
-  },
-});
+    },
+  });
+}
 
 Deno.test({
   name: "collector refuses a wrong token: one delivery warning, nothing written",

@@ -422,3 +422,33 @@ Deno.test("conversation show prints the conversation readably, delete removes it
     ]);
   }
 });
+
+Deno.test("a credential given as a flag value reaches neither an exported byte nor a printed line", async () => {
+  await using f = await fixture();
+  const token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+  f.llm.enqueue({ kind: "message", text: "fine" });
+  const result = await runKodelet([
+    "run",
+    "--no-save",
+    "--model",
+    token,
+    "--no-such-flag",
+    token,
+  ], {
+    env: f.env({ OTEL_TRACES_EXPORTER: "otlp,console" }),
+  });
+  // An unknown flag is a usage error: the token must not be echoed there either.
+  assert.equal(result.code, 2);
+  assert.ok(!result.stderr.includes(token), result.stderr);
+
+  const ran = await runKodelet(["run", "--no-save", "--model", token, `use ${token}`], {
+    env: f.env({ OTEL_TRACES_EXPORTER: "otlp,console" }),
+  });
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.equal(f.llm.requests[0]?.body.model, token, "the model name itself still goes to the provider");
+  const spans = await f.receiver.waitForSpans(3);
+  assert.ok(spans.some((span) => span.name === "chat [REDACTED]"));
+  const exported = f.receiver.rawBodies.map((body) => new TextDecoder().decode(body)).join("\n");
+  assert.ok(!exported.includes(token), "exported");
+  assert.ok(!ran.stdout.includes(token) && !ran.stderr.includes(token), "printed");
+});

@@ -39,7 +39,7 @@ export interface ReceivedRequest {
 }
 
 /** A failure the receiver can be told to answer every trace request with. */
-export type ReceiverFault = "none" | "500" | "429" | "503";
+export type ReceiverFault = "none" | "403" | "500" | "429" | "503";
 
 /** How the receiver behaves; every field is optional. */
 export interface OtlpReceiverOptions {

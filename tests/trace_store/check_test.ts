@@ -116,6 +116,43 @@ Deno.test("tracing check: a doubled /v1/traces in the path is pointed out", asyn
   }
 });
 
+Deno.test("tracing check: 403 says to check the Authorization header too", async () => {
+  const receiver = await startOtlpReceiver({ fault: "403" });
+  try {
+    const result = await checkTracing(
+      await configFor({
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer%20glc_forbiddentokenvalue`,
+      }),
+    );
+    const text = report(result.lines);
+    assert.equal(result.delivered, false);
+    assert.equal(result.outcome.kind === "http" ? result.outcome.status : 0, 403);
+    assert.match(text, /HTTP 403/);
+    assert.match(
+      text,
+      /Check the Authorization header: kodelet sends Authorization: Bearer glc_… \(shortened\)/,
+    );
+    assert.ok(!text.includes("glc_forbidden"));
+  } finally {
+    await receiver.close();
+  }
+});
+
+Deno.test("tracing check: https to a plain-http endpoint is reported as a TLS failure", async () => {
+  const receiver = await startOtlpReceiver();
+  try {
+    const result = await checkTracing(
+      await configFor({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url.replace("http://", "https://") }),
+    );
+    assert.equal(result.delivered, false);
+    assert.equal(result.outcome.kind, "tls", report(result.lines));
+    assert.equal(receiver.spans.length, 0);
+  } finally {
+    await receiver.close();
+  }
+});
+
 Deno.test("tracing check: 500 says the endpoint is reachable but failed", async () => {
   const receiver = await startOtlpReceiver({ fault: "500" });
   try {
