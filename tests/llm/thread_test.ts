@@ -20,8 +20,7 @@ import { withRetries } from "../../lib/llm/retrying_client.ts";
 import { runAgent, type Thread } from "../../lib/llm/thread.ts";
 import { withChatSpans } from "../../lib/llm/traced_client.ts";
 import { LlmError, type Message } from "../../lib/llm/types.ts";
-import { silentLogger } from "../../lib/log.ts";
-import { InMemoryFileReadTracker, InMemoryTodoStore } from "../../lib/tools/file_state.ts";
+import { testToolEnvironment } from "../tools/_context.ts";
 import { type ToolEnvironment, ToolRegistry } from "../../lib/tools/registry.ts";
 import { defineTool, type Tool, toolOutput } from "../../lib/tools/tool.ts";
 import { type LlmServer, startLlmServer } from "../support/llm_server.ts";
@@ -115,17 +114,7 @@ const askHelperTool = defineTool({
 // Fixture
 
 function environment(): ToolEnvironment {
-  return {
-    cwd: Deno.cwd(),
-    env: {},
-    log: silentLogger,
-    redact: (text) => text,
-    captureContent: false,
-    captureMaxBytes: 4096,
-    files: new InMemoryFileReadTracker(),
-    todos: new InMemoryTodoStore(),
-    fetch: globalThis.fetch,
-  };
+  return testToolEnvironment(Deno.cwd(), { env: {}, captureMaxBytes: 4096 });
 }
 
 /** A thread as agent_session builds one (retries inside chat spans), recording what it persists. */

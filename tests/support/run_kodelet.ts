@@ -4,6 +4,7 @@
  * leaks in. HOME and KODELET_BASE_PATH always point at fresh temporary directories unless given.
  */
 import { fileURLToPath as fromFileUrl } from "node:url";
+import { PERMISSIONS } from "../../scripts/build.ts";
 
 /** The repository root (where deno.json and main.ts are). */
 export const REPO_ROOT: string = fromFileUrl(new URL("../../", import.meta.url));
@@ -12,15 +13,8 @@ export const MAIN_TS: string = fromFileUrl(new URL("../../main.ts", import.meta.
 /** The project's configuration (import map); passed explicitly because the child's cwd is elsewhere. */
 export const DENO_JSON: string = fromFileUrl(new URL("../../deno.json", import.meta.url));
 
-/** The permissions the `dev` task and the README give kodelet. */
-export const KODELET_PERMISSIONS: readonly string[] = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-run",
-  "--allow-sys",
-];
+/** The permissions the compiled binary (and the `dev` task) give kodelet. */
+export const KODELET_PERMISSIONS: readonly string[] = PERMISSIONS;
 
 /** What a finished subprocess left behind. */
 export interface RunResult {

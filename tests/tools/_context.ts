@@ -2,6 +2,7 @@
 import { silentLogger } from "../../lib/log.ts";
 import type { Attributes } from "../../lib/telemetry/mod.ts";
 import { InMemoryFileReadTracker, InMemoryTodoStore } from "../../lib/tools/file_state.ts";
+import type { ToolEnvironment } from "../../lib/tools/registry.ts";
 import type { ToolContext } from "../../lib/tools/tool.ts";
 
 /** A context plus what the tool recorded and captured through it. */
@@ -53,4 +54,20 @@ export function errorOf(
 ): { kind: string; message: string } {
   if (result.ok) throw new Error(`expected an error, got output: ${result.output.slice(0, 500)}`);
   return result.error;
+}
+
+/** The environment a ToolRegistry runs calls in, rooted at cwd, capture off; overrides replace fields. */
+export function testToolEnvironment(cwd: string, overrides: Partial<ToolEnvironment> = {}): ToolEnvironment {
+  return {
+    cwd,
+    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
+    log: silentLogger,
+    redact: (text) => text,
+    captureContent: false,
+    captureMaxBytes: 1024,
+    files: new InMemoryFileReadTracker(),
+    todos: new InMemoryTodoStore(),
+    fetch: globalThis.fetch,
+    ...overrides,
+  };
 }

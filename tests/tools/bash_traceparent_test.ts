@@ -12,12 +12,10 @@ import {
   InMemorySpanExporter,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
-import { silentLogger } from "../../lib/log.ts";
 import { GEN_AI, KODELET, PROCESS, withSpan } from "../../lib/telemetry/mod.ts";
 import { bashTool } from "../../lib/tools/bash.ts";
-import { InMemoryFileReadTracker, InMemoryTodoStore } from "../../lib/tools/file_state.ts";
 import { ToolRegistry } from "../../lib/tools/registry.ts";
-import { tempDir } from "./_context.ts";
+import { tempDir, testToolEnvironment } from "./_context.ts";
 
 Deno.test("bash passes TRACEPARENT of its execute_tool span, in the run's trace, to the child", async () => {
   const exporter = new InMemorySpanExporter();
@@ -32,17 +30,7 @@ Deno.test("bash passes TRACEPARENT of its execute_tool span, in the run's trace,
     const { traceId, output } = await withSpan("cmd.run", async (root) => {
       const result = await registry.execute(
         { id: "call-1", name: "bash", input: { command: 'echo "$TRACEPARENT"; exit 4' } },
-        {
-          cwd: tmp.dir,
-          env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
-          log: silentLogger,
-          redact: (text) => text,
-          captureContent: false,
-          captureMaxBytes: 1024,
-          files: new InMemoryFileReadTracker(),
-          todos: new InMemoryTodoStore(),
-          fetch: globalThis.fetch,
-        },
+        testToolEnvironment(tmp.dir),
         new AbortController().signal,
       );
       assert.ok(result.ok);

@@ -1,24 +1,12 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { silentLogger } from "../../lib/log.ts";
-import { InMemoryFileReadTracker, InMemoryTodoStore } from "../../lib/tools/file_state.ts";
 import { allTools, defaultRegistry } from "../../lib/tools/mod.ts";
 import { MAX_TOOL_OUTPUT_BYTES, type ToolEnvironment, ToolRegistry } from "../../lib/tools/registry.ts";
 import { defineTool, toolOutput } from "../../lib/tools/tool.ts";
-import { errorOf, outputOf, tempDir } from "./_context.ts";
+import { errorOf, outputOf, tempDir, testToolEnvironment } from "./_context.ts";
 
 function environment(cwd: string): ToolEnvironment {
-  return {
-    cwd,
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
-    log: silentLogger,
-    redact: (text) => text,
-    captureContent: false,
-    captureMaxBytes: 1024,
-    files: new InMemoryFileReadTracker(),
-    todos: new InMemoryTodoStore(),
-    fetch: globalThis.fetch,
-  };
+  return testToolEnvironment(cwd);
 }
 
 const signal = new AbortController().signal;
