@@ -48,6 +48,23 @@ function toParam(message: Message): MessageParam {
   return { role: message.role, content };
 }
 
+/**
+ * Joins consecutive messages of one role: a run stopped at max_turns ends with tool results (a user
+ * message), and the next question is another user message; the API wants roles to alternate.
+ */
+export function mergeSameRole(messages: readonly Message[]): Message[] {
+  const merged: Message[] = [];
+  for (const message of messages) {
+    const previous = merged.at(-1);
+    if (previous && previous.role === message.role) {
+      merged[merged.length - 1] = { role: message.role, content: [...previous.content, ...message.content] };
+    } else {
+      merged.push(message);
+    }
+  }
+  return merged;
+}
+
 function finishReason(stopReason: string | null | undefined): FinishReason {
   switch (stopReason) {
     case "tool_use":
@@ -74,7 +91,7 @@ export function anthropicParams(request: LlmRequest): MessageCreateParamsBase {
     model: request.model,
     max_tokens: request.maxTokens,
     system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
-    messages: request.messages.map(toParam),
+    messages: mergeSameRole(request.messages).map(toParam),
     ...(tools.length > 0 ? { tools } : {}),
     // No temperature: the Messages API version this SDK speaks (2026-10-21) has no such parameter,
     // so `temperature` applies to OpenAI-compatible servers only.

@@ -533,3 +533,19 @@ Deno.test("openAiParams uses max_completion_tokens for api.openai.com and max_to
   assert.equal("tools" in compatible, false);
   assert.deepEqual(compatible.messages[0], { role: "system", content: "You are kodelet, under test." });
 });
+
+Deno.test("anthropicParams joins consecutive user messages (tool results, then a new question)", () => {
+  const params = anthropicParams(request({
+    messages: [
+      { role: "user", content: [{ type: "text", text: "loop" }] },
+      {
+        role: "assistant",
+        content: [{ type: "tool_use", id: "t1", name: "bash", input: { command: "true" } }],
+      },
+      { role: "user", content: [{ type: "tool_result", toolUseId: "t1", content: "", isError: false }] },
+      { role: "user", content: [{ type: "text", text: "and then?" }] },
+    ],
+  }));
+  assert.deepEqual(params.messages.map((message) => message.role), ["user", "assistant", "user"]);
+  assert.equal((params.messages[2]?.content as unknown[]).length, 2);
+});
