@@ -370,8 +370,10 @@ Deno.test("run --max-turns stops the loop and says so; --follow continues the la
   f.llm.enqueue({ kind: "message", text: "continued" });
   const followed = await runKodelet(["run", "--follow", "and then?"], { env, cwd: f.work });
   assert.equal(followed.code, 0, followed.stderr);
-  const sent = (f.llm.requests[1]?.body as { messages: unknown[] }).messages;
-  assert.equal(sent.length, 4, "loop, tool_use, tool_result, and then?");
+  const sent = (f.llm.requests[1]?.body as { messages: { role: string; content: unknown[] }[] }).messages;
+  // The stored tool result and the new question are both user content: sent as one user message.
+  assert.deepEqual(sent.map((message) => message.role), ["user", "assistant", "user"]);
+  assert.equal(sent[2]?.content.length, 2, "tool_result, and then?");
 
   const bad = await runKodelet(["run", "--max-turns", "0", "x"], { env });
   assert.equal(bad.code, 2);
