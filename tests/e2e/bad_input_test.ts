@@ -20,6 +20,17 @@ interface BadInput {
 
 const CASES: BadInput[] = [
   {
+    what: "a log.file in a directory that does not exist",
+    env: { KODELET_LOG_FILE: "/nonexistent-dir/kodelet.log" },
+    line: /Invalid log\.file "\/nonexistent-dir\/kodelet\.log": cannot open it for writing \(.+\)/,
+  },
+  {
+    what: "a thinking budget not below max_tokens",
+    env: { KODELET_THINKING_BUDGET_TOKENS: "9000", KODELET_MAX_TOKENS: "8192" },
+    line:
+      /Invalid thinking_budget_tokens "9000" \(from KODELET_THINKING_BUDGET_TOKENS\): must be 0 \(off\) or between 1024 and max_tokens - 1 \(max_tokens is 8192\)/,
+  },
+  {
     what: "an unknown sampler in KODELET_TRACING_SAMPLER",
     env: { KODELET_TRACING_SAMPLER: "sometimes" },
     line:
