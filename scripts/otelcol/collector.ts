@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { type AttributeMap, attributeMap, spansOfRequest } from "../../lib/trace_store/otlp_json.ts";
 
 export interface CollectorOptions {
   user: string;
@@ -26,16 +27,10 @@ export interface CollectorOptions {
   startTimeoutMs?: number;
 }
 
-/** An attribute value of an OTLP AnyValue, as plain JS. */
-export type AttributeValue =
-  | string
-  | number
-  | boolean
-  | null
-  | AttributeValue[]
-  | { [key: string]: AttributeValue };
-
-export type Attributes = Record<string, AttributeValue>;
+/** An attribute value of an OTLP AnyValue, as plain JS (the trace store's model). */
+export type { AttributeValue } from "../../lib/trace_store/otlp_json.ts";
+/** Attributes by key. */
+export type Attributes = AttributeMap;
 
 export interface CollectedEvent {
   name: string;
@@ -323,103 +318,30 @@ export function parseSpanLines(text: string): CollectedSpan[] {
   const spans: CollectedSpan[] = [];
   for (const line of lines) {
     if (line.trim() === "") continue;
-    const request: unknown = JSON.parse(line);
-    for (const resourceSpans of records(field(request, "resourceSpans"))) {
-      const resource = attributes(field(field(resourceSpans, "resource"), "attributes"));
-      for (const scopeSpans of records(field(resourceSpans, "scopeSpans"))) {
-        const scope = field(scopeSpans, "scope");
-        for (const span of records(field(scopeSpans, "spans"))) {
-          const status = field(span, "status");
-          spans.push({
-            traceId: text0(field(span, "traceId")),
-            spanId: text0(field(span, "spanId")),
-            parentSpanId: text0(field(span, "parentSpanId")),
-            name: text0(field(span, "name")),
-            kind: enumNumber(field(span, "kind"), SPAN_KINDS),
-            startTimeUnixNano: text0(field(span, "startTimeUnixNano")),
-            endTimeUnixNano: text0(field(span, "endTimeUnixNano")),
-            attributes: attributes(field(span, "attributes")),
-            status: {
-              code: enumNumber(field(status, "code"), STATUS_CODES),
-              message: text0(field(status, "message")),
-            },
-            events: records(field(span, "events")).map((event) => ({
-              name: text0(field(event, "name")),
-              timeUnixNano: text0(field(event, "timeUnixNano")),
-              attributes: attributes(field(event, "attributes")),
-            })),
-            resource,
-            scopeName: text0(field(scope, "name")),
-            scopeVersion: text0(field(scope, "version")),
-          });
-        }
-      }
+    // The same OTLP/JSON decoder kodelet's own trace store reads its files with.
+    for (const span of spansOfRequest(JSON.parse(line))) {
+      spans.push({
+        traceId: span.traceId,
+        spanId: span.spanId,
+        parentSpanId: span.parentSpanId,
+        name: span.name,
+        kind: span.kind,
+        startTimeUnixNano: String(span.startNs),
+        endTimeUnixNano: String(span.endNs),
+        attributes: span.attributes,
+        status: span.status,
+        events: span.events.map((event) => ({
+          name: event.name,
+          timeUnixNano: String(event.timeNs),
+          attributes: event.attributes,
+        })),
+        resource: attributeMap(span.resource.attributes),
+        scopeName: typeof span.scope.name === "string" ? span.scope.name : "",
+        scopeVersion: typeof span.scope.version === "string" ? span.scope.version : "",
+      });
     }
   }
   return spans;
-}
-
-const SPAN_KINDS = [
-  "SPAN_KIND_UNSPECIFIED",
-  "SPAN_KIND_INTERNAL",
-  "SPAN_KIND_SERVER",
-  "SPAN_KIND_CLIENT",
-  "SPAN_KIND_PRODUCER",
-  "SPAN_KIND_CONSUMER",
-];
-const STATUS_CODES = ["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function field(value: unknown, key: string): unknown {
-  return isRecord(value) ? value[key] : undefined;
-}
-
-function records(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter(isRecord) : [];
-}
-
-function text0(value: unknown): string {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" || typeof value === "bigint") return String(value);
-  return "";
-}
-
-/** OTLP/JSON enums are integers; also accept their names. */
-function enumNumber(value: unknown, names: string[]): number {
-  if (typeof value === "number") return value;
-  if (typeof value === "string") {
-    const index = names.indexOf(value);
-    return index >= 0 ? index : Number(value) || 0;
-  }
-  return 0;
-}
-
-function attributes(value: unknown): Attributes {
-  const out: Attributes = {};
-  for (const entry of records(value)) {
-    const key = field(entry, "key");
-    if (typeof key === "string") out[key] = anyValue(field(entry, "value"));
-  }
-  return out;
-}
-
-/** OTLP AnyValue -> JS: int64 becomes a number, bytes stay base64, arrays and kvlists nest. */
-function anyValue(value: unknown): AttributeValue {
-  if (!isRecord(value)) return null;
-  if ("stringValue" in value) return text0(value.stringValue);
-  if ("boolValue" in value) return value.boolValue === true;
-  if ("intValue" in value) return Number(value.intValue);
-  if ("doubleValue" in value) return Number(value.doubleValue);
-  if ("bytesValue" in value) return text0(value.bytesValue);
-  if ("arrayValue" in value) {
-    const values = field(value.arrayValue, "values");
-    return Array.isArray(values) ? values.map(anyValue) : [];
-  }
-  if ("kvlistValue" in value) return attributes(field(value.kvlistValue, "values"));
-  return null;
 }
 
 function filePath(url: URL): string {
