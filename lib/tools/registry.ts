@@ -69,6 +69,7 @@ function describeIssues(error: z.ZodError): string {
 /** A set of tools the model may call. */
 export class ToolRegistry {
   readonly #tools: Map<string, Tool>;
+  #schemas: ToolSchema[] | undefined;
 
   constructor(tools: readonly Tool[]) {
     this.#tools = new Map(tools.map((tool) => [tool.name, tool]));
@@ -79,9 +80,10 @@ export class ToolRegistry {
     return [...this.#tools.values()];
   }
 
-  /** The tools as the model sees them. */
+  /** The tools as the model sees them; converted once, since every LLM request sends them. */
   schemas(): ToolSchema[] {
-    return this.list().map(toolSchema);
+    this.#schemas ??= this.list().map(toolSchema);
+    return this.#schemas;
   }
 
   /** A registry with only the read-only tools (for subagents). */
