@@ -39,28 +39,19 @@ function samplerFor(config: TracingConfig): Sampler {
 }
 
 async function otlpExporter(otlp: OtlpConfig): Promise<SpanExporter> {
-  const tls = Object.keys(otlp.tls).length > 0 ? { httpAgentOptions: { ...otlp.tls } } : {};
+  const { CompressionAlgorithm } = await import("@opentelemetry/otlp-exporter-base");
   const options = {
     url: otlp.tracesUrl,
     headers: { ...otlp.headers },
     timeoutMillis: otlp.timeoutMs,
-    ...tls,
-  };
-  // Only the chosen encoding is loaded.
-  if (otlp.protocol === "http/json") {
-    const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-http");
-    const { CompressionAlgorithm } = await import("@opentelemetry/otlp-exporter-base");
-    return new OTLPTraceExporter({
-      ...options,
-      compression: otlp.compression === "gzip" ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    });
-  }
-  const { OTLPTraceExporter } = await import("@opentelemetry/exporter-trace-otlp-proto");
-  const { CompressionAlgorithm } = await import("@opentelemetry/otlp-exporter-base");
-  return new OTLPTraceExporter({
-    ...options,
     compression: otlp.compression === "gzip" ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-  });
+    ...(Object.keys(otlp.tls).length > 0 ? { httpAgentOptions: { ...otlp.tls } } : {}),
+  };
+  // Only the chosen encoding is loaded; both exporters take the same options.
+  const { OTLPTraceExporter } = otlp.protocol === "http/json"
+    ? await import("@opentelemetry/exporter-trace-otlp-http")
+    : await import("@opentelemetry/exporter-trace-otlp-proto");
+  return new OTLPTraceExporter(options);
 }
 
 function batchProcessor(exporter: SpanExporter, config: TracingConfig): BatchSpanProcessor {
