@@ -1,10 +1,21 @@
 /** `kodelet conversation list|show|delete`: the saved conversations. */
+import type { ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { limitFlag } from "./parse.ts";
 
-async function openStore(context: CommandContext) {
+/** Runs fn with the conversation store open, and closes it whatever happens. */
+async function withStore<T>(
+  context: CommandContext,
+  fn: (store: ConversationStore) => T,
+): Promise<Awaited<T>> {
   const { openConversationStore } = await import("../conversations/mod.ts");
-  return openConversationStore(context.config.basePath);
+  const store = openConversationStore(context.config.basePath);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
 }
 
 function money(cost: number | undefined): string {
@@ -22,15 +33,8 @@ export const conversationListCommand: Command = {
   ],
   args: { min: 0, max: 0 },
   async run(context) {
-    const limit = Number(context.args.flags.limit ?? 50);
-    if (!Number.isInteger(limit) || limit < 1) {
-      throw new UserFacingError(
-        `Invalid --limit "${String(context.args.flags.limit)}": must be a whole number above 0`,
-        2,
-      );
-    }
-    const store = await openStore(context);
-    try {
+    const limit = limitFlag(context.args.flags.limit, 50);
+    return await withStore(context, (store) => {
       const conversations = store.list(limit);
       if (context.args.flags.json === true) {
         context.io.stdout(JSON.stringify(conversations, null, 2) + "\n");
@@ -52,9 +56,7 @@ export const conversationListCommand: Command = {
         );
       }
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 };
 
@@ -67,8 +69,7 @@ export const conversationShowCommand: Command = {
   args: { min: 1, max: 1 },
   async run(context) {
     const id = context.args.positionals[0] ?? "";
-    const store = await openStore(context);
-    try {
+    return await withStore(context, (store) => {
       const conversation = store.get(id);
       if (!conversation) {
         throw new UserFacingError(`No conversation "${id}": see "kodelet conversation list"`);
@@ -95,9 +96,7 @@ export const conversationShowCommand: Command = {
         }
       }
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 };
 
@@ -110,15 +109,12 @@ export const conversationDeleteCommand: Command = {
   args: { min: 1, max: 1 },
   async run(context) {
     const id = context.args.positionals[0] ?? "";
-    const store = await openStore(context);
-    try {
+    return await withStore(context, (store) => {
       if (!store.delete(id)) {
         throw new UserFacingError(`No conversation "${id}": see "kodelet conversation list"`);
       }
       context.io.stderr(`deleted ${id}\n`);
       return 0;
-    } finally {
-      store.close();
-    }
+    });
   },
 };

@@ -145,3 +145,14 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
   }
   return { kind: "run", command, positionals, flags };
 }
+
+/** The value of a --limit flag: a whole number above 0, or the default when not given. */
+export function limitFlag(value: string | boolean | string[] | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const text = String(value);
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new UsageError(`Invalid --limit "${text}" (from the command line): must be a whole number above 0`);
+  }
+  return limit;
+}

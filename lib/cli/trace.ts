@@ -16,6 +16,7 @@ import {
   summarize,
   type TraceSummary,
 } from "../trace_store/mod.ts";
+import { limitFlag } from "./parse.ts";
 import type { Command, CommandContext } from "./command.ts";
 
 const DEFAULT_LIMIT = 20;
@@ -29,16 +30,6 @@ async function readStore(context: CommandContext): Promise<StoredTrace[]> {
   const { traces, warnings } = await loadTraces(context.config.tracing.storeDir);
   for (const warning of warnings) context.io.stderr(`kodelet: warning: ${warning}\n`);
   return traces;
-}
-
-function parseLimit(value: string | boolean | string[] | undefined): number {
-  if (value === undefined) return DEFAULT_LIMIT;
-  const text = String(value);
-  const limit = Number(text);
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new UsageError(`Invalid --limit "${text}" (from the command line): must be a whole number above 0`);
-  }
-  return limit;
 }
 
 function noTracesHint(storeDir: string): string {
@@ -95,7 +86,7 @@ export const traceListCommand: Command = {
   ],
   args: { min: 0, max: 0 },
   async run(context) {
-    const limit = parseLimit(context.args.flags.limit);
+    const limit = limitFlag(context.args.flags.limit, DEFAULT_LIMIT);
     const traces = await readStore(context);
     const summaries = traces.map(summarize)
       .filter((summary) => context.args.flags.all === true || !isInspection(summary))

@@ -20,6 +20,11 @@ interface BadInput {
 
 const CASES: BadInput[] = [
   {
+    what: "a --limit that is not a whole number above 0",
+    args: ["conversation", "list", "--limit", "0"],
+    line: /Invalid --limit "0" \(from the command line\): must be a whole number above 0/,
+  },
+  {
     what: "a log.file in a directory that does not exist",
     env: { KODELET_LOG_FILE: "/nonexistent-dir/kodelet.log" },
     line: /Invalid log\.file "\/nonexistent-dir\/kodelet\.log": cannot open it for writing \(.+\)/,
