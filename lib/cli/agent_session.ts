@@ -8,6 +8,7 @@ import type { ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { readEnvironment } from "../config/mod.ts";
 import {
+  addCost,
   addUsage,
   type AgentEvents,
   type AgentResult,
@@ -17,6 +18,7 @@ import {
   runAgent,
   systemPrompt,
   type Thread,
+  type Usage,
   zeroUsage,
 } from "../llm/mod.ts";
 import { InMemoryFileReadTracker, InMemoryTodoStore } from "../tools/file_state.ts";
@@ -42,6 +44,8 @@ export interface AgentSession {
   store: ConversationStore | undefined;
   /** Runs one user message; returns the exit code after printing the summary. */
   ask(text: string, signal: AbortSignal): Promise<number>;
+  /** Everything this session's requests cost so far: every finished turn, subagents included. */
+  spent(): { usage: Usage; costUsd: number | undefined };
   close(): void;
 }
 
@@ -135,6 +139,22 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     ...(options.save && store ? { persist: (turn) => store.saveTurn(turn) } : {}),
     events: events(context, options.output),
   };
+  // What the session spent: counted per finished turn (so a cancelled or failed run's finished
+  // turns count too) and per subagent run.
+  let spentUsage = zeroUsage();
+  let spentCost: number | undefined;
+  const spend = (usage: Usage, costUsd: number | undefined) => {
+    spentUsage = addUsage(spentUsage, usage);
+    spentCost = addCost(spentCost, costUsd);
+  };
+  const shown = thread.events;
+  thread.events = {
+    ...shown,
+    onTurnEnd: (turn) => {
+      spend(turn.usage, turn.costUsd);
+      shown.onTurnEnd?.(turn);
+    },
+  };
   // A focused, read-only nested agent; its spans nest under the calling execute_tool span. It has
   // no persist (its turns are not the user's conversation) and its usage is added to the run's.
   let subagentUsage = zeroUsage();
@@ -159,7 +179,8 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
       signal,
     );
     subagentUsage = addUsage(subagentUsage, result.usage);
-    if (result.costUsd !== undefined) subagentCost = (subagentCost ?? 0) + result.costUsd;
+    subagentCost = addCost(subagentCost, result.costUsd);
+    spend(result.usage, result.costUsd);
     return result.text;
   };
 
@@ -176,9 +197,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
         result = {
           ...result,
           usage: addUsage(result.usage, subagentUsage),
-          costUsd: result.costUsd === undefined && subagentCost === undefined
-            ? undefined
-            : (result.costUsd ?? 0) + (subagentCost ?? 0),
+          costUsd: addCost(result.costUsd, subagentCost),
         };
       } catch (error) {
         if (error instanceof LlmError && error.kind === "cancelled") {
@@ -206,6 +225,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
       }
       return 0;
     },
+    spent: () => ({ usage: spentUsage, costUsd: spentCost }),
     close: () => store?.close(),
   };
 }

@@ -2,6 +2,7 @@
  * `kodelet chat`: a line-based REPL that works in any terminal and under a pipe. Ctrl-C cancels the
  * turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
  */
+import type { Usage } from "../llm/mod.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { LineReader } from "./line_reader.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
@@ -11,14 +12,19 @@ const HELP =
 
 async function chat(context: CommandContext): Promise<number> {
   const { createAgentSession } = await import("./agent_session.ts");
-  const { addUsage, zeroUsage } = await import("../llm/mod.ts");
+  const { addCost, addUsage, zeroUsage } = await import("../llm/mod.ts");
+  type Spent = { usage: Usage; costUsd: number | undefined };
+  const addSpent = (a: Spent, b: Spent): Spent => ({
+    usage: addUsage(a.usage, b.usage),
+    costUsd: addCost(a.costUsd, b.costUsd),
+  });
   const flags = context.args.flags;
   const options = { ...sessionOptions(flags), output: "text" as const };
   let session = createAgentSession(context, options);
   const reader = new LineReader(context.io.stdin);
   let turn: AbortController | undefined;
-  let totals = zeroUsage();
-  let cost: number | undefined;
+  // What sessions closed by /clear spent; the open one knows its own.
+  let earlier = { usage: zeroUsage(), costUsd: undefined as number | undefined };
   let quit: () => void = () => {};
   const quitting = new Promise<"quit">((resolve) => (quit = () => resolve("quit")));
   const onInterrupt = () => {
@@ -37,6 +43,7 @@ async function chat(context: CommandContext): Promise<number> {
       if (text === "") continue;
       if (text === "/exit" || text === "/quit") break;
       if (text === "/clear") {
+        earlier = addSpent(earlier, session.spent());
         session.close();
         session = createAgentSession(context, { ...options, resumeId: undefined, follow: false });
         context.io.stderr("new conversation\n");
@@ -49,9 +56,10 @@ async function chat(context: CommandContext): Promise<number> {
         continue;
       }
       if (text === "/cost") {
-        const shown = cost === undefined ? "cost unknown" : `$${cost.toFixed(4)}`;
+        const { usage, costUsd } = addSpent(earlier, session.spent());
+        const shown = costUsd === undefined ? "cost unknown" : `$${costUsd.toFixed(4)}`;
         context.io.stderr(
-          `this session: tokens in ${totals.input} out ${totals.output} cached ${totals.cacheRead} · ${shown}\n`,
+          `this session: tokens in ${usage.input} out ${usage.output} cached ${usage.cacheRead} · ${shown}\n`,
         );
         continue;
       }
@@ -60,13 +68,6 @@ async function chat(context: CommandContext): Promise<number> {
         continue;
       }
       turn = new AbortController();
-      const events = session.thread.events;
-      const onTurnEnd = events.onTurnEnd;
-      events.onTurnEnd = (end) => {
-        totals = addUsage(totals, end.usage);
-        if (end.costUsd !== undefined) cost = (cost ?? 0) + end.costUsd;
-        onTurnEnd?.(end);
-      };
       try {
         if (await Promise.race([session.ask(text, turn.signal), quitting]) === "quit") return 130;
       } catch (error) {
@@ -75,8 +76,6 @@ async function chat(context: CommandContext): Promise<number> {
           `kodelet: ${context.redact(error instanceof Error ? error.message : String(error))}\n`,
         );
       } finally {
-        if (onTurnEnd) events.onTurnEnd = onTurnEnd;
-        else delete events.onTurnEnd;
         turn = undefined;
       }
     }

@@ -9,6 +9,7 @@ import type { ToolResult } from "../tools/tool.ts";
 import { GEN_AI, KODELET, withSpan } from "../telemetry/mod.ts";
 import { responseCost } from "./traced_client.ts";
 import {
+  addCost,
   addUsage,
   type ContentBlock,
   type LlmClient,
@@ -126,7 +127,7 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
         lastText = textOf(response.content) || lastText;
         const turnCost = responseCost(response, thread.model);
         totals = addUsage(totals, response.usage);
-        if (turnCost !== undefined) cost = (cost ?? 0) + turnCost;
+        cost = addCost(cost, turnCost);
 
         const calls = response.content.flatMap((block) => (block.type === "tool_use" ? [block] : []));
         if (calls.length > 0) {

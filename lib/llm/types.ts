@@ -116,6 +116,11 @@ export function zeroUsage(): Usage {
   return { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reasoning: 0 };
 }
 
+/** Sums two costs; unknown only when both are (a model without a price costs "unknown", not $0). */
+export function addCost(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : a + b;
+}
+
 /** Sums two usage records. */
 export function addUsage(a: Usage, b: Usage): Usage {
   return {

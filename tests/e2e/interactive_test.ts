@@ -58,13 +58,15 @@ Deno.test("chat --plain answers piped lines, handles /model and /cost, and ends 
       KODELET_BASE_PATH: `${home.path}/.kodelet`,
     }, home.path);
     const writer = child.stdin.getWriter();
-    await writer.write(encoder.encode("hello\n/cost\n/model claude-opus-5\nagain\n/exit\nnever sent\n"));
+    await writer.write(encoder.encode("hello\n/cost\n/model claude-opus-5\nagain\n/clear\n/cost\n/exit\nnever sent\n"));
     await writer.close();
     const output = await child.output();
     const stderr = decoder.decode(output.stderr);
     assert.equal(output.code, 0, stderr);
     assert.equal(decoder.decode(output.stdout), "Hi there.\nSecond.\n");
     assert.match(stderr, /this session: tokens in 10 out 5/);
+    // /cost covers the whole chat, conversations closed by /clear included.
+    assert.match(stderr, /new conversation\n> this session: tokens in 20 out 10 cached 0 · \$\d+\.\d{4}\n/);
     assert.match(stderr, /model: claude-opus-5/);
     assert.deepEqual(llm.requests.map((request) => request.body.model), [
       "claude-sonnet-5-5",
