@@ -58,7 +58,9 @@ Deno.test("chat --plain answers piped lines, handles /model and /cost, and ends 
       KODELET_BASE_PATH: `${home.path}/.kodelet`,
     }, home.path);
     const writer = child.stdin.getWriter();
-    await writer.write(encoder.encode("hello\n/cost\n/model claude-opus-5\nagain\n/clear\n/cost\n/exit\nnever sent\n"));
+    await writer.write(
+      encoder.encode("hello\n/cost\n/model claude-opus-5\nagain\n/clear\n/cost\n/exit\nnever sent\n"),
+    );
     await writer.close();
     const output = await child.output();
     const stderr = decoder.decode(output.stderr);
