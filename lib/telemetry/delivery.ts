@@ -6,6 +6,7 @@
 import type { Context } from "@opentelemetry/api";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from "@opentelemetry/sdk-trace-base";
+import { classifyNetworkError, type NetworkErrorKind } from "./network_error.ts";
 
 function spanKey(span: ReadableSpan): string {
   const { traceId, spanId } = span.spanContext();
@@ -21,13 +22,15 @@ export function describeExportError(error: unknown): string {
   if (/retryable status/i.test(error.message)) {
     return "the collector is busy or unavailable (HTTP 429, 502, 503 or 504)";
   }
-  const text = `${code ?? ""} ${error.message}`;
-  if (/ECONNREFUSED|connection refused/i.test(text)) return "connection refused";
-  if (/ENOTFOUND|EAI_AGAIN|dns|lookup|name resolution/i.test(text)) return "host not found";
-  if (/certificate|tls|ssl/i.test(text)) return "TLS error";
-  if (/timed? ?out|ETIMEDOUT/i.test(text)) return "timed out";
-  if (/ECONNRESET|socket hang up|reset/i.test(text)) return "connection reset";
-  return error.message.split("\n")[0] ?? "export failed";
+  const words: Record<NetworkErrorKind, string | undefined> = {
+    refused: "connection refused",
+    dns: "host not found",
+    tls: "TLS error",
+    timeout: "timed out",
+    reset: "connection reset",
+    network: undefined,
+  };
+  return words[classifyNetworkError(error).kind] ?? error.message.split("\n")[0] ?? "export failed";
 }
 
 /** The ledger of spans waiting for delivery. */

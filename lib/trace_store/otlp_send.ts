@@ -5,6 +5,7 @@
  * failures as opaque errors and retries on its own schedule.
  */
 import type { OtlpConfig } from "../config/mod.ts";
+import { classifyNetworkError, type NetworkErrorKind } from "../telemetry/network_error.ts";
 
 /** Where and how to send. */
 export interface OtlpTarget {
@@ -20,7 +21,7 @@ export interface OtlpTarget {
 export type SendOutcome =
   | { kind: "delivered"; status: number; ms: number; responseBody: Uint8Array }
   | { kind: "http"; status: number; ms: number; message: string; retryAfter: string | undefined }
-  | { kind: "refused" | "dns" | "tls" | "timeout" | "reset" | "network"; ms: number; message: string };
+  | { kind: NetworkErrorKind; ms: number; message: string };
 
 /** The fetch function; tests may pass their own. */
 export type Fetch = typeof fetch;
@@ -37,38 +38,6 @@ export function configuredTarget(otlp: OtlpConfig, url: string = otlp.tracesUrl)
 }
 
 export { safeUrl as shownUrl } from "../telemetry/redact.ts";
-
-/** Sorts a failed fetch into a network failure kind, from the error and its cause chain. */
-export function classifyFetchError(
-  error: unknown,
-): { kind: Exclude<SendOutcome["kind"], "delivered" | "http">; message: string } {
-  const texts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
-    if (current instanceof Error) {
-      texts.push(`${current.name} ${current.message}`);
-      current = current.cause;
-    } else {
-      texts.push(String(current));
-      break;
-    }
-  }
-  const text = texts.join(" | ");
-  // The innermost message is the informative one ("tcp connect error: Connection refused ...").
-  const detail = (texts.at(-1) ?? "").replace(/^\w*Error /, "").replace(/^.*client error \(\w+\): /, "");
-  const message = detail.split("\n")[0] ?? "";
-  if (/TimeoutError|timed? ?out/i.test(text)) return { kind: "timeout", message };
-  if (/connection refused|ECONNREFUSED/i.test(text)) return { kind: "refused", message };
-  if (/dns error|failed to lookup|ENOTFOUND|EAI_AGAIN|name or service not known|no such host/i.test(text)) {
-    return { kind: "dns", message };
-  }
-  // rustls says "received corrupt message of type InvalidContentType" when https meets plain http.
-  if (/certificate|tls|ssl|handshake|corrupt message|InvalidContentType|rustls/i.test(text)) {
-    return { kind: "tls", message };
-  }
-  if (/reset|broken pipe|ECONNRESET|connection closed/i.test(text)) return { kind: "reset", message };
-  return { kind: "network", message };
-}
 
 async function gzip(body: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
@@ -179,7 +148,7 @@ export async function postOtlp(
   } catch (error) {
     const ms = performance.now() - started;
     if (options.signal?.aborted && !timeout.aborted) return { kind: "network", ms, message: "cancelled" };
-    return { ...classifyFetchError(error), ms };
+    return { ...classifyNetworkError(error), ms };
   } finally {
     client?.close();
   }

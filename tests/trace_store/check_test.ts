@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { type Config, loadConfig } from "../../lib/config/mod.ts";
 import { checkTracing, previewSecret } from "../../lib/trace_store/check.ts";
-import { classifyFetchError } from "../../lib/trace_store/otlp_send.ts";
+import { classifyNetworkError } from "../../lib/telemetry/network_error.ts";
 import { refusedEndpoint, startBlackHole, startOtlpReceiver } from "../support/otlp_receiver.ts";
 
 async function configFor(env: Record<string, string>): Promise<Config> {
@@ -221,21 +221,21 @@ Deno.test("tracing check: a host that does not resolve is a DNS failure", async 
 Deno.test("fetch failures are sorted by what Deno reports in their cause", () => {
   const failure = (inner: string) => new TypeError("fetch failed", { cause: new Error(inner) });
   const url = "error sending request for url (https://127.0.0.1:4318/v1/traces): client error (Connect): ";
-  assert.equal(classifyFetchError(failure(url + "invalid peer certificate: UnknownIssuer")).kind, "tls");
+  assert.equal(classifyNetworkError(failure(url + "invalid peer certificate: UnknownIssuer")).kind, "tls");
   assert.equal(
-    classifyFetchError(failure(url + "tcp connect error: Connection refused (os error 111)")).kind,
+    classifyNetworkError(failure(url + "tcp connect error: Connection refused (os error 111)")).kind,
     "refused",
   );
   assert.equal(
-    classifyFetchError(failure(url + "dns error: failed to lookup address information")).kind,
+    classifyNetworkError(failure(url + "dns error: failed to lookup address information")).kind,
     "dns",
   );
   assert.equal(
-    classifyFetchError(new DOMException("The operation was aborted due to timeout", "TimeoutError")).kind,
+    classifyNetworkError(new DOMException("The operation was aborted due to timeout", "TimeoutError")).kind,
     "timeout",
   );
   assert.equal(
-    classifyFetchError(failure(url + "invalid peer certificate: UnknownIssuer")).message,
+    classifyNetworkError(failure(url + "invalid peer certificate: UnknownIssuer")).message,
     "invalid peer certificate: UnknownIssuer",
   );
 });
