@@ -56,11 +56,7 @@ async function main(argv: string[]): Promise<number> {
       io.stdout(versionReport());
       return 0;
     }
-    const configFlags: Record<string, string | boolean> = {};
-    for (const [name, value] of Object.entries(line.flags)) {
-      if (!Array.isArray(value)) configFlags[name] = value;
-    }
-    const config = await loadConfig({ env, flags: configFlags, cwd: Deno.cwd(), home: homeDirectory(env) });
+    const config = await loadConfig({ env, flags: line.flags, cwd: Deno.cwd(), home: homeDirectory(env) });
     redact = createRedactor(config.secrets);
     const log = createLogger(config.log, logWriter(config.log.file, io), redact);
     for (const warning of config.warnings) log.warn(warning);

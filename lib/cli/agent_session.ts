@@ -6,7 +6,7 @@
 import { newConversationId, openConversationStore } from "../conversations/mod.ts";
 import type { ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
-import { readEnvironment } from "../config/mod.ts";
+import { homeDirectory, readEnvironment } from "../config/mod.ts";
 import {
   addCost,
   addUsage,
@@ -22,7 +22,7 @@ import {
   zeroUsage,
 } from "../llm/mod.ts";
 import { InMemoryFileReadTracker, InMemoryTodoStore } from "../tools/file_state.ts";
-import { defaultRegistry } from "../tools/mod.ts";
+import { type Approver, defaultRegistry, parseRules, PermissionGate, systemTempDir } from "../tools/mod.ts";
 import type { ToolEnvironment } from "../tools/registry.ts";
 import type { CommandContext } from "./command.ts";
 import { formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
@@ -36,12 +36,18 @@ export interface SessionOptions {
   resumeId?: string | undefined;
   follow?: boolean;
   output: OutputMode;
+  /** Who answers approval questions; absent when nobody can (no terminal, --output json, CI). */
+  approver?: Approver | undefined;
+  /** A gate to keep (chat's /clear keeps the "always" answers of the session). */
+  permissions?: PermissionGate | undefined;
 }
 
 /** A ready-to-use agent session. */
 export interface AgentSession {
   thread: Thread;
   store: ConversationStore | undefined;
+  /** The permission gate; its "always" rules last as long as it does. */
+  permissions: PermissionGate;
   /** Runs one user message; returns the exit code after printing the summary. */
   ask(text: string, signal: AbortSignal): Promise<number>;
   /** Everything this session's requests cost so far: every finished turn, subagents included. */
@@ -94,6 +100,13 @@ function toolsWithoutSubagent(tools: ToolEnvironment): ToolEnvironment {
 /** Opens the store, loads a resumed conversation, and builds the Thread. */
 export function createAgentSession(context: CommandContext, options: SessionOptions): AgentSession {
   const { config } = context;
+  // Rules first: a bad rule is a usage error before anything is opened.
+  const env = readEnvironment();
+  const permissions = options.permissions ?? new PermissionGate({
+    mode: config.permissions.mode,
+    allow: parseRules("permissions.allow", config.permissions.allow),
+    deny: parseRules("permissions.deny", config.permissions.deny),
+  }, { approver: options.approver, tmpDir: systemTempDir(env), home: homeDirectory(env) });
   const needsStore = options.save || options.resumeId !== undefined || options.follow === true;
   const store = needsStore ? openConversationStore(config.basePath) : undefined;
   let resumeId = options.resumeId;
@@ -112,10 +125,11 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     redact: context.redact,
     log: context.log,
   });
-  const registry = defaultRegistry();
+  // Read-only mode does not offer the other tools at all.
+  const registry = defaultRegistry().only((tool) => permissions.offers(tool));
   const tools: ToolEnvironment = {
     cwd: config.cwd,
-    env: readEnvironment(),
+    env,
     log: context.log,
     redact: context.redact,
     captureContent: config.tracing.captureContent,
@@ -123,6 +137,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     files: new InMemoryFileReadTracker(),
     todos: new InMemoryTodoStore(previous?.todos ?? []),
     fetch: globalThis.fetch,
+    permissions,
   };
   const thread: Thread = {
     conversationId,
@@ -187,6 +202,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
   return {
     thread,
     store,
+    permissions,
     async ask(text: string, signal: AbortSignal): Promise<number> {
       let result: AgentResult;
       subagentUsage = zeroUsage();

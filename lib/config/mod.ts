@@ -6,17 +6,34 @@
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import { KEYS, type KeySpec } from "./keys.ts";
-import type { Config, ExporterName, LlmConfig, OtlpConfig, TracingConfig } from "./types.ts";
+import type {
+  Config,
+  ExporterName,
+  LlmConfig,
+  OtlpConfig,
+  PermissionsConfig,
+  RuleEntry,
+  TracingConfig,
+} from "./types.ts";
 import { ValueError } from "./values.ts";
 
-export type { Config, ExporterName, LlmConfig, LogConfig, OtlpConfig, TracingConfig } from "./types.ts";
-export { KEYS } from "./keys.ts";
+export type {
+  Config,
+  ExporterName,
+  LlmConfig,
+  LogConfig,
+  OtlpConfig,
+  PermissionsConfig,
+  RuleEntry,
+  TracingConfig,
+} from "./types.ts";
+export { KEYS, PERMISSION_MODES } from "./keys.ts";
 
 /** Everything the loader reads, passed in so that tests can give their own. */
 export interface ConfigInput {
   env: Record<string, string>;
-  /** Flag values by flag name, as the command line parser produced them. */
-  flags: Record<string, string | boolean>;
+  /** Flag values by flag name, as the command line parser produced them (repeatable flags: lists). */
+  flags: Record<string, string | boolean | string[]>;
   cwd: string;
   home: string;
   /** File reader; tests may replace it. */
@@ -145,6 +162,32 @@ function resolveOne(
   }
 }
 
+/** A list key whose entries from every source are joined: flags first, then ./kodelet-config.yaml, then the global file. */
+function mergeList(spec: KeySpec, input: ConfigInput, layers: Map<string, RawValue>[]): RuleEntry[] {
+  const entries: RuleEntry[] = [];
+  const add = (value: unknown, source: string) => {
+    try {
+      for (const rule of spec.parse(value) as string[]) entries.push({ rule, source });
+    } catch (error) {
+      if (!(error instanceof ValueError)) throw error;
+      throw new UsageError(
+        `Invalid ${spec.key} "${display(spec, value)}" (from ${source}): ${error.message}`,
+      );
+    }
+  };
+  const flag = spec.flag ? input.flags[spec.flag.name] : undefined;
+  if (flag !== undefined && spec.flag) add(Array.isArray(flag) ? flag : [flag], `--${spec.flag.name}`);
+  for (const env of spec.env) {
+    const value = input.env[env.name];
+    if (value !== undefined && value.trim() !== "") add(value, env.name);
+  }
+  for (const layer of layers) {
+    const found = layer.get(spec.key);
+    if (found) add(found.value, found.source);
+  }
+  return entries;
+}
+
 function transformOf(transform: ((value: string) => string) | undefined) {
   return transform ? { transform } : {};
 }
@@ -214,7 +257,12 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
 
   const values = new Map<string, unknown>();
   const sources = new Map<string, string>();
+  const lists = new Map<string, RuleEntry[]>();
   for (const spec of KEYS) {
+    if (spec.merge) {
+      lists.set(spec.key, mergeList(spec, input, layers));
+      continue;
+    }
     const resolved = resolveOne(spec, input, layers);
     if (resolved) {
       values.set(spec.key, resolved.value);
@@ -260,9 +308,24 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
     );
   }
 
+  let mode = get<PermissionsConfig["mode"]>("permissions.mode");
+  if (input.flags.yolo === true) {
+    if (input.flags["permission-mode"] !== undefined && mode !== "yolo") {
+      throw new UsageError(
+        `Invalid --permission-mode "${mode}" (from the command line): --yolo asks for yolo mode; give one or the other`,
+      );
+    }
+    mode = "yolo";
+  }
+
   return {
     basePath,
     cwd: input.cwd,
+    permissions: {
+      mode,
+      allow: lists.get("permissions.allow") ?? [],
+      deny: lists.get("permissions.deny") ?? [],
+    },
     tracing: {
       enabled,
       sampler: get<TracingConfig["sampler"]>("tracing.sampler"),

@@ -14,6 +14,7 @@ export {
   endOpenSpans,
   errorTypeOf,
   failSpan,
+  leaveStatusUnset,
   type Span,
   SpanKind,
   SpanStatusCode,

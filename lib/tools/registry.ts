@@ -11,11 +11,15 @@ import {
   failSpan,
   GEN_AI,
   KODELET,
+  leaveStatusUnset,
   type Redactor,
   traceContextEnv,
   truncateBytes,
   withSpan,
 } from "../telemetry/mod.ts";
+import { decisionAttributes, strictGate } from "./permission_check.ts";
+import type { PermissionGate } from "./permissions/mod.ts";
+import { toolError } from "./tool.ts";
 import type { FileReadTracker, TodoStore, Tool, ToolContext, ToolResult } from "./tool.ts";
 
 /** The key a provider puts tool arguments under when they were not valid JSON. */
@@ -50,6 +54,11 @@ export interface ToolEnvironment {
   todos: TodoStore;
   fetch: typeof fetch;
   subagent?: (question: string, signal: AbortSignal) => Promise<string>;
+  /**
+   * Decides which calls run, asking the user when needed. Absent: ask mode with nobody to ask, so
+   * nothing that changes anything runs unless a caller chose otherwise.
+   */
+  permissions?: PermissionGate;
 }
 
 /** The JSON Schema a tool's parameters become for the model. */
@@ -88,7 +97,12 @@ export class ToolRegistry {
 
   /** A registry with only the read-only tools (for subagents). */
   readOnly(): ToolRegistry {
-    return new ToolRegistry(this.list().filter((tool) => tool.readOnly && tool.name !== "subagent"));
+    return this.only((tool) => tool.readOnly && tool.name !== "subagent");
+  }
+
+  /** A registry with the tools that pass a test (read-only mode offers only the read tools). */
+  only(keep: (tool: Tool) => boolean): ToolRegistry {
+    return new ToolRegistry(this.list().filter(keep));
   }
 
   /** Runs one call in its span; never throws. */
@@ -109,7 +123,14 @@ export class ToolRegistry {
       capture(GEN_AI.TOOL_CALL_ARGUMENTS, JSON.stringify(call.input ?? {}));
       const started = performance.now();
       environment.log.debug("tool call started", { tool: call.name, call_id: call.id });
-      const result = await this.#run(tool, call, environment, signal, span.setAttributes.bind(span), capture);
+      const { result, denied } = await this.#run(
+        tool,
+        call,
+        environment,
+        signal,
+        span.setAttributes.bind(span),
+        capture,
+      );
       const durationMs = Math.round(performance.now() - started);
       span.setAttribute(KODELET.DURATION_MS, durationMs);
       environment.log.debug("tool call ended", {
@@ -121,6 +142,11 @@ export class ToolRegistry {
       });
       if (result.ok) {
         capture(GEN_AI.TOOL_CALL_RESULT, result.output);
+      } else if (denied) {
+        // A refused call is kodelet doing its job, not failing: the span keeps an unset status and
+        // carries the decision attributes.
+        capture(GEN_AI.TOOL_CALL_RESULT, result.error.message);
+        leaveStatusUnset(span);
       } else {
         capture(GEN_AI.TOOL_CALL_RESULT, result.error.message);
         // The message may quote the model's arguments (a path, a pattern): it is content, so the
@@ -138,33 +164,47 @@ export class ToolRegistry {
     signal: AbortSignal,
     record: (attributes: Attributes) => void,
     capture: (key: string, text: string) => void,
-  ): Promise<ToolResult> {
+  ): Promise<{ result: ToolResult; denied: boolean }> {
     if (!tool) {
       const names = [...this.#tools.keys()].join(", ");
       return {
-        ok: false,
-        error: { kind: "unknown_tool", message: `No tool named "${call.name}". Tools: ${names}` },
+        result: toolError("unknown_tool", `No tool named "${call.name}". Tools: ${names}`),
+        denied: false,
       };
     }
     if (call.input !== null && typeof call.input === "object" && UNPARSED_ARGUMENTS in call.input) {
       return {
-        ok: false,
-        error: {
-          kind: "invalid_arguments",
-          message:
-            `The arguments for ${tool.name} were not valid JSON; send a JSON object matching its schema.`,
-        },
+        result: toolError(
+          "invalid_arguments",
+          `The arguments for ${tool.name} were not valid JSON; send a JSON object matching its schema.`,
+        ),
+        denied: false,
       };
     }
     const parsed = tool.parameters.safeParse(call.input ?? {});
     if (!parsed.success) {
       return {
-        ok: false,
-        error: {
-          kind: "invalid_arguments",
-          message: `Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}`,
-        },
+        result: toolError(
+          "invalid_arguments",
+          `Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}`,
+        ),
+        denied: false,
       };
+    }
+    const gate = environment.permissions ?? strictGate(environment.env);
+    const decision = await gate.check(
+      {
+        tool: tool.name,
+        readOnly: tool.readOnly,
+        input: parsed.data as Record<string, unknown>,
+        callId: call.id,
+      },
+      environment.cwd,
+      signal,
+    );
+    record(decisionAttributes(decision, environment.captureContent));
+    if (!decision.allow) {
+      return { result: toolError("not_permitted", decision.message ?? "Not permitted."), denied: true };
     }
     const context: ToolContext = {
       cwd: environment.cwd,
@@ -184,17 +224,15 @@ export class ToolRegistry {
     try {
       result = await tool.execute(parsed.data, context);
     } catch (error) {
-      if (signal.aborted) {
-        return { ok: false, error: { kind: "cancelled", message: "Cancelled by the user" } };
-      }
+      if (signal.aborted) return { result: toolError("cancelled", "Cancelled by the user"), denied: false };
       const message = error instanceof Error ? error.message : String(error);
-      result = { ok: false, error: { kind: errorTypeOf(error), message: `${tool.name} failed: ${message}` } };
+      result = toolError(errorTypeOf(error), `${tool.name} failed: ${message}`);
     }
     if (result.ok) {
       const output = truncateBytes(result.output, MAX_TOOL_OUTPUT_BYTES);
       if (output !== result.output) record({ [KODELET.OUTPUT_TRUNCATED]: true });
-      return { ok: true, output };
+      return { result: { ok: true, output }, denied: false };
     }
-    return result;
+    return { result, denied: false };
   }
 }
