@@ -9,7 +9,15 @@ import { KEYS, type KeySpec } from "./keys.ts";
 import type { Config, ExporterName, LlmConfig, OtlpConfig, TracingConfig } from "./types.ts";
 import { ValueError } from "./values.ts";
 
-export type { Config, ExporterName, LlmConfig, LogConfig, OtlpConfig, TracingConfig } from "./types.ts";
+export type {
+  Config,
+  ContextConfig,
+  ExporterName,
+  LlmConfig,
+  LogConfig,
+  OtlpConfig,
+  TracingConfig,
+} from "./types.ts";
 export { KEYS } from "./keys.ts";
 
 /** Everything the loader reads, passed in so that tests can give their own. */
@@ -307,6 +315,12 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
       maxRetries: get<number>("max_retries"),
       anthropic: { apiKey: optional("anthropic.api_key"), baseUrl: optional("anthropic.base_url") },
       openai: { apiKey: optional("openai.api_key"), baseUrl: optional("openai.base_url") },
+    },
+    context: {
+      window: optional("context.window"),
+      compactRatio: get<number>("context.compact_ratio"),
+      compactModel: optional("context.compact_model"),
+      rules: get<boolean>("context.rules"),
     },
     log: { level: logLevel, format: get<Config["log"]["format"]>("log.format"), file: optional("log.file") },
     secrets: collectSecrets(input.env, values),
