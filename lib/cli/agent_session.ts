@@ -23,7 +23,7 @@ import {
   zeroUsage,
 } from "../llm/mod.ts";
 import { InMemoryFileReadTracker, InMemoryTodoStore } from "../tools/file_state.ts";
-import { defaultRegistry } from "../tools/mod.ts";
+import { childEnvironment, defaultRegistry } from "../tools/mod.ts";
 import type { ToolEnvironment } from "../tools/registry.ts";
 import type { CommandContext } from "./command.ts";
 import { formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
@@ -116,7 +116,8 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
   const registry = defaultRegistry();
   const tools: ToolEnvironment = {
     cwd: config.cwd,
-    env: readEnvironment(),
+    // Commands the model runs never see kodelet's keys or the user's tokens (see child_env.ts).
+    env: childEnvironment(readEnvironment(), config.tools.bash.envPassthrough),
     log: context.log,
     redact: context.redact,
     captureContent: config.tracing.captureContent,

@@ -68,6 +68,14 @@ export interface ContextConfig {
   rules: boolean;
 }
 
+/** Tool settings. */
+export interface ToolsConfig {
+  bash: {
+    /** Credential-looking variables the bash tool passes on anyway (see lib/tools/child_env.ts). */
+    envPassthrough: string[];
+  };
+}
+
 /** Logging. */
 export interface LogConfig {
   level: "debug" | "info" | "warn" | "error" | "off";
@@ -79,9 +87,12 @@ export interface LogConfig {
 export interface Config {
   basePath: string;
   cwd: string;
+  /** The list of trusted project directories (see lib/config/trust.ts). */
+  trustFile: string;
   tracing: TracingConfig;
   llm: LlmConfig;
   context: ContextConfig;
+  tools: ToolsConfig;
   log: LogConfig;
   /** Every secret value we were given, so that redaction can remove them from anything recorded. */
   secrets: string[];
