@@ -3,6 +3,7 @@
  * the Thread, and prints the agent's progress (text to stdout, tool activity and the summary to
  * stderr; or one JSON event per line with --output json).
  */
+import { join } from "node:path";
 import { newConversationId, openConversationStore } from "../conversations/mod.ts";
 import type { ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
@@ -16,7 +17,7 @@ import {
   LlmError,
   modelFor,
   runAgent,
-  systemPrompt,
+  sessionSystemPrompt,
   type Thread,
   type Usage,
   zeroUsage,
@@ -124,6 +125,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     files: new InMemoryFileReadTracker(),
     todos: new InMemoryTodoStore(previous?.todos ?? []),
     fetch: globalThis.fetch,
+    toolOutputDir: join(config.basePath, "tool-output"),
   };
   const thread: Thread = {
     conversationId,
@@ -131,7 +133,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     registry,
     tools,
     model,
-    system: systemPrompt(config.cwd),
+    system: sessionSystemPrompt(config, tools.env),
     maxTokens: config.llm.maxTokens,
     temperature: config.llm.temperature,
     thinkingBudgetTokens: config.llm.thinkingBudgetTokens,

@@ -16,7 +16,8 @@ import type { LlmClient } from "./types.ts";
 
 export { defaultModel } from "./models.ts";
 export { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
-export { systemPrompt } from "./system_prompt.ts";
+export { sessionSystemPrompt, systemPrompt } from "./system_prompt.ts";
+export { contextWindowOf } from "./context_windows.ts";
 export { addCost, addUsage, LlmError, type Message, type Usage, zeroUsage } from "./types.ts";
 
 /** What the client needs besides the LLM configuration. */
