@@ -7,6 +7,7 @@ export const SESSION_FLAGS: readonly CommandFlag[] = [
   configFlag("model"),
   configFlag("provider"),
   configFlag("max-turns"),
+  configFlag("rules"),
   configFlag("permission-mode"),
   { name: "yolo", type: "boolean", description: "run every tool without asking (hard limits still hold)" },
   configFlag("allow"),

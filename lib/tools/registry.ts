@@ -17,6 +17,7 @@ import {
   truncateBytes,
   withSpan,
 } from "../telemetry/mod.ts";
+import { saveToolOutput, spilledOutput } from "./output_spill.ts";
 import { decisionAttributes, strictGate } from "./permission_check.ts";
 import type { PermissionGate } from "./permissions/mod.ts";
 import { toolError } from "./tool.ts";
@@ -54,6 +55,8 @@ export interface ToolEnvironment {
   todos: TodoStore;
   fetch: typeof fetch;
   subagent?: (question: string, signal: AbortSignal) => Promise<string>;
+  /** Where an output over the cap is saved whole (<base_path>/tool-output); unset: it is only cut. */
+  toolOutputDir?: string;
   /**
    * Decides which calls run, asking the user when needed. Absent: ask mode with nobody to ask, so
    * nothing that changes anything runs unless a caller chose otherwise.
@@ -228,11 +231,34 @@ export class ToolRegistry {
       const message = error instanceof Error ? error.message : String(error);
       result = toolError(errorTypeOf(error), `${tool.name} failed: ${message}`);
     }
+    return { result: await this.#capOutput(result, call, environment, record), denied: false };
+  }
+
+  /** Cuts an output over the cap, saving it whole when there is a place for it. */
+  async #capOutput(
+    result: ToolResult,
+    call: ToolCall,
+    environment: ToolEnvironment,
+    record: (attributes: Attributes) => void,
+  ): Promise<ToolResult> {
     if (result.ok) {
       const output = truncateBytes(result.output, MAX_TOOL_OUTPUT_BYTES);
-      if (output !== result.output) record({ [KODELET.OUTPUT_TRUNCATED]: true });
-      return { result: { ok: true, output }, denied: false };
+      if (output === result.output) return result;
+      record({ [KODELET.OUTPUT_TRUNCATED]: true });
+      if (environment.toolOutputDir === undefined) return { ok: true, output };
+      try {
+        const path = await saveToolOutput(environment.toolOutputDir, call, result.output);
+        record({ [KODELET.OUTPUT_SPILLED]: true });
+        return { ok: true, output: spilledOutput(result.output, path, MAX_TOOL_OUTPUT_BYTES) };
+      } catch (error) {
+        // A full disk must not fail the tool: the model still gets the head, as before.
+        environment.log.warn("cannot save a large tool output", {
+          tool: call.name,
+          error: errorTypeOf(error),
+        });
+        return { ok: true, output };
+      }
     }
-    return { result, denied: false };
+    return result;
   }
 }

@@ -129,11 +129,16 @@ Deno.test("run in a pipe with no flags reads, but neither runs a command nor cha
   assert.ok(!exported.includes("rm -f app.py"), "command text exported");
 });
 
-Deno.test("rules from flags and the project config allow and deny; each decision names its rule on the span", async () => {
+Deno.test("rules from flags and both config files allow and deny; each decision names its rule on the span", async () => {
   await using f = await fixture();
+  // A project's config may add denials without being trusted; allow rules come from the user's own file.
   await Deno.writeTextFile(
     `${f.work}/kodelet-config.yaml`,
-    "permissions:\n  deny:\n    - bash(git push:*)\n  allow:\n    - file_edit(src/**)\n",
+    "permissions:\n  deny:\n    - bash(git push:*)\n",
+  );
+  await Deno.writeTextFile(
+    `${f.env.KODELET_BASE_PATH}/config.yaml`,
+    "permissions:\n  allow: [file_edit(src/**)]\n",
   );
   await Deno.mkdir(`${f.work}/src`);
   await Deno.writeTextFile(`${f.work}/src/a.ts`, "let a = 1;\n");
@@ -281,4 +286,18 @@ Deno.test("a bad rule, mode or flag combination is a usage error naming it and i
     assert.ok(lines[0]?.startsWith(line), `${lines[0]}\n  does not start with\n${line}`);
   }
   assert.equal(f.llm.requests.length, 0);
+});
+
+Deno.test("an untrusted project's config cannot loosen permissions: its mode and allow rules are ignored", async () => {
+  await using f = await fixture();
+  await Deno.writeTextFile(`${f.work}/kodelet-config.yaml`, "permissions:\n  mode: yolo\n  allow: [bash]\n");
+  f.llm.enqueue(
+    { kind: "message", toolCalls: [{ id: "t_touch", name: "bash", input: { command: "touch marker" } }] },
+    { kind: "message", text: "Refused." },
+  );
+  const result = await runKodelet(["run", "go"], { env: f.env, cwd: f.work });
+  assert.equal(result.code, 0, result.stderr);
+  await assert.rejects(Deno.stat(`${f.work}/marker`), Deno.errors.NotFound);
+  assert.match(result.stderr, /Ignored permissions\.mode, permissions\.allow in .*kodelet-config\.yaml/);
+  assert.match(result.stderr, /✗ bash: not_permitted/);
 });
