@@ -10,7 +10,8 @@ import type { Config, ExporterName, LlmConfig, OtlpConfig, TracingConfig } from 
 import { ValueError } from "./values.ts";
 
 export type { Config, ExporterName, LlmConfig, LogConfig, OtlpConfig, TracingConfig } from "./types.ts";
-export { KEYS } from "./keys.ts";
+export { KEYS, tracesUrlFromBase } from "./keys.ts";
+export { httpUrl } from "./values.ts";
 
 /** Everything the loader reads, passed in so that tests can give their own. */
 export interface ConfigInput {

@@ -9,7 +9,6 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
-import { UNPARSED_ARGUMENTS } from "../tools/registry.ts";
 import { classifyError } from "./errors.ts";
 import { serverOf } from "./server_address.ts";
 import {
@@ -22,6 +21,7 @@ import {
   type Message,
   type ProviderOptions,
   type StreamHandlers,
+  UNPARSED_ARGUMENTS,
 } from "./types.ts";
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";

@@ -17,7 +17,7 @@ import { z } from "zod";
 import type { TurnRecord } from "../../lib/conversations/mod.ts";
 import { anthropicClient } from "../../lib/llm/anthropic.ts";
 import { withRetries } from "../../lib/llm/retrying_client.ts";
-import { runAgent, type Thread } from "../../lib/llm/thread.ts";
+import { runAgent, type Thread } from "../../lib/agent/thread.ts";
 import { withChatSpans } from "../../lib/llm/traced_client.ts";
 import { LlmError, type Message } from "../../lib/llm/types.ts";
 import { testToolEnvironment } from "../tools/_context.ts";
