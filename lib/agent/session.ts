@@ -12,6 +12,7 @@ import type { Logger } from "../log.ts";
 import { createClient, type LlmClient, modelFor, systemPrompt } from "../llm/mod.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import {
+  childEnvironment,
   defaultRegistry,
   InMemoryFileReadTracker,
   InMemoryTodoStore,
@@ -89,7 +90,8 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     },
   };
   const registry = defaultRegistry();
-  const env = readEnvironment();
+  // Commands the model runs never see kodelet's keys or the user's tokens (see tools/child_env.ts).
+  const env = childEnvironment(readEnvironment(), config.tools.bash.envPassthrough);
   let model = modelFor(config.llm);
 
   const buildThread = (from: Conversation | undefined): Thread => {

@@ -7,4 +7,4 @@ export { type Command, type CommandContext, type CommandIO } from "./command.ts"
 export { commandHelp, mainHelp } from "./help.ts";
 export { type CommandLine, parseCommandLine } from "./parse.ts";
 export { runInRootSpan } from "./root_span.ts";
-export { logWriter, terminalIO } from "./terminal.ts";
+export { logWriter, terminalIO, trustQuestion } from "./terminal.ts";

@@ -57,6 +57,14 @@ export interface LlmConfig {
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
 }
 
+/** Tool settings. */
+export interface ToolsConfig {
+  bash: {
+    /** Credential-looking variables the bash tool passes on anyway (see lib/tools/child_env.ts). */
+    envPassthrough: string[];
+  };
+}
+
 /** Logging. */
 export interface LogConfig {
   level: "debug" | "info" | "warn" | "error" | "off";
@@ -68,8 +76,11 @@ export interface LogConfig {
 export interface Config {
   basePath: string;
   cwd: string;
+  /** The list of trusted project directories (see lib/config/trust.ts). */
+  trustFile: string;
   tracing: TracingConfig;
   llm: LlmConfig;
+  tools: ToolsConfig;
   log: LogConfig;
   /** Every secret value we were given, so that redaction can remove them from anything recorded. */
   secrets: string[];
