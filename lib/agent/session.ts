@@ -4,12 +4,13 @@
  * Thread, runs subagents, keeps the one record of what was spent, and saves each turn. It prints
  * nothing: the command hands it the events it renders (line mode or JSON) and shows what `ask` returns.
  */
+import { join } from "node:path";
 import { newConversationId, openConversationStore } from "../conversations/mod.ts";
 import type { Conversation, ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { type Config, readEnvironment } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
-import { createClient, type LlmClient, modelFor, systemPrompt } from "../llm/mod.ts";
+import { createClient, type LlmClient, modelFor, sessionSystemPrompt } from "../llm/mod.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import {
   childEnvironment,
@@ -93,6 +94,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
   // Commands the model runs never see kodelet's keys or the user's tokens (see tools/child_env.ts).
   const env = childEnvironment(readEnvironment(), config.tools.bash.envPassthrough);
   let model = modelFor(config.llm);
+  const system = sessionSystemPrompt(config, env);
 
   const buildThread = (from: Conversation | undefined): Thread => {
     const conversationId = from?.id ?? newConversationId();
@@ -113,6 +115,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       files: new InMemoryFileReadTracker(),
       todos: new InMemoryTodoStore(from?.todos ?? []),
       fetch: globalThis.fetch,
+      toolOutputDir: join(config.basePath, "tool-output"),
       // A focused, read-only nested agent; its spans nest under the calling execute_tool span. It has
       // no persist (its turns are not the user's conversation) and what it spent is the session's.
       subagent: async (question, signal) => {
@@ -127,7 +130,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
               todos: new InMemoryTodoStore(),
             },
             model,
-            system: systemPrompt(config.cwd),
+            system,
             maxTokens: config.llm.maxTokens,
             temperature: config.llm.temperature,
             thinkingBudgetTokens: config.llm.thinkingBudgetTokens,
@@ -149,7 +152,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       registry,
       tools,
       model,
-      system: systemPrompt(config.cwd),
+      system,
       maxTokens: config.llm.maxTokens,
       temperature: config.llm.temperature,
       thinkingBudgetTokens: config.llm.thinkingBudgetTokens,

@@ -13,6 +13,7 @@ import { ValueError } from "./values.ts";
 
 export type {
   Config,
+  ContextConfig,
   ExporterName,
   LlmConfig,
   LogConfig,
@@ -378,6 +379,12 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
       maxRetries: get<number>("max_retries"),
       anthropic: { apiKey: optional("anthropic.api_key"), baseUrl: optional("anthropic.base_url") },
       openai: { apiKey: optional("openai.api_key"), baseUrl: optional("openai.base_url") },
+    },
+    context: {
+      window: optional("context.window"),
+      compactRatio: get<number>("context.compact_ratio"),
+      compactModel: optional("context.compact_model"),
+      rules: get<boolean>("context.rules"),
     },
     tools: { bash: { envPassthrough: get<string[]>("tools.bash.env_passthrough") } },
     log: { level: logLevel, format: get<Config["log"]["format"]>("log.format"), file: optional("log.file") },

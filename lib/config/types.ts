@@ -57,6 +57,17 @@ export interface LlmConfig {
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
 }
 
+/** Context-window management: project rules and compaction. */
+export interface ContextConfig {
+  /** context.window; unset means the model's own window from the table. */
+  window: number | undefined;
+  compactRatio: number;
+  /** Unset: the session's model writes the summary. */
+  compactModel: string | undefined;
+  /** Whether the project rules files go into the system prompt. */
+  rules: boolean;
+}
+
 /** Tool settings. */
 export interface ToolsConfig {
   bash: {
@@ -80,6 +91,7 @@ export interface Config {
   trustFile: string;
   tracing: TracingConfig;
   llm: LlmConfig;
+  context: ContextConfig;
   tools: ToolsConfig;
   log: LogConfig;
   /** Every secret value we were given, so that redaction can remove them from anything recorded. */

@@ -14,7 +14,8 @@ import { withChatSpans } from "./traced_client.ts";
 import type { LlmClient } from "./types.ts";
 
 export { defaultModel } from "./models.ts";
-export { systemPrompt } from "./system_prompt.ts";
+export { sessionSystemPrompt, systemPrompt } from "./system_prompt.ts";
+export { contextWindowOf } from "./context_windows.ts";
 export { responseCost } from "./traced_client.ts";
 export {
   addCost,
