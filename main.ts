@@ -32,19 +32,18 @@ async function main(argv: string[]): Promise<number> {
       runInRootSpan,
       terminalIO,
       trustQuestion,
+      handleSignals,
     },
     { environmentSecrets, homeDirectory, loadConfig, readEnvironment },
     { createLogger },
     { createRedactor, deliveryWarning, endOpenSpans, startTelemetry, tracingDeps },
     safe,
-    { handleSignals },
   ] = await Promise.all([
     import("./lib/cli/mod.ts"),
     import("./lib/config/mod.ts"),
     import("./lib/log.ts"),
     import("./lib/telemetry/mod.ts"),
     import("./lib/safe_text.ts"),
-    import("./lib/cli/signals.ts"),
   ]);
   const env = readEnvironment();
   const io = terminalIO(env);
