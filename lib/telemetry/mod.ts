@@ -46,6 +46,10 @@ export async function startTelemetry(config: Config, deps: TracingDeps): Promise
 
 /** The one line printed when spans could not be delivered, or undefined when all arrived. */
 export function deliveryWarning(report: DeliveryReport | undefined): string | undefined {
+  if (report?.backgroundFailure && report.undelivered === 0) {
+    return `kodelet: spans wait in the spool: the last background send failed (${report.backgroundFailure}); ` +
+      `see "kodelet tracing check"`;
+  }
   if (!report || report.undelivered === 0) return undefined;
   const spans = report.undelivered === 1 ? "1 span" : `${report.undelivered} spans`;
   const kept = report.spooled > 0 ? `; ${report.spooled} kept in the spool for the next run` : "";
