@@ -14,6 +14,7 @@ import { runCommand } from "./run.ts";
 import { traceExportCommand, traceListCommand, traceShowCommand } from "./trace.ts";
 import { tracingCheckCommand } from "./tracing_check.ts";
 import { tracingFlushCommand } from "./tracing_flush.ts";
+import { trustCommand } from "./trust.ts";
 import { versionCommand } from "./version.ts";
 
 /** All commands. */
@@ -28,5 +29,6 @@ export const COMMANDS: readonly Command[] = [
   traceExportCommand,
   tracingCheckCommand,
   tracingFlushCommand,
+  trustCommand,
   versionCommand,
 ];
