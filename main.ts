@@ -6,7 +6,7 @@
  * Everything but the version report is imported when main() runs, not at start-up: `--version`
  * then answers without evaluating a single npm module.
  */
-import type { Redactor } from "./lib/telemetry/redact.ts";
+import type { Redactor } from "./lib/telemetry/mod.ts";
 import { versionReport } from "./lib/cli/version.ts";
 import { exitCodeOf, UsageError, UserFacingError } from "./lib/errors.ts";
 import type * as SafeText from "./lib/safe_text.ts";
@@ -23,26 +23,26 @@ function describeError(error: unknown, redact: Redactor, safe: typeof SafeText):
 
 async function main(argv: string[]): Promise<number> {
   const [
-    { COMMANDS },
-    { commandHelp, mainHelp },
-    { parseCommandLine },
-    { runInRootSpan },
-    { logWriter, terminalIO, trustQuestion },
+    {
+      COMMANDS,
+      commandHelp,
+      logWriter,
+      mainHelp,
+      parseCommandLine,
+      runInRootSpan,
+      terminalIO,
+      trustQuestion,
+      handleSignals,
+    },
     { environmentSecrets, homeDirectory, loadConfig, readEnvironment },
     { createLogger },
-    { createRedactor, deliveryWarning, endOpenSpans, startTelemetry },
-    { tracingDeps },
+    { createRedactor, deliveryWarning, endOpenSpans, startTelemetry, tracingDeps },
     safe,
   ] = await Promise.all([
-    import("./lib/cli/commands.ts"),
-    import("./lib/cli/help.ts"),
-    import("./lib/cli/parse.ts"),
-    import("./lib/cli/root_span.ts"),
-    import("./lib/cli/terminal.ts"),
+    import("./lib/cli/mod.ts"),
     import("./lib/config/mod.ts"),
     import("./lib/log.ts"),
     import("./lib/telemetry/mod.ts"),
-    import("./lib/trace_store/deps.ts"),
     import("./lib/safe_text.ts"),
   ]);
   const env = readEnvironment();
@@ -78,23 +78,16 @@ async function main(argv: string[]): Promise<number> {
       tracingDeps(config, (line) => io.stderr(line + "\n"), log),
     );
     const controller = new AbortController();
-    let interrupts = 0;
-    const finish = async (code: number): Promise<number> => {
-      const warning = deliveryWarning(await telemetry.shutdown());
-      if (warning) io.stderr(warning + "\n");
-      return code;
-    };
-    const onInterrupt = () => {
-      interrupts++;
-      if (interrupts === 1) {
-        controller.abort(new DOMException("interrupted", "AbortError"));
-        return;
-      }
-      // The user insists: end every open span as failed, flush within the bound, and go.
-      endOpenSpans("interrupted");
-      finish(130).then((code) => Deno.exit(code));
-    };
-    if (!line.command.handlesInterrupt) Deno.addSignalListener("SIGINT", onInterrupt);
+    const signals = handleSignals({
+      controller,
+      handlesInterrupt: line.command.handlesInterrupt === true,
+      endOpenSpans,
+      shutdown: async () => {
+        const warning = deliveryWarning(await telemetry.shutdown());
+        if (warning) io.stderr(warning + "\n");
+      },
+      exit: (code) => Deno.exit(code),
+    });
 
     let code: number;
     try {
@@ -114,8 +107,7 @@ async function main(argv: string[]): Promise<number> {
       io.stderr(describeError(error, redact, safe) + "\n");
       code = exitCodeOf(error);
     }
-    if (!line.command.handlesInterrupt) Deno.removeSignalListener("SIGINT", onInterrupt);
-    return await finish(code);
+    return await signals.finish(code);
   } catch (error) {
     io.stderr(describeError(error, redact, safe) + "\n");
     return exitCodeOf(error);

@@ -31,7 +31,8 @@ export type {
   ToolsConfig,
   TracingConfig,
 } from "./types.ts";
-export { KEYS, PERMISSION_MODES } from "./keys.ts";
+export { KEYS, PERMISSION_MODES, tracesUrlFromBase } from "./keys.ts";
+export { httpUrl } from "./values.ts";
 export {
   canonicalDirectory,
   readTrustedDirectories,
@@ -406,6 +407,7 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
         tls,
       },
       shutdownTimeoutMs,
+      delivery: get<"background" | "wait">("tracing.delivery"),
       // OTEL_SERVICE_NAME wins over a service.name inside OTEL_RESOURCE_ATTRIBUTES, as the spec says.
       serviceName: optional<string>("tracing.service_name") ?? resourceAttributes["service.name"] ??
         "kodelet",

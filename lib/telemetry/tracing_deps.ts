@@ -1,15 +1,15 @@
 /**
- * The local trace store's part in tracing: the `file` exporter, the spool that keeps what the OTLP
- * endpoint did not get, and the background resend of earlier runs' spool. main.ts imports this file
- * on every start, so everything behind it is loaded dynamically, and only when tracing asks for it.
+ * Tracing's ties to the disk: the `file` exporter, the spool that keeps what the OTLP endpoint did
+ * not get, and the background resend of earlier runs' spool. main.ts loads this file (through
+ * mod.ts) on every start, so everything behind it is loaded dynamically, and only when tracing asks.
  */
 import { join } from "node:path";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { Config } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
-import type { TracingDeps } from "../telemetry/mod.ts";
 import type { SendOutcome } from "./otlp_send.ts";
-import { SPOOL_DIR } from "./store.ts";
+import type { ResendResult } from "./spool.ts";
+import type { TracingDeps } from "./types.ts";
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -20,7 +20,7 @@ async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): 
   // tracing.spool.max_bytes = 0 switches the spool off: nothing is kept, and that is not news.
   if (spans.length === 0 || tracing.spoolMaxBytes === 0) return 0;
   try {
-    const [{ JsonTraceSerializer }, { spoolBatch }] = await Promise.all([
+    const [{ JsonTraceSerializer }, { SPOOL_DIR, spoolBatch }] = await Promise.all([
       import("@opentelemetry/otlp-transformer"),
       import("./spool.ts"),
     ]);
@@ -45,13 +45,14 @@ async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): 
   }
 }
 
-async function resend(config: Config, log: Logger): Promise<void> {
+/** Sends the spool to the configured endpoint; undefined when it was empty. */
+export async function resend(config: Config, log: Logger): Promise<ResendResult | undefined> {
   const otlp = config.tracing.otlp;
+  const { listBatches, resendBatches, SPOOL_DIR } = await import("./spool.ts");
   const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
-  const { listBatches, resendBatches } = await import("./spool.ts");
-  if ((await listBatches(spoolDir)).length === 0) return;
+  if ((await listBatches(spoolDir)).length === 0) return undefined;
   const { configuredTarget, describeOutcome, postOtlp, shownUrl } = await import("./otlp_send.ts");
-  const { parseRequest } = await import("./otlp_json.ts");
+  const { parseRequest } = await import("../trace_store/mod.ts");
   const target = configuredTarget(otlp);
   const send = async (json: Uint8Array): Promise<SendOutcome> => {
     // Parsing first turns a damaged batch into an OtlpShapeError, which drops it instead of sending junk.
@@ -77,6 +78,7 @@ async function resend(config: Config, log: Logger): Promise<void> {
       }`,
     );
   }
+  return result;
 }
 
 /** What startTelemetry needs from the store and the terminal. */
@@ -96,9 +98,20 @@ export function tracingDeps(config: Config, writeLine: (line: string) => void, l
     spool: (spans) => keepInSpool(config, spans, log),
   };
   // Only a run that exports to OTLP sends the spool: it goes to the endpoint configured now.
-  if (tracing.exporters.includes("otlp")) {
-    deps.resendSpool = () =>
-      resend(config, log).catch((error) => log.warn(`Could not send the trace spool: ${reason(error)}`));
+  if (tracing.exporters.includes("otlp") && tracing.delivery === "background") {
+    deps.sendInBackground = async () => {
+      const [{ startBackgroundSender }, { SPOOL_DIR }] = await Promise.all([
+        import("./background_sender.ts"),
+        import("./spool.ts"),
+      ]);
+      return await startBackgroundSender(join(tracing.storeDir, SPOOL_DIR));
+    };
+  } else if (tracing.exporters.includes("otlp")) {
+    deps.resendSpool = async () => {
+      await resend(config, log).catch((error) =>
+        log.warn(`Could not send the trace spool: ${reason(error)}`)
+      );
+    };
   }
   return deps;
 }
