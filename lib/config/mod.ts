@@ -5,6 +5,7 @@
  */
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
+import { nearest } from "../suggest.ts";
 import { KEYS, type KeySpec } from "./keys.ts";
 import type { Config, ExporterName, LlmConfig, OtlpConfig, TracingConfig } from "./types.ts";
 import { ValueError } from "./values.ts";
@@ -68,7 +69,8 @@ function flattenYaml(
     } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
       flattenYaml(value, path, warnings, key, out);
     } else {
-      warnings.push(`Unknown key "${key}" in ${path} (ignored)`);
+      const near = nearest(key, keysByName.keys());
+      warnings.push(`Unknown key "${key}" in ${path} (ignored)${near ? `: did you mean "${near}"?` : ""}`);
     }
   }
   return out;

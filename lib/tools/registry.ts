@@ -193,7 +193,7 @@ export class ToolRegistry {
     if (result.ok) {
       const output = truncateBytes(result.output, MAX_TOOL_OUTPUT_BYTES);
       if (output !== result.output) record({ [KODELET.OUTPUT_TRUNCATED]: true });
-      return { ok: true, output };
+      return { ...result, output };
     }
     return result;
   }
