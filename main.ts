@@ -38,8 +38,7 @@ function enterDirectory(path: string, source: string): void {
 function notInstalled(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
   if (!/in the node_modules directory/.test(message)) throw error;
-  const checkout = new URL(".", import.meta.url).pathname;
-  throw new UserFacingError(`The npm packages are not installed: run "deno install" in ${checkout}`);
+  throw new UserFacingError('The npm packages are not installed: run "deno install" in kodelet\'s checkout');
 }
 
 async function main(argv: string[]): Promise<number> {

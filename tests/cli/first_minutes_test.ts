@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { groupHelp } from "../../lib/cli/help.ts";
 import { parseCommandLine } from "../../lib/cli/parse.ts";
+import { taskWorkingDirectory } from "../../lib/cli/task_cwd.ts";
 import { UsageError } from "../../lib/errors.ts";
 import { nearest } from "../../lib/suggest.ts";
 import { loadFromFiles } from "../config/_load.ts";
@@ -134,4 +135,15 @@ Deno.test("a misspelled key in a config file is a warning that names the key it 
   );
   assert.match(config.warnings[1] ?? "", /Unknown key "modle" in .*: did you mean "model"\?$/);
   assert.match(config.warnings[2] ?? "", /Unknown key "zzz" in .*kodelet-config\.yaml \(ignored\)$/);
+});
+
+Deno.test("the dev task's INIT_CWD is followed; INIT_CWD from anyone else's task is not", () => {
+  const checkout = "/home/me/kodelet";
+  assert.equal(
+    taskWorkingDirectory({ KODELET_DEV_TASK: "1", INIT_CWD: "/home/me/project" }, checkout),
+    "/home/me/project",
+  );
+  assert.equal(taskWorkingDirectory({ INIT_CWD: "/home/me/project" }, checkout), undefined);
+  assert.equal(taskWorkingDirectory({ KODELET_DEV_TASK: "1", INIT_CWD: checkout }, checkout), undefined);
+  assert.equal(taskWorkingDirectory({ KODELET_DEV_TASK: "1" }, checkout), undefined);
 });
