@@ -24,10 +24,23 @@ export const runCommand: Command = {
       );
     }
     const prompt = await readPromptInput(context.args.positionals, context.io);
-    const { createAgentSession } = await import("./agent_session.ts");
-    const session = createAgentSession(context, { ...sessionOptions(flags), output });
+    const [{ openAgentSession }, { askAndShow, rendererFor }] = await Promise.all([
+      import("../agent/mod.ts"),
+      import("./agent_output.ts"),
+    ]);
+    const renderer = rendererFor(output, context.io, context.redact);
+    const session = openAgentSession(
+      { config: context.config, log: context.log, redact: context.redact, events: renderer.events },
+      sessionOptions(flags),
+    );
     try {
-      return await session.ask(prompt, context.signal);
+      return await askAndShow(
+        session,
+        renderer,
+        context.io,
+        prompt,
+        context.signal,
+      );
     } finally {
       session.close();
     }
