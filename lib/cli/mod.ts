@@ -9,3 +9,4 @@ export { type CommandLine, parseCommandLine } from "./parse.ts";
 export { runInRootSpan } from "./root_span.ts";
 export { taskWorkingDirectory } from "./task_cwd.ts";
 export { logWriter, terminalIO, trustQuestion } from "./terminal.ts";
+export { handleSignals } from "./signals.ts";
