@@ -38,6 +38,8 @@ export interface RunOptions {
   config?: string;
   /** Also measure CPU time and peak memory (through GNU time, /usr/bin/time), for benchmarks. */
   resources?: boolean;
+  /** Sent on stdin through a pipe (closed after it); stdin is /dev/null without it. */
+  input?: string;
 }
 
 /** CPU time and peak resident memory of a finished subprocess (benchmarks only). */
@@ -97,15 +99,21 @@ export async function runDeno(args: readonly string[], options: RunOptions = {})
   const command = timeFile ? GNU_TIME : Deno.execPath();
   const fullArgs = timeFile ? ["-o", timeFile, "-f", "%U %S %M", Deno.execPath(), ...args] : [...args];
   const started = performance.now();
-  const output = await new Deno.Command(command, {
+  const child = new Deno.Command(command, {
     args: fullArgs,
     env,
     clearEnv: true,
     cwd: options.cwd ?? home.path,
-    stdin: "null",
+    stdin: options.input === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  if (options.input !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.input));
+    await writer.close();
+  }
+  const output = await child.output();
   const durationMs = performance.now() - started;
   const decoder = new TextDecoder();
   let resources: Resources | undefined;
