@@ -32,7 +32,9 @@ function advice(path: string, reason: string): string {
       `(or point KODELET_BASE_PATH elsewhere)`;
   }
   if (/unable to open/i.test(reason)) {
-    return `check that ${dirname(path)} exists and is a writable directory (or point KODELET_BASE_PATH elsewhere)`;
+    return `check that ${
+      dirname(path)
+    } exists and is a writable directory (or point KODELET_BASE_PATH elsewhere)`;
   }
   return "check the file and its directory";
 }
