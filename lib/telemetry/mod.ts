@@ -16,7 +16,7 @@ import type { SpoolStatus } from "./spool.ts";
 import type { DeliveryReport, TracingDeps } from "./types.ts";
 
 export * from "./attributes.ts";
-export { createRedactor, recordableUrl, type Redactor, safeUrl, truncateBytes } from "./redact.ts";
+export { createRedactor, type Redactor, safeUrl, truncateBytes } from "./redact.ts";
 import { safeUrl } from "./redact.ts";
 import { describeOutcome } from "./otlp_send.ts";
 export type { DeliveryReport, TracingDeps } from "./types.ts";

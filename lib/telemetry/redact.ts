@@ -114,7 +114,7 @@ function secretSegment(segment: string): boolean {
  * string, no fragment, and no path segment that looks like a secret (a Telegram bot token, a Slack
  * webhook's path).
  */
-export function recordableUrl(url: URL): string {
+function recordableUrl(url: URL): string {
   const origin = `${url.protocol}//${url.host}`;
   const path = url.pathname.split("/").map((segment) => secretSegment(segment) ? REPLACEMENT : segment)
     .join("/");
@@ -125,11 +125,14 @@ export function recordableUrl(url: URL): string {
   return replaceRanges(shown, ranges);
 }
 
-/** A URL as it may be shown or recorded (see recordableUrl); unparsable ones are not shown at all. */
-export function safeUrl(url: string): string {
+/**
+ * A URL as it may be shown or recorded (see recordableUrl). Text that is not a URL becomes
+ * `unparsable`, since it may hold anything.
+ */
+export function safeUrl(url: string | URL, unparsable = "the OTLP endpoint"): string {
   try {
-    return recordableUrl(new URL(url));
+    return recordableUrl(url instanceof URL ? url : new URL(url));
   } catch {
-    return "the OTLP endpoint";
+    return unparsable;
   }
 }

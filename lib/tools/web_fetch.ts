@@ -4,7 +4,7 @@
  * query string or credentials.
  */
 import { z } from "zod";
-import { GENERAL, KODELET, recordableUrl } from "../telemetry/mod.ts";
+import { GENERAL, KODELET, safeUrl } from "../telemetry/mod.ts";
 import { looksBinary, SNIFF_BYTES } from "./_fs.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
@@ -130,7 +130,7 @@ export const webFetchTool = defineTool({
   readOnly: true,
   async execute(args, ctx) {
     const url = new URL(args.url);
-    const shown = recordableUrl(url);
+    const shown = safeUrl(url);
     ctx.record({ [GENERAL.URL_FULL]: shown, [GENERAL.SERVER_ADDRESS]: url.hostname });
     const seconds = args.timeout_seconds ?? DEFAULT_FETCH_TIMEOUT_SECONDS;
     const deadline = new AbortController();

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { environmentSecrets } from "../../lib/config/mod.ts";
-import { createRedactor, recordableUrl } from "../../lib/telemetry/redact.ts";
+import { createRedactor, safeUrl } from "../../lib/telemetry/redact.ts";
 import { webFetchTool } from "../../lib/tools/web_fetch.ts";
 import { testContext } from "../tools/_context.ts";
 
@@ -58,19 +58,19 @@ Deno.test("redaction leaves ordinary text, commit ids and UUIDs alone", () => {
   assert.equal(redact(text), text);
 });
 
-Deno.test("recordableUrl drops credentials, query and fragment, and secret-looking path segments", () => {
+Deno.test("safeUrl drops credentials, query and fragment, and secret-looking path segments", () => {
   assert.equal(
-    recordableUrl(
+    safeUrl(
       new URL("https://u:p@api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw/getMe?x=1#f"),
     ),
     "https://api.telegram.org/[REDACTED]/getMe",
   );
   assert.equal(
-    recordableUrl(new URL("https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX")),
+    safeUrl(new URL("https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX")),
     "https://hooks.slack.com[REDACTED]",
   );
   assert.equal(
-    recordableUrl(new URL("https://github.com/o/r/commit/3f2a9c1e0b7d4a5f6e8c9b0a1d2e3f4a5b6c7d8e")),
+    safeUrl(new URL("https://github.com/o/r/commit/3f2a9c1e0b7d4a5f6e8c9b0a1d2e3f4a5b6c7d8e")),
     "https://github.com/o/r/commit/3f2a9c1e0b7d4a5f6e8c9b0a1d2e3f4a5b6c7d8e",
   );
 });
