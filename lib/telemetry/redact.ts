@@ -14,9 +14,9 @@ const POSITIONAL: [RegExp, string][] = [
   // scheme://user:password@host
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*):[^\s@/?#]+@/gi, `$1:${REPLACEMENT}@`],
   // password=..., access_token=..., DB_PASSWORD=..., client_secret: ..., "api_key": "..." (query
-  // strings, env listings, command lines, YAML, JSON).
+  // strings, env listings, command lines, YAML, JSON). A value already masked (*** or [REDACTED]) stays.
   [
-    /\b([\w.-]*(?:passw(?:or)?d|pwd|token|secret|api[_-]?key|apikey|credential|private[_-]?key|signature)[\w.-]*["']?\s*[:=]\s*["']?)[^&\s#"'<>,;]{3,}/gi,
+    /\b([\w.-]*(?:passw(?:or)?d|pwd|token|secret|api[_-]?key|apikey|credential|private[_-]?key|signature)[\w.-]*["']?\s*[:=]\s*["']?)[^&\s#"'<>,;*[][^&\s#"'<>,;]{2,}/gi,
     `$1${REPLACEMENT}`,
   ],
 ];
