@@ -22,7 +22,8 @@ import {
   zeroUsage,
 } from "../llm/mod.ts";
 import { InMemoryFileReadTracker, InMemoryTodoStore } from "../tools/file_state.ts";
-import { defaultRegistry } from "../tools/mod.ts";
+import { allTools, defaultRegistry, ToolRegistry } from "../tools/mod.ts";
+import { McpManager } from "../tools/mcp/mod.ts";
 import type { ToolEnvironment } from "../tools/registry.ts";
 import type { CommandContext } from "./command.ts";
 import { formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
@@ -46,7 +47,8 @@ export interface AgentSession {
   ask(text: string, signal: AbortSignal): Promise<number>;
   /** Everything this session's requests cost so far: every finished turn, subagents included. */
   spent(): { usage: Usage; costUsd: number | undefined };
-  close(): void;
+  /** Closes the store and ends the MCP servers' sessions (and their processes). */
+  close(): Promise<void>;
 }
 
 function events(context: CommandContext, output: OutputMode): AgentEvents {
@@ -112,7 +114,26 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     redact: context.redact,
     log: context.log,
   });
-  const registry = defaultRegistry();
+  let registry = defaultRegistry();
+  // MCP servers start at the first question, not before: a session that never asks starts none.
+  const mcp = config.mcp.servers.some((server) => server.enabled)
+    ? new McpManager(config.mcp, { cwd: config.cwd, log: context.log })
+    : undefined;
+  let mcpStarted = false;
+  const startMcp = async () => {
+    if (!mcp || mcpStarted) return;
+    mcpStarted = true;
+    for (const status of await mcp.start()) {
+      if (status.state !== "failed") continue;
+      context.io.stderr(
+        context.redact(
+          `kodelet: MCP server "${status.name}" failed to start: ${status.reason ?? "unknown"}`,
+        ) + "\n",
+      );
+    }
+    registry = new ToolRegistry([...allTools(), ...mcp.tools()]);
+    thread.registry = registry;
+  };
   const tools: ToolEnvironment = {
     cwd: config.cwd,
     env: readEnvironment(),
@@ -192,6 +213,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
       subagentUsage = zeroUsage();
       subagentCost = undefined;
       try {
+        await startMcp();
         result = await runAgent(thread, text, signal);
         // What the user pays for includes the subagents' requests.
         result = {
@@ -226,6 +248,9 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
       return 0;
     },
     spent: () => ({ usage: spentUsage, costUsd: spentCost }),
-    close: () => store?.close(),
+    close: async () => {
+      store?.close();
+      await mcp?.close();
+    },
   };
 }

@@ -44,7 +44,7 @@ async function chat(context: CommandContext): Promise<number> {
       if (text === "/exit" || text === "/quit") break;
       if (text === "/clear") {
         earlier = addSpent(earlier, session.spent());
-        session.close();
+        await session.close();
         session = createAgentSession(context, { ...options, resumeId: undefined, follow: false });
         context.io.stderr("new conversation\n");
         continue;
@@ -81,7 +81,7 @@ async function chat(context: CommandContext): Promise<number> {
     }
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
-    session.close();
+    await session.close();
   }
   return 0;
 }

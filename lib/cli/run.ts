@@ -26,7 +26,7 @@ export const runCommand: Command = {
     try {
       return await session.ask(context.args.positionals.join(" "), context.signal);
     } finally {
-      session.close();
+      await session.close();
     }
   },
 };
