@@ -3,9 +3,11 @@
  * the Thread, and prints the agent's progress (text to stdout, tool activity and the summary to
  * stderr; or one JSON event per line with --output json).
  */
+import { join } from "node:path";
 import { newConversationId, openConversationStore } from "../conversations/mod.ts";
 import type { ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
+import { escapeControl } from "../safe_text.ts";
 import { readEnvironment } from "../config/mod.ts";
 import {
   addCost,
@@ -16,13 +18,13 @@ import {
   LlmError,
   modelFor,
   runAgent,
-  systemPrompt,
+  sessionSystemPrompt,
   type Thread,
   type Usage,
   zeroUsage,
 } from "../llm/mod.ts";
 import { InMemoryFileReadTracker, InMemoryTodoStore } from "../tools/file_state.ts";
-import { allTools, defaultRegistry, ToolRegistry } from "../tools/mod.ts";
+import { allTools, childEnvironment, defaultRegistry, ToolRegistry } from "../tools/mod.ts";
 import { McpManager } from "../tools/mcp/mod.ts";
 import type { ToolEnvironment } from "../tools/registry.ts";
 import type { CommandContext } from "./command.ts";
@@ -126,9 +128,9 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     for (const status of await mcp.start()) {
       if (status.state !== "failed") continue;
       context.io.stderr(
-        context.redact(
+        escapeControl(context.redact(
           `kodelet: MCP server "${status.name}" failed to start: ${status.reason ?? "unknown"}`,
-        ) + "\n",
+        )) + "\n",
       );
     }
     registry = new ToolRegistry([...allTools(), ...mcp.tools()]);
@@ -136,7 +138,8 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
   };
   const tools: ToolEnvironment = {
     cwd: config.cwd,
-    env: readEnvironment(),
+    // Commands the model runs never see kodelet's keys or the user's tokens (see child_env.ts).
+    env: childEnvironment(readEnvironment(), config.tools.bash.envPassthrough),
     log: context.log,
     redact: context.redact,
     captureContent: config.tracing.captureContent,
@@ -144,6 +147,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     files: new InMemoryFileReadTracker(),
     todos: new InMemoryTodoStore(previous?.todos ?? []),
     fetch: globalThis.fetch,
+    toolOutputDir: join(config.basePath, "tool-output"),
   };
   const thread: Thread = {
     conversationId,
@@ -151,7 +155,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     registry,
     tools,
     model,
-    system: systemPrompt(config.cwd),
+    system: sessionSystemPrompt(config, tools.env),
     maxTokens: config.llm.maxTokens,
     temperature: config.llm.temperature,
     thinkingBudgetTokens: config.llm.thinkingBudgetTokens,

@@ -1,5 +1,6 @@
 /** `kodelet mcp list`: the configured MCP servers, whether they start, and the tools they offer. */
 import { UserFacingError } from "../errors.ts";
+import { escapeControl } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { McpServerStatus } from "../tools/mcp/mod.ts";
 import type { Command } from "./command.ts";
@@ -11,7 +12,7 @@ function firstLine(text: string): string {
   return line.length > DESCRIPTION_WIDTH ? line.slice(0, DESCRIPTION_WIDTH - 1) + "…" : line;
 }
 
-/** The text view: one block per server, its tools indented under it. */
+/** The text view: one block per server, its tools indented under it. Servers' words are escaped. */
 export function formatMcpList(statuses: McpServerStatus[], redact: Redactor): string {
   const lines: string[] = [];
   for (const status of statuses) {
@@ -19,12 +20,16 @@ export function formatMcpList(statuses: McpServerStatus[], redact: Redactor): st
     const count = status.state === "ok"
       ? ` · ${status.tools.length} tool${status.tools.length === 1 ? "" : "s"}`
       : "";
-    lines.push(redact(`${status.name} · ${status.transport} · ${state}${count}`));
-    lines.push(redact(`  ${status.transport === "stdio" ? "command" : "url"}: ${status.target}`));
+    lines.push(escapeControl(redact(`${status.name} · ${status.transport} · ${state}${count}`)));
+    lines.push(
+      escapeControl(redact(`  ${status.transport === "stdio" ? "command" : "url"}: ${status.target}`)),
+    );
     const width = Math.max(0, ...status.tools.map((tool) => tool.name.length));
     for (const tool of status.tools) {
       const mode = tool.readOnly ? "read-only" : "         ";
-      lines.push(`  ${tool.name.padEnd(width)}  ${mode}  ${firstLine(tool.description)}`.trimEnd());
+      lines.push(
+        escapeControl(`  ${tool.name.padEnd(width)}  ${mode}  ${firstLine(tool.description)}`.trimEnd()),
+      );
     }
   }
   return lines.join("\n") + "\n";

@@ -5,7 +5,7 @@ import { loadFromFiles, rejectionMessage } from "./_load.ts";
 Deno.test("mcp.servers: a stdio and an HTTP server, ${VAR} expanded from the environment, enabled: false kept", async () => {
   const config = await loadFromFiles({
     env: { GH_TOKEN: "ghp_supersecret123", DATA: "/srv/data" },
-    localYaml: `
+    globalYaml: `
 mcp:
   timeout: 5s
   servers:
@@ -62,7 +62,7 @@ mcp:
 
 Deno.test("mcp.servers: an unset variable does not stop kodelet; the server records it as missing", async () => {
   const config = await loadFromFiles({
-    localYaml:
+    globalYaml:
       `mcp: { servers: { gh: { url: "https://\${HOST}/mcp", headers: { Authorization: "Bearer \${TOKEN}" } } } }`,
   });
   assert.deepEqual(config.mcp.servers[0]?.missing, ["HOST", "TOKEN"]);
@@ -78,11 +78,11 @@ Deno.test("mcp.servers: a bad entry is a usage error naming the server, the key 
   const cases: [string, RegExp][] = [
     [
       "mcp: { servers: [a, b] }",
-      /^Invalid mcp\.servers "\["a","b"\]" \(from .*kodelet-config\.yaml\): must be a map from server names/,
+      /^Invalid mcp\.servers "\["a","b"\]" \(from .*config\.yaml\): must be a map from server names/,
     ],
     [
       "mcp: { servers: { gh: { url: 'ftp://x' } } }",
-      /^Invalid mcp\.servers\.gh\.url "ftp:\/\/x" \(from .*kodelet-config\.yaml\): must be an absolute http/,
+      /^Invalid mcp\.servers\.gh\.url "ftp:\/\/x" \(from .*config\.yaml\): must be an absolute http/,
     ],
     [
       "mcp: { servers: { gh: { command: x, url: 'http://x' } } }",
@@ -120,7 +120,7 @@ Deno.test("mcp.servers: a bad entry is a usage error naming the server, the key 
     ["mcp: { timeout: soon }", /^Invalid mcp\.timeout "soon" \(from .*\): must be a duration/],
   ];
   for (const [yaml, expected] of cases) {
-    const message = await rejectionMessage(() => loadFromFiles({ localYaml: yaml }));
+    const message = await rejectionMessage(() => loadFromFiles({ globalYaml: yaml }));
     assert.match(message, expected, yaml);
     assert.ok(!message.includes("secret-token"), "a header value is never echoed");
   }

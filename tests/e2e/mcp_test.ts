@@ -18,7 +18,7 @@ const GOLDEN_DIR = new URL("../testdata/golden/", import.meta.url);
 const API_KEY = "sk-ant-test-mcp-0123456789";
 
 interface Fixture extends AgentFixture {
-  /** Writes ./kodelet-config.yaml with these servers (YAML is a superset of JSON). */
+  /** Writes the user's config.yaml with these servers (YAML is a superset of JSON). */
   configure(servers: McpServerConfig[], extra?: Record<string, unknown>): Promise<void>;
 }
 
@@ -37,7 +37,7 @@ async function fixture(): Promise<Fixture> {
       const document = {
         mcp: { servers: Object.fromEntries(servers.map((server) => [server.name, entry(server)])), ...extra },
       };
-      await Deno.writeTextFile(join(base.work, "kodelet-config.yaml"), JSON.stringify(document, null, 2));
+      await Deno.writeTextFile(join(base.base, "config.yaml"), JSON.stringify(document, null, 2));
     },
   });
 }
@@ -198,13 +198,32 @@ Deno.test("mcp list: no servers is a hint on stderr and exit 0; a bad entry is a
   assert.equal(none.code, 0);
   assert.equal(none.stdout, "");
   assert.match(none.stderr, /^no MCP servers configured: add them under mcp\.servers/);
-  await Deno.writeTextFile(join(f.work, "kodelet-config.yaml"), "mcp:\n  servers:\n    gh:\n      url: 42\n");
+  await Deno.writeTextFile(join(f.base, "config.yaml"), "mcp:\n  servers:\n    gh:\n      url: 42\n");
   const bad = await runKodelet(["mcp", "list"], { env: f.env(), cwd: f.work });
   assert.equal(bad.code, 2);
   assert.equal(
     bad.stderr,
     `kodelet: Invalid mcp.servers.gh.url "42" (from ${
-      join(f.work, "kodelet-config.yaml")
+      join(f.base, "config.yaml")
     }): must be an absolute http:// or https:// URL\n`,
   );
+});
+
+Deno.test("mcp.servers in a project's kodelet-config.yaml count only once the directory is trusted", async () => {
+  await using f = await fixture();
+  const servers = { mcp: { servers: { fx: entry(await fixtureStdio("fx")) } } };
+  await Deno.writeTextFile(join(f.work, "kodelet-config.yaml"), JSON.stringify(servers));
+  const env = f.env({ OTEL_EXPORTER_OTLP_ENDPOINT: "" });
+  const untrusted = await runKodelet(["mcp", "list"], { env, cwd: f.work });
+  assert.equal(untrusted.code, 0);
+  assert.match(
+    untrusted.stderr,
+    /Ignored mcp\.servers in .*kodelet-config\.yaml: this directory is not trusted/,
+  );
+  assert.match(untrusted.stderr, /no MCP servers configured/);
+  const trust = await runKodelet(["trust"], { env, cwd: f.work });
+  assert.equal(trust.code, 0, trust.stderr);
+  const trusted = await runKodelet(["mcp", "list"], { env, cwd: f.work });
+  assert.equal(trusted.code, 0, trusted.stderr);
+  assert.match(trusted.stdout, /^fx · stdio · ok · 7 tools$/m);
 });
