@@ -2,7 +2,7 @@
 import { UserFacingError } from "../errors.ts";
 import { escapeControl } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
-import type { McpServerStatus } from "../tools/mcp/mod.ts";
+import type { McpServerStatus } from "../tools/mod.ts";
 import type { Command } from "./command.ts";
 
 const DESCRIPTION_WIDTH = 80;
@@ -68,7 +68,7 @@ export const mcpListCommand: Command = {
       );
       return 0;
     }
-    const { McpManager } = await import("../tools/mcp/mod.ts");
+    const { McpManager } = await import("../tools/mod.ts");
     const manager = new McpManager(config.mcp, { cwd: config.cwd, log: context.log });
     let statuses: McpServerStatus[];
     try {

@@ -24,7 +24,8 @@ export type {
   TracingConfig,
 } from "./types.ts";
 export type { McpHttpServer, McpServerConfig, McpStdioServer } from "./mcp.ts";
-export { KEYS } from "./keys.ts";
+export { KEYS, tracesUrlFromBase } from "./keys.ts";
+export { httpUrl } from "./values.ts";
 export {
   canonicalDirectory,
   readTrustedDirectories,

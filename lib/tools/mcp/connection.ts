@@ -22,6 +22,7 @@ import type { McpServerConfig } from "../../config/mod.ts";
 import type { Logger } from "../../log.ts";
 import {
   type Attributes,
+  classifyNetworkError,
   failSpan,
   GEN_AI,
   GENERAL,
@@ -32,7 +33,6 @@ import {
   traceContextEnv,
   withSpan,
 } from "../../telemetry/mod.ts";
-import { classifyNetworkError } from "../../telemetry/network_error.ts";
 import { StderrTail } from "./_stderr_tail.ts";
 import { markMcpSpan, TracedTransport } from "./traced_transport.ts";
 import { VERSION } from "../../version.ts";
