@@ -3,6 +3,7 @@
  * turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
  */
 import type { Command, CommandContext } from "./command.ts";
+import { formatCost, formatCount } from "./format.ts";
 import { LineReader } from "./line_reader.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 
@@ -35,6 +36,13 @@ async function chat(context: CommandContext): Promise<number> {
     else void reader.cancel();
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
+  // SIGTERM/SIGHUP abort the command's signal: the turn stops and the session ends.
+  const onTerminate = () => {
+    turn?.abort();
+    quit();
+    void reader.cancel();
+  };
+  context.signal.addEventListener("abort", onTerminate, { once: true });
   context.io.stderr(`kodelet chat (${session.model}); ${HELP}\n`);
   try {
     while (true) {
@@ -57,9 +65,10 @@ async function chat(context: CommandContext): Promise<number> {
       }
       if (text === "/cost") {
         const { usage, costUsd } = session.spent();
-        const shown = costUsd === undefined ? "cost unknown" : `$${costUsd.toFixed(4)}`;
         context.io.stderr(
-          `this session: tokens in ${usage.input} out ${usage.output} cached ${usage.cacheRead} · ${shown}\n`,
+          `this session: tokens in ${formatCount(usage.input)} out ${formatCount(usage.output)} cached ${
+            formatCount(usage.cacheRead)
+          } · ${formatCost(costUsd, "cost unknown")}\n`,
         );
         continue;
       }
@@ -82,6 +91,7 @@ async function chat(context: CommandContext): Promise<number> {
     }
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
+    context.signal.removeEventListener("abort", onTerminate);
     await session.close();
   }
   return 0;

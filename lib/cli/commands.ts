@@ -14,6 +14,7 @@ import { mcpListCommand } from "./mcp.ts";
 import { runCommand } from "./run.ts";
 import { traceExportCommand, traceListCommand, traceShowCommand } from "./trace.ts";
 import { tracingCheckCommand } from "./tracing_check.ts";
+import { tracingFlushCommand } from "./tracing_flush.ts";
 import { trustCommand } from "./trust.ts";
 import { versionCommand } from "./version.ts";
 
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   traceShowCommand,
   traceExportCommand,
   tracingCheckCommand,
+  tracingFlushCommand,
   trustCommand,
   mcpListCommand,
   versionCommand,
