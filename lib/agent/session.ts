@@ -13,15 +13,18 @@ import type { Logger } from "../log.ts";
 import { createClient, type LlmClient, modelFor, sessionSystemPrompt } from "../llm/mod.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import {
+  allTools,
   type Approver,
   childEnvironment,
   defaultRegistry,
   InMemoryFileReadTracker,
   InMemoryTodoStore,
+  McpManager,
   parseRules,
   PermissionGate,
   systemTempDir,
   type ToolEnvironment,
+  ToolRegistry,
 } from "../tools/mod.ts";
 import { Spending, type Spent } from "./spending.ts";
 import { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
@@ -44,6 +47,8 @@ export interface SessionSetup {
   events: AgentEvents;
   /** Replaces the provider client (tests). */
   client?: LlmClient;
+  /** Told about each configured MCP server that could not start (the run goes on without its tools). */
+  onMcpServerFailed?: (server: string, reason: string) => void;
 }
 
 /** A ready-to-use agent session. */
@@ -63,7 +68,8 @@ export interface AgentSession {
   spent(): Spent;
   /** Starts a new, empty conversation in the same session (`/clear`). */
   newConversation(): void;
-  close(): void;
+  /** Closes the store and ends the MCP servers' sessions (and their processes). */
+  close(): Promise<void>;
 }
 
 /** The tool environment a subagent gets: no subagent of its own, so no recursion. */
@@ -105,7 +111,21 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     },
   };
   // Read-only mode does not offer the other tools at all.
-  const registry = defaultRegistry().only((tool) => permissions.offers(tool));
+  let registry = defaultRegistry().only((tool) => permissions.offers(tool));
+  // MCP servers start at the first question, not before: a session that never asks starts none.
+  const mcp = config.mcp.servers.some((server) => server.enabled)
+    ? new McpManager(config.mcp, { cwd: config.cwd, log: setup.log })
+    : undefined;
+  let mcpStarted = false;
+  const startMcp = async () => {
+    if (!mcp || mcpStarted) return;
+    mcpStarted = true;
+    for (const status of await mcp.start()) {
+      if (status.state === "failed") setup.onMcpServerFailed?.(status.name, status.reason ?? "unknown");
+    }
+    registry = new ToolRegistry([...allTools(), ...mcp.tools()]).only((tool) => permissions.offers(tool));
+    thread.registry = registry;
+  };
   // Commands the model runs never see kodelet's keys or the user's tokens (see tools/child_env.ts).
   const env = childEnvironment(processEnv, config.tools.bash.envPassthrough);
   let model = modelFor(config.llm);
@@ -194,6 +214,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     saving: options.save && store !== undefined,
     async ask(text: string, signal: AbortSignal): Promise<AgentResult> {
       const mark = spending.mark();
+      await startMcp();
       const result = await runAgent(thread, text, signal);
       // What the user pays for includes the subagents' requests: the run's share of the one record.
       return { ...result, ...spending.since(mark) };
@@ -202,6 +223,9 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     newConversation() {
       thread = buildThread(undefined);
     },
-    close: () => store?.close(),
+    async close() {
+      store?.close();
+      await mcp?.close();
+    },
   };
 }

@@ -10,6 +10,7 @@ import { escapeControl } from "../safe_text.ts";
 import { nearest } from "../suggest.ts";
 import { KEYS, type KeySpec, projectPolicy } from "./keys.ts";
 import { isTrusted, trustDirectory, trustFilePath } from "./trust.ts";
+import { expandMcpServers, mcpSecrets, type McpServerConfig } from "./mcp.ts";
 import type {
   Config,
   ExporterName,
@@ -27,12 +28,14 @@ export type {
   ExporterName,
   LlmConfig,
   LogConfig,
+  McpConfig,
   OtlpConfig,
   PermissionsConfig,
   RuleEntry,
   ToolsConfig,
   TracingConfig,
 } from "./types.ts";
+export type { McpHttpServer, McpServerConfig, McpStdioServer } from "./mcp.ts";
 export { KEYS, PERMISSION_MODES, tracesUrlFromBase } from "./keys.ts";
 export { httpUrl } from "./values.ts";
 export {
@@ -180,9 +183,7 @@ function resolveOne(
     return { value: spec.parse(raw), source: winner.source };
   } catch (error) {
     if (!(error instanceof ValueError)) throw error;
-    throw new UsageError(
-      `Invalid ${spec.key} "${display(spec, winner.value)}" (from ${winner.source}): ${error.message}`,
-    );
+    throw invalidValue(spec, winner.value, winner.source, error);
   }
 }
 
@@ -194,9 +195,7 @@ function mergeList(spec: KeySpec, input: ConfigInput, layers: Map<string, RawVal
       for (const rule of spec.parse(value) as string[]) entries.push({ rule, source });
     } catch (error) {
       if (!(error instanceof ValueError)) throw error;
-      throw new UsageError(
-        `Invalid ${spec.key} "${display(spec, value)}" (from ${source}): ${error.message}`,
-      );
+      throw invalidValue(spec, value, source, error);
     }
   };
   const flag = spec.flag ? input.flags[spec.flag.name] : undefined;
@@ -210,6 +209,20 @@ function mergeList(spec: KeySpec, input: ConfigInput, layers: Map<string, RawVal
     if (found) add(found.value, found.source);
   }
   return entries;
+}
+
+/** The one-line usage error for a refused value, naming the part of a structured value that was wrong. */
+function invalidValue(spec: KeySpec, value: unknown, source: string, error: ValueError): UsageError {
+  const part = error.part;
+  if (part === undefined) {
+    return new UsageError(`Invalid ${spec.key} "${display(spec, value)}" (from ${source}): ${error.message}`);
+  }
+  const text = part.secret
+    ? "***"
+    : typeof part.value === "string"
+    ? part.value
+    : JSON.stringify(part.value) ?? String(part.value);
+  return new UsageError(`Invalid ${spec.key}.${part.path} "${text}" (from ${source}): ${error.message}`);
 }
 
 function transformOf(transform: ((value: string) => string) | undefined) {
@@ -229,9 +242,14 @@ const CREDENTIAL_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|AUTH(?!ORITY|_SOCK)|CR
  */
 export function environmentSecrets(env: Record<string, string>): string[] {
   return Object.entries(env)
-    .filter(([name, value]) => CREDENTIAL_NAME.test(name) && value.length >= 6)
+    .filter(([name, value]) =>
+      (CREDENTIAL_NAME.test(name) || URL_WITH_PASSWORD.test(value)) && value.length >= 6
+    )
     .map(([, value]) => value);
 }
+
+/** A value that is a URL with a password in it: DATABASE_URL=postgres://user:pass@host/db and the like. */
+export const URL_WITH_PASSWORD = /^\s*[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 
 function collectSecrets(env: Record<string, string>, values: Map<string, unknown>): string[] {
   const secrets = new Set<string>(environmentSecrets(env));
@@ -389,6 +407,15 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
     mode = "yolo";
   }
 
+  let mcpServers = get<McpServerConfig[]>("mcp.servers");
+  try {
+    mcpServers = expandMcpServers(mcpServers, input.env);
+  } catch (error) {
+    if (!(error instanceof ValueError)) throw error;
+    const spec = keysByName.get("mcp.servers") as KeySpec;
+    throw invalidValue(spec, undefined, sources.get("mcp.servers") ?? "configuration", error);
+  }
+
   return {
     basePath,
     cwd: input.cwd,
@@ -454,7 +481,9 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
     },
     tools: { bash: { envPassthrough: get<string[]>("tools.bash.env_passthrough") } },
     log: { level: logLevel, format: get<Config["log"]["format"]>("log.format"), file: optional("log.file") },
-    secrets: collectSecrets(input.env, values),
+    mcp: { servers: mcpServers, timeoutMs: get<number>("mcp.timeout") },
+    secrets: [...new Set([...collectSecrets(input.env, values), ...mcpSecrets(mcpServers, CREDENTIAL_NAME)])]
+      .sort((a, b) => b.length - a.length),
     warnings,
   };
 }
