@@ -20,11 +20,14 @@ import {
 } from "../llm/mod.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import {
+  allTools,
   childEnvironment,
   defaultRegistry,
   InMemoryFileReadTracker,
   InMemoryTodoStore,
+  McpManager,
   type ToolEnvironment,
+  ToolRegistry,
 } from "../tools/mod.ts";
 import { Spending, type Spent } from "./spending.ts";
 import { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
@@ -45,6 +48,8 @@ export interface SessionSetup {
   events: AgentEvents;
   /** Replaces the provider client (tests). */
   client?: LlmClient;
+  /** Told about each configured MCP server that could not start (the run goes on without its tools). */
+  onMcpServerFailed?: (server: string, reason: string) => void;
 }
 
 /** A ready-to-use agent session. */
@@ -64,7 +69,8 @@ export interface AgentSession {
   spent(): Spent;
   /** Starts a new, empty conversation in the same session (`/clear`). */
   newConversation(): void;
-  close(): void;
+  /** Closes the store and ends the MCP servers' sessions (and their processes). */
+  close(): Promise<void>;
 }
 
 /** The tool environment a subagent gets: no subagent of its own, so no recursion. */
@@ -114,7 +120,21 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
   // A saved turn carries what its subagents spent too, so that `conversation list` shows what the
   // conversation cost, the figure `run`'s summary gives.
   const save = (turn: TurnRecord) => store?.saveTurn(withSubagents(turn));
-  const registry = defaultRegistry();
+  let registry = defaultRegistry();
+  // MCP servers start at the first question, not before: a session that never asks starts none.
+  const mcp = config.mcp.servers.some((server) => server.enabled)
+    ? new McpManager(config.mcp, { cwd: config.cwd, log: setup.log })
+    : undefined;
+  let mcpStarted = false;
+  const startMcp = async () => {
+    if (!mcp || mcpStarted) return;
+    mcpStarted = true;
+    for (const status of await mcp.start()) {
+      if (status.state === "failed") setup.onMcpServerFailed?.(status.name, status.reason ?? "unknown");
+    }
+    registry = new ToolRegistry([...allTools(), ...mcp.tools()]);
+    thread.registry = registry;
+  };
   // Commands the model runs never see kodelet's keys or the user's tokens (see tools/child_env.ts).
   const env = childEnvironment(readEnvironment(), config.tools.bash.envPassthrough);
   let model = modelFor(config.llm);
@@ -203,6 +223,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     async ask(text: string, signal: AbortSignal): Promise<AgentResult> {
       const mark = spending.mark();
       turnStart = mark;
+      await startMcp();
       const result = await runAgent(thread, text, signal);
       // What the user pays for includes the subagents' requests: the run's share of the one record.
       return { ...result, ...spending.since(mark) };
@@ -211,6 +232,9 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     newConversation() {
       thread = buildThread(undefined);
     },
-    close: () => store?.close(),
+    async close() {
+      store?.close();
+      await mcp?.close();
+    },
   };
 }
