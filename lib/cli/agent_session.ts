@@ -13,6 +13,10 @@ import {
   addUsage,
   type AgentEvents,
   type AgentResult,
+  type CompactionResult,
+  compactThread,
+  ContextWindow,
+  contextWindowOf,
   createClient,
   LlmError,
   modelFor,
@@ -26,7 +30,7 @@ import { InMemoryFileReadTracker, InMemoryTodoStore } from "../tools/file_state.
 import { childEnvironment, defaultRegistry } from "../tools/mod.ts";
 import type { ToolEnvironment } from "../tools/registry.ts";
 import type { CommandContext } from "./command.ts";
-import { formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
+import { compactLine, formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
 
 /** How the agent's progress is shown. */
 export type OutputMode = "text" | "json";
@@ -47,6 +51,12 @@ export interface AgentSession {
   ask(text: string, signal: AbortSignal): Promise<number>;
   /** Everything this session's requests cost so far: every finished turn, subagents included. */
   spent(): { usage: Usage; costUsd: number | undefined };
+  /** Compacts the conversation now (`/compact [instructions]`); undefined when there is nothing to compact. */
+  compact(instructions: string | undefined, signal: AbortSignal): Promise<CompactionResult | undefined>;
+  /** How full the model's context window is, once a response has said. */
+  contextUsage(): { used: number; window: number } | undefined;
+  /** Switches the model of the following requests (and the window compaction measures against). */
+  setModel(model: string): void;
   close(): void;
 }
 
@@ -67,6 +77,16 @@ function events(context: CommandContext, output: OutputMode): AgentEvents {
         }),
       onTurnEnd: (turn) =>
         emit({ type: "turn", turn: turn.number, usage: turn.usage, cost_usd: turn.costUsd ?? null }),
+      onCompact: (result) =>
+        emit({
+          type: "compact",
+          reason: result.reason,
+          model: result.model,
+          tokens_before: result.tokensBefore,
+          tokens_after: result.tokensAfter,
+          messages_summarised: result.messagesSummarised,
+        }),
+      onCompactFailed: (message) => emit({ type: "compact_failed", message: context.redact(message) }),
     };
   }
   // Text of a turn that asked for tools rarely ends in a newline; end the line before tool activity
@@ -83,6 +103,12 @@ function events(context: CommandContext, output: OutputMode): AgentEvents {
       io.stderr(toolStartLine(call, context.redact) + "\n");
     },
     onToolEnd: (call, result) => io.stderr(toolEndLine(call, result) + "\n"),
+    onCompact: (result) => {
+      if (!atLineStart) io.stdout("\n");
+      atLineStart = true;
+      io.stderr(compactLine(result) + "\n");
+    },
+    onCompactFailed: (message) => io.stderr(`kodelet: compaction failed: ${context.redact(message)}\n`),
   };
 }
 
@@ -108,6 +134,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
   const model = modelFor(config.llm);
   const client = createClient(config.llm, {
     conversationId,
+    contextWindow: config.context.window,
     captureContent: config.tracing.captureContent,
     captureMaxBytes: config.tracing.captureMaxBytes,
     redact: context.redact,
@@ -141,6 +168,15 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     messages: previous?.messages ?? [],
     ...(options.save && store ? { persist: (turn) => store.saveTurn(turn) } : {}),
     events: events(context, options.output),
+    context: new ContextWindow({
+      window: contextWindowOf(model, config.context.window),
+      compactRatio: config.context.compactRatio,
+      compactModel: config.context.compactModel,
+      resumed: previous?.compactions.at(-1),
+      ...(options.save && store
+        ? { persist: (result: CompactionResult) => store.saveCompaction(conversationId, result) }
+        : {}),
+    }),
   };
   // What the session spent: counted per finished turn (so a cancelled or failed run's finished
   // turns count too) and per subagent run.
@@ -157,13 +193,18 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
       spend(turn.usage, turn.costUsd);
       shown.onTurnEnd?.(turn);
     },
+    onCompact: (result) => {
+      spend(result.usage, result.costUsd);
+      shown.onCompact?.(result);
+    },
   };
   // A focused, read-only nested agent; its spans nest under the calling execute_tool span. It has
   // no persist (its turns are not the user's conversation) and its usage is added to the run's.
   let subagentUsage = zeroUsage();
   let subagentCost: number | undefined;
   tools.subagent = async (question, signal) => {
-    const { persist: _persist, ...parent } = thread;
+    // No persist (its turns are not the user's conversation) and no compaction (its runs are short).
+    const { persist: _persist, context: _context, ...parent } = thread;
     const result = await runAgent(
       {
         ...parent,
@@ -229,6 +270,15 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
       return 0;
     },
     spent: () => ({ usage: spentUsage, costUsd: spentCost }),
+    compact: (instructions, signal) => compactThread(thread, "manual", signal, instructions),
+    contextUsage: () => {
+      const window = thread.context;
+      return window?.used === undefined ? undefined : { used: window.used, window: window.window };
+    },
+    setModel: (name) => {
+      thread.model = name;
+      if (thread.context) thread.context.window = contextWindowOf(name, config.context.window);
+    },
     close: () => store?.close(),
   };
 }

@@ -5,10 +5,11 @@
 import type { Usage } from "../llm/mod.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { LineReader } from "./line_reader.ts";
+import { contextPart } from "./progress.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 
 const HELP =
-  "commands: /exit, /clear (new conversation), /model [name], /cost; Ctrl-C cancels a turn, Ctrl-D exits";
+  "commands: /exit, /clear (new conversation), /model [name], /cost, /compact [instructions]; Ctrl-C cancels a turn, Ctrl-D exits";
 
 async function chat(context: CommandContext): Promise<number> {
   const { createAgentSession } = await import("./agent_session.ts");
@@ -51,16 +52,40 @@ async function chat(context: CommandContext): Promise<number> {
       }
       if (text.startsWith("/model")) {
         const name = text.slice("/model".length).trim();
-        if (name !== "") session.thread.model = name;
+        if (name !== "") session.setModel(name);
         context.io.stderr(`model: ${session.thread.model}\n`);
         continue;
       }
       if (text === "/cost") {
         const { usage, costUsd } = addSpent(earlier, session.spent());
+        const contextNow = session.contextUsage();
         const shown = costUsd === undefined ? "cost unknown" : `$${costUsd.toFixed(4)}`;
         context.io.stderr(
-          `this session: tokens in ${usage.input} out ${usage.output} cached ${usage.cacheRead} · ${shown}\n`,
+          `this session: tokens in ${usage.input} out ${usage.output} cached ${usage.cacheRead} · ${shown}${
+            contextNow ? ` · ${contextPart(contextNow)}` : ""
+          }\n`,
         );
+        continue;
+      }
+      if (text === "/compact" || text.startsWith("/compact ")) {
+        turn = new AbortController();
+        try {
+          const done = await Promise.race([
+            session.compact(text.slice("/compact".length).trim() || undefined, turn.signal),
+            quitting,
+          ]);
+          if (done === "quit") return 130;
+          // The session's own event already said what was compacted.
+          if (done === undefined) context.io.stderr("nothing to compact yet\n");
+        } catch (error) {
+          context.io.stderr(
+            `kodelet: compaction failed: ${
+              context.redact(error instanceof Error ? error.message : String(error))
+            }\n`,
+          );
+        } finally {
+          turn = undefined;
+        }
         continue;
       }
       if (text.startsWith("/")) {

@@ -14,9 +14,10 @@ import { withChatSpans } from "./traced_client.ts";
 import type { LlmClient } from "./types.ts";
 
 export { defaultModel } from "./models.ts";
-export { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
+export { type AgentEvents, type AgentResult, compactThread, runAgent, type Thread } from "./thread.ts";
 export { sessionSystemPrompt, systemPrompt } from "./system_prompt.ts";
 export { contextWindowOf } from "./context_windows.ts";
+export { type CompactionResult, type CompactionState, ContextWindow } from "./compaction.ts";
 export { addCost, addUsage, LlmError, type Message, type Usage, zeroUsage } from "./types.ts";
 
 /** What the client needs besides the LLM configuration. */
@@ -27,6 +28,8 @@ export interface ClientOptions {
   redact: Redactor;
   log?: Logger;
   fetch?: typeof fetch;
+  /** context.window, for the chat spans' kodelet.context.used_ratio. */
+  contextWindow?: number | undefined;
 }
 
 /** The model a run uses. */
