@@ -376,6 +376,8 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
       temperature: optional("temperature"),
       thinkingBudgetTokens: get<number>("thinking_budget_tokens"),
       maxRetries: get<number>("max_retries"),
+      requestTimeoutMs: get<number>("llm.request_timeout"),
+      streamIdleTimeoutMs: get<number>("llm.stream_idle_timeout"),
       anthropic: { apiKey: optional("anthropic.api_key"), baseUrl: optional("anthropic.base_url") },
       openai: { apiKey: optional("openai.api_key"), baseUrl: optional("openai.base_url") },
     },

@@ -53,6 +53,10 @@ export interface LlmConfig {
   temperature: number | undefined;
   thinkingBudgetTokens: number;
   maxRetries: number;
+  /** Limit until the first streamed chunk (llm.request_timeout). */
+  requestTimeoutMs: number;
+  /** Limit between two streamed chunks (llm.stream_idle_timeout). */
+  streamIdleTimeoutMs: number;
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
 }

@@ -126,6 +126,7 @@ export function anthropicClient(options: ProviderOptions): LlmClient {
       // Without a listener the SDK reports a failed stream as an unhandled rejection.
       stream.on("error", () => {});
       stream.on("streamEvent", () => {
+        handlers.onActivity?.();
         if (firstChunkMs === undefined) {
           firstChunkMs = performance.now() - started;
           handlers.onFirstChunk?.();

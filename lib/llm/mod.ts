@@ -10,6 +10,7 @@ import { anthropicClient } from "./anthropic.ts";
 import { defaultModel } from "./models.ts";
 import { openAiClient } from "./openai.ts";
 import { withRetries } from "./retrying_client.ts";
+import { withTimeouts } from "./timeout_client.ts";
 import { withChatSpans } from "./traced_client.ts";
 import type { LlmClient } from "./types.ts";
 
@@ -68,5 +69,10 @@ export function createClient(config: LlmConfig, options: ClientOptions): LlmClie
     });
   }
   const retries = { maxRetries: config.maxRetries, ...(options.log ? { log: options.log } : {}) };
-  return withChatSpans(withRetries(client, retries), options);
+  // Each attempt gets its own time limits; a timed-out attempt is retried like a dropped connection.
+  const timed = withTimeouts(client, {
+    requestTimeoutMs: config.requestTimeoutMs,
+    streamIdleTimeoutMs: config.streamIdleTimeoutMs,
+  });
+  return withChatSpans(withRetries(timed, retries), options);
 }

@@ -140,6 +140,7 @@ export function openAiClient(options: ProviderOptions): LlmClient {
           signal,
         });
         for await (const chunk of stream) {
+          handlers.onActivity?.();
           if (firstChunkMs === undefined) {
             firstChunkMs = performance.now() - started;
             handlers.onFirstChunk?.();
