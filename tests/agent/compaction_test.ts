@@ -1,7 +1,7 @@
 /** The pure parts of compaction: where a conversation may be cut, what stays, and what a refusal looks like. */
 import assert from "node:assert/strict";
-import { ContextWindow, isPromptTooLong } from "../../lib/llm/compaction.ts";
-import { estimateTokens, fitForSummary, isCutPoint, recentCut } from "../../lib/llm/context_cut.ts";
+import { ContextWindow, isPromptTooLong } from "../../lib/agent/compaction.ts";
+import { estimateTokens, fitForSummary, isCutPoint, recentCut } from "../../lib/agent/context_cut.ts";
 import { LlmError, type Message } from "../../lib/llm/types.ts";
 
 const user = (text: string): Message => ({ role: "user", content: [{ type: "text", text }] });

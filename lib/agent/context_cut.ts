@@ -3,7 +3,7 @@
  * between a tool call and its result), which recent turns stay verbatim, how an over-long history is
  * shrunk so that even the summary request fits, and the message that carries a summary.
  */
-import type { ContentBlock, Message } from "./types.ts";
+import type { ContentBlock, Message } from "../llm/mod.ts";
 
 /** Characters per token for the estimate; a little low, so that estimates err on the large side. */
 const CHARS_PER_TOKEN = 3.5;

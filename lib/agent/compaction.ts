@@ -17,8 +17,14 @@ import {
   summaryMessage,
   summaryRequest,
 } from "./context_cut.ts";
-import { responseCost } from "./traced_client.ts";
-import { type LlmClient, LlmError, type LlmRequest, type Message, type Usage } from "./types.ts";
+import {
+  type LlmClient,
+  LlmError,
+  type LlmRequest,
+  type Message,
+  responseCost,
+  type Usage,
+} from "../llm/mod.ts";
 
 /** Why a conversation was compacted. */
 export type CompactReason = "threshold" | "prompt_too_long" | "manual";
