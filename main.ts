@@ -32,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
       runInRootSpan,
       terminalIO,
       trustQuestion,
+      handleSignals,
     },
     { environmentSecrets, homeDirectory, loadConfig, readEnvironment },
     { createLogger },
@@ -81,23 +82,16 @@ async function main(argv: string[]): Promise<number> {
       tracingDeps(config, (line) => io.stderr(line + "\n"), log),
     );
     const controller = new AbortController();
-    let interrupts = 0;
-    const finish = async (code: number): Promise<number> => {
-      const warning = deliveryWarning(await telemetry.shutdown());
-      if (warning) io.stderr(warning + "\n");
-      return code;
-    };
-    const onInterrupt = () => {
-      interrupts++;
-      if (interrupts === 1) {
-        controller.abort(new DOMException("interrupted", "AbortError"));
-        return;
-      }
-      // The user insists: end every open span as failed, flush within the bound, and go.
-      endOpenSpans("interrupted");
-      finish(130).then((code) => Deno.exit(code));
-    };
-    if (!line.command.handlesInterrupt) Deno.addSignalListener("SIGINT", onInterrupt);
+    const signals = handleSignals({
+      controller,
+      handlesInterrupt: line.command.handlesInterrupt === true,
+      endOpenSpans,
+      shutdown: async () => {
+        const warning = deliveryWarning(await telemetry.shutdown());
+        if (warning) io.stderr(warning + "\n");
+      },
+      exit: (code) => Deno.exit(code),
+    });
 
     let code: number;
     try {
@@ -117,8 +111,7 @@ async function main(argv: string[]): Promise<number> {
       io.stderr(describeError(error, redact, safe) + "\n");
       code = exitCodeOf(error);
     }
-    if (!line.command.handlesInterrupt) Deno.removeSignalListener("SIGINT", onInterrupt);
-    return await finish(code);
+    return await signals.finish(code);
   } catch (error) {
     io.stderr(describeError(error, redact, safe) + "\n");
     return exitCodeOf(error);

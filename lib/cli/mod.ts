@@ -8,3 +8,4 @@ export { commandHelp, mainHelp } from "./help.ts";
 export { type CommandLine, parseCommandLine } from "./parse.ts";
 export { runInRootSpan } from "./root_span.ts";
 export { logWriter, terminalIO, trustQuestion } from "./terminal.ts";
+export { handleSignals } from "./signals.ts";

@@ -351,6 +351,7 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
         tls,
       },
       shutdownTimeoutMs,
+      delivery: get<"background" | "wait">("tracing.delivery"),
       // OTEL_SERVICE_NAME wins over a service.name inside OTEL_RESOURCE_ATTRIBUTES, as the spec says.
       serviceName: optional<string>("tracing.service_name") ?? resourceAttributes["service.name"] ??
         "kodelet",

@@ -74,6 +74,10 @@ export async function runDeno(args: readonly string[], options: RunOptions = {})
     DENO_NO_UPDATE_CHECK: "1",
     HOME: home.path,
     KODELET_BASE_PATH: `${home.path}/.kodelet`,
+    // The temporary HOME (and the spool in it) is gone when the run returns, before a background
+    // sender could read it: tests deliver in-process unless they test the background mode itself
+    // (tests/e2e/background_delivery_test.ts), which keeps its own HOME.
+    KODELET_TRACING_DELIVERY: "wait",
     ...options.env,
   };
   const started = performance.now();
