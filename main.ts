@@ -21,15 +21,37 @@ function describeError(error: unknown, redact: Redactor, safe: typeof SafeText):
   return `kodelet: internal error: ${safe.stripTerminalControls(redact(text))}`;
 }
 
+/** Moves into the folder the user started kodelet from (through `deno task dev`). */
+function enterDirectory(path: string, source: string): void {
+  try {
+    Deno.chdir(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Invalid ${source} "${path}": cannot work in that folder (${reason})`);
+  }
+}
+
+/**
+ * From source with "nodeModulesDir": "manual", a checkout whose packages were never installed fails
+ * on the first npm import with a long message; say in one line what to do instead.
+ */
+function notInstalled(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/in the node_modules directory/.test(message)) throw error;
+  throw new UserFacingError('The npm packages are not installed: run "deno install" in kodelet\'s checkout');
+}
+
 async function main(argv: string[]): Promise<number> {
   const [
     {
       COMMANDS,
       commandHelp,
+      groupHelp,
       logWriter,
       mainHelp,
       parseCommandLine,
       runInRootSpan,
+      taskWorkingDirectory,
       terminalIO,
       trustQuestion,
       handleSignals,
@@ -44,16 +66,24 @@ async function main(argv: string[]): Promise<number> {
     import("./lib/log.ts"),
     import("./lib/telemetry/mod.ts"),
     import("./lib/safe_text.ts"),
-  ]);
+  ]).catch(notInstalled);
   const env = readEnvironment();
   const io = terminalIO(env);
+  const workIn = taskWorkingDirectory(env, Deno.cwd());
   // Credentials from the environment are known before the configuration is: a usage error that
   // echoes a mistyped argument must not print one either.
   let redact: Redactor = createRedactor(environmentSecrets(env));
   try {
-    const line = parseCommandLine(argv, COMMANDS);
+    if (workIn !== undefined) enterDirectory(workIn, "INIT_CWD");
+    const line = parseCommandLine(argv, COMMANDS, { interactive: io.stdinIsTerminal === true });
     if (line.kind === "help") {
-      io.stdout(line.command ? commandHelp(line.command) : mainHelp(COMMANDS));
+      io.stdout(
+        line.command
+          ? commandHelp(line.command)
+          : line.group
+          ? groupHelp(line.group, COMMANDS)
+          : mainHelp(COMMANDS),
+      );
       return 0;
     }
     if (line.kind === "version") {
@@ -123,5 +153,13 @@ if (import.meta.main) {
     Deno.stdout.writeSync(new TextEncoder().encode(versionReport()));
     Deno.exit(0);
   }
-  Deno.exit(await main(Deno.args));
+  Deno.exit(
+    await main(Deno.args).catch((error) => {
+      // Only the start-up imports fail this early (see notInstalled): nothing is loaded to redact or
+      // escape with, and the message is kodelet's own.
+      const text = error instanceof UserFacingError ? error.message : `internal error: ${String(error)}`;
+      Deno.stderr.writeSync(new TextEncoder().encode(`kodelet: ${text}\n`));
+      return exitCodeOf(error);
+    }),
+  );
 }

@@ -17,14 +17,7 @@ import {
   summaryMessage,
   summaryRequest,
 } from "./context_cut.ts";
-import {
-  type LlmClient,
-  LlmError,
-  type LlmRequest,
-  type Message,
-  responseCost,
-  type Usage,
-} from "../llm/mod.ts";
+import { type LlmClient, LlmError, type LlmRequest, type Message, textOf, type Usage } from "../llm/mod.ts";
 
 /** Why a conversation was compacted. */
 export type CompactReason = "threshold" | "prompt_too_long" | "manual";
@@ -177,10 +170,7 @@ export class ContextWindow {
         {},
         signal,
       );
-      const summary = response.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join(
-        "",
-      )
-        .trim();
+      const summary = textOf(response.content).trim();
       if (summary === "") {
         throw new LlmError(
           "bad_request",
@@ -199,7 +189,7 @@ export class ContextWindow {
         tokensAfter,
         messagesSummarised: keptFrom - from,
         usage: response.usage,
-        costUsd: responseCost(response, model),
+        costUsd: response.costUsd,
       };
       span.setAttributes({
         [GEN_AI.CONVERSATION_ID]: frame.conversationId,

@@ -17,7 +17,14 @@ import {
 import { conventionMessages, conventionOutput, fitNewest } from "./content_capture.ts";
 import { contextWindowOf } from "./context_windows.ts";
 import { costUsd } from "./pricing.ts";
-import { type LlmClient, LlmError, type LlmRequest, type LlmResponse, type StreamHandlers } from "./types.ts";
+import {
+  type LlmClient,
+  LlmError,
+  type LlmRequest,
+  type LlmResponse,
+  type StreamHandlers,
+  textOf,
+} from "./types.ts";
 
 /** What the chat spans need besides the request. */
 export interface ChatSpanOptions {
@@ -41,7 +48,7 @@ function lastUserTextLength(request: LlmRequest): number {
   for (let index = request.messages.length - 1; index >= 0; index--) {
     const message = request.messages[index];
     if (message?.role !== "user") continue;
-    const text = message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
+    const text = textOf(message.content);
     if (text !== "") return text.length;
   }
   return 0;
@@ -144,7 +151,7 @@ export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmC
             contextWindowOf(request.model, options.contextWindow),
         });
         capture(span, GEN_AI.OUTPUT_MESSAGES, conventionOutput(response.content, response.finishReason));
-        return response;
+        return { ...response, costUsd: cost };
       }, { kind: SpanKind.CLIENT, attributes });
     },
   };
