@@ -262,7 +262,18 @@ Deno.test("Ctrl-C during an MCP tool call: exit 130, the call's spans end as err
   ]);
   f.llm.enqueue({ kind: "message", toolCalls: [{ id: "toolu_1", name: "mcp__fx__hang", input: {} }] });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "run", "wait", "forever"],
+    args: [
+      "run",
+      ...KODELET_PERMISSIONS,
+      "--config",
+      DENO_JSON,
+      MAIN_TS,
+      "run",
+      "--allow",
+      "mcp__fx",
+      "wait",
+      "forever",
+    ],
     clearEnv: true,
     env: {
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
