@@ -7,6 +7,7 @@ import { newConversationId, openConversationStore } from "../conversations/mod.t
 import type { ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { readEnvironment } from "../config/mod.ts";
+import { signals } from "../telemetry/mod.ts";
 import {
   addCost,
   addUsage,
@@ -104,6 +105,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     throw new UserFacingError(`No conversation "${resumeId}": see "kodelet conversation list"`);
   }
   const conversationId = previous?.id ?? newConversationId();
+  signals.setSessionId(conversationId);
   const model = modelFor(config.llm);
   const client = createClient(config.llm, {
     conversationId,
@@ -191,6 +193,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
       let result: AgentResult;
       subagentUsage = zeroUsage();
       subagentCost = undefined;
+      signals.userPrompt(text);
       try {
         result = await runAgent(thread, text, signal);
         // What the user pays for includes the subagents' requests.

@@ -4,7 +4,7 @@
  */
 import type { Context } from "@opentelemetry/api";
 import { exitCodeOf } from "../errors.ts";
-import { CMD, failSpan, PROCESS, safeUrl, SENSITIVE_FLAG, withSpan } from "../telemetry/mod.ts";
+import { CMD, failSpan, PROCESS, safeUrl, SENSITIVE_FLAG, signals, withSpan } from "../telemetry/mod.ts";
 import { executableName } from "../telemetry/resource.ts";
 import { type Command, type CommandContext, commandName } from "./command.ts";
 
@@ -38,6 +38,7 @@ export function runInRootSpan(
   parent: Context,
 ): Promise<number> {
   return withSpan(rootSpanName(command), async (span) => {
+    signals.session(commandName(command));
     try {
       const code = await command.run(context);
       span.setAttribute(PROCESS.EXIT_CODE, code);

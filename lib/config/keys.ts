@@ -15,6 +15,7 @@ import {
   type Parser,
   ValueError,
 } from "./values.ts";
+import { SIGNAL_KEYS } from "./signal_keys.ts";
 
 /** Exporters a user can name in tracing.exporter / OTEL_TRACES_EXPORTER. */
 export const EXPORTER_NAMES = ["otlp", "console", "file", "none"] as const;
@@ -382,4 +383,5 @@ export const KEYS: readonly KeySpec[] = [
     parse: integerBetween(0, 1e12),
     env: [{ name: "KODELET_TRACING_SPOOL_MAX_BYTES" }],
   },
+  ...SIGNAL_KEYS,
 ];

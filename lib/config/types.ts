@@ -43,6 +43,23 @@ export interface TracingConfig {
   spoolMaxBytes: number;
 }
 
+/** Metrics or log events: where they go, falling back to tracing's endpoint, headers and protocol. */
+export interface SignalConfig {
+  enabled: boolean;
+  exporters: ExporterName[];
+  /** Full URL, e.g. https://otlp-gateway-prod-eu-west-2.grafana.net/otlp/v1/metrics */
+  url: string;
+  protocol: OtlpConfig["protocol"];
+  headers: Record<string, string>;
+}
+
+/** Metrics: the signal plus how points are aggregated and exported. */
+export interface MetricsConfig extends SignalConfig {
+  exportIntervalMs: number;
+  temporality: "delta" | "cumulative" | "lowmemory";
+  includeSessionId: boolean;
+}
+
 /** The LLM side. */
 export interface LlmConfig {
   provider: "anthropic" | "openai";
@@ -69,6 +86,8 @@ export interface Config {
   basePath: string;
   cwd: string;
   tracing: TracingConfig;
+  metrics: MetricsConfig;
+  logs: SignalConfig;
   llm: LlmConfig;
   log: LogConfig;
   /** Every secret value we were given, so that redaction can remove them from anything recorded. */

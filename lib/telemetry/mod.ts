@@ -7,6 +7,15 @@ import type { Config } from "../config/mod.ts";
 import type { DeliveryReport, TracingDeps } from "./types.ts";
 
 export * from "./attributes.ts";
+export {
+  currentSessionId,
+  type LlmCallRecord,
+  type RetryRecord,
+  signals,
+  signalsActive,
+  type ToolCallRecord,
+  type ToolOutcome,
+} from "./instruments.ts";
 export { createRedactor, type Redactor, safeUrl, truncateBytes } from "./redact.ts";
 export type { DeliveryReport, TracingDeps } from "./types.ts";
 export {
@@ -36,20 +45,87 @@ const DISABLED: Telemetry = {
   shutdown: () => Promise.resolve(undefined),
 };
 
-/** Starts tracing when the configuration enables it; otherwise loads nothing and costs nothing. */
-export async function startTelemetry(config: Config, deps: TracingDeps): Promise<Telemetry> {
-  if (!config.tracing.enabled) return DISABLED;
-  const { startTracing } = await import("./setup.ts");
-  const runtime = await startTracing(config, deps);
-  return { enabled: true, parentContext: runtime.parentContext, shutdown: () => runtime.shutdown() };
+/** Whether metrics or log events will be recorded at all. */
+function signalOn(signal: { enabled: boolean; exporters: string[] }): boolean {
+  return signal.enabled && signal.exporters.some((name) => name !== "none");
 }
 
-/** The one line printed when spans could not be delivered, or undefined when all arrived. */
+/**
+ * Starts each signal the configuration enables (tracing, metrics, log events); a signal that is off
+ * loads nothing of its SDK and costs nothing. One bounded shutdown flushes all three together.
+ */
+export async function startTelemetry(config: Config, deps: TracingDeps): Promise<Telemetry> {
+  const others = signalOn(config.metrics) || signalOn(config.logs);
+  if (!config.tracing.enabled && !others) return DISABLED;
+  const [tracing, signalRuntime] = await Promise.all([
+    config.tracing.enabled
+      ? import("./setup.ts").then(({ startTracing }) => startTracing(config, deps))
+      : undefined,
+    others
+      ? import("./signals.ts").then(({ startSignals }) =>
+        startSignals(config, {
+          writeErr: deps.writeErr,
+          warn: deps.warn ?? (() => {}),
+          info: deps.info ?? (() => {}),
+        })
+      )
+      : undefined,
+  ]);
+  return {
+    enabled: true,
+    parentContext: tracing?.parentContext ?? ROOT_CONTEXT,
+    async shutdown() {
+      const [spans, rest] = await Promise.all([tracing?.shutdown(), signalRuntime?.shutdown() ?? []]);
+      const report: DeliveryReport = spans ?? { undelivered: 0, destination: "", reason: "", spooled: 0 };
+      if (rest.length > 0) report.others = rest;
+      return report;
+    },
+  };
+}
+
+function counted(report: DeliveryReport): string {
+  const what = report.what ?? "span";
+  return `${report.undelivered} ${what}${report.undelivered === 1 ? "" : "s"}`;
+}
+
+function joinWords(words: string[]): string {
+  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+/** The endpoint a signal URL belongs to: `<base>/v1/traces` and `<base>/v1/metrics` share `<base>`. */
+function baseOf(destination: string): string {
+  return destination.replace(/\/v1\/(traces|metrics|logs)$/, "");
+}
+
+/**
+ * The one line printed when spans, metric points or log records could not be delivered, naming
+ * what, where and why; undefined when everything arrived. Signals that failed at the same endpoint
+ * share one clause (named by the endpoint's base), with the first signal's reason.
+ */
 export function deliveryWarning(report: DeliveryReport | undefined): string | undefined {
-  if (!report || report.undelivered === 0) return undefined;
-  const spans = report.undelivered === 1 ? "1 span" : `${report.undelivered} spans`;
-  const kept = report.spooled > 0 ? `; ${report.spooled} kept in the spool for the next run` : "";
-  return `kodelet: ${spans} could not be delivered to ${report.destination} (${report.reason})${kept}`;
+  if (!report) return undefined;
+  const failed = [report, ...(report.others ?? [])].filter((item) => item.undelivered > 0);
+  const first = failed[0];
+  if (!first) return undefined;
+  const kept = (items: DeliveryReport[]) => {
+    const spooled = items.reduce((sum, item) => sum + item.spooled, 0);
+    return spooled > 0 ? `; ${spooled} kept in the spool for the next run` : "";
+  };
+  if (failed.length === 1) {
+    return `kodelet: ${counted(first)} could not be delivered to ${first.destination} (${first.reason})${
+      kept(failed)
+    }`;
+  }
+  const groups = new Map<string, DeliveryReport[]>();
+  for (const item of failed) {
+    groups.set(baseOf(item.destination), [...(groups.get(baseOf(item.destination)) ?? []), item]);
+  }
+  const clauses = [...groups].map(([base, items]) =>
+    `${joinWords(items.map(counted))} to ${groups.size === 1 ? base : items[0]?.destination} (${
+      items[0]?.reason
+    })`
+  );
+  return `kodelet: ${joinWords(clauses).replace(" to ", " could not be delivered to ")}${kept(failed)}`;
 }
 
 /**

@@ -16,14 +16,21 @@ export interface TracingDeps {
    * only what is left of the shutdown bound when the command ends.
    */
   resendSpool?: () => Promise<void>;
+  /** Warnings and notes of the metric and log runtimes (local store, spool). */
+  warn?: (message: string) => void;
+  info?: (message: string) => void;
 }
 
 /** The outcome of the bounded shutdown. */
 export interface DeliveryReport {
+  /** What was counted: "span" (absent), "metric point", "log record". */
+  what?: string;
   undelivered: number;
   destination: string;
   reason: string;
   spooled: number;
+  /** The other signals' reports (metric points, log records), when they export to OTLP. */
+  others?: DeliveryReport[];
 }
 
 /** A started tracing runtime. */
