@@ -3,6 +3,7 @@
  * the Thread, and prints the agent's progress (text to stdout, tool activity and the summary to
  * stderr; or one JSON event per line with --output json).
  */
+import { join } from "node:path";
 import { newConversationId, openConversationStore } from "../conversations/mod.ts";
 import type { ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
@@ -17,13 +18,13 @@ import {
   LlmError,
   modelFor,
   runAgent,
-  systemPrompt,
+  sessionSystemPrompt,
   type Thread,
   type Usage,
   zeroUsage,
 } from "../llm/mod.ts";
 import { InMemoryFileReadTracker, InMemoryTodoStore } from "../tools/file_state.ts";
-import { defaultRegistry } from "../tools/mod.ts";
+import { childEnvironment, defaultRegistry } from "../tools/mod.ts";
 import type { ToolEnvironment } from "../tools/registry.ts";
 import type { CommandContext } from "./command.ts";
 import { formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
@@ -117,7 +118,8 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
   const registry = defaultRegistry();
   const tools: ToolEnvironment = {
     cwd: config.cwd,
-    env: readEnvironment(),
+    // Commands the model runs never see kodelet's keys or the user's tokens (see child_env.ts).
+    env: childEnvironment(readEnvironment(), config.tools.bash.envPassthrough),
     log: context.log,
     redact: context.redact,
     captureContent: config.tracing.captureContent,
@@ -125,6 +127,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     files: new InMemoryFileReadTracker(),
     todos: new InMemoryTodoStore(previous?.todos ?? []),
     fetch: globalThis.fetch,
+    toolOutputDir: join(config.basePath, "tool-output"),
   };
   const thread: Thread = {
     conversationId,
@@ -132,7 +135,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     registry,
     tools,
     model,
-    system: systemPrompt(config.cwd),
+    system: sessionSystemPrompt(config, tools.env),
     maxTokens: config.llm.maxTokens,
     temperature: config.llm.temperature,
     thinkingBudgetTokens: config.llm.thinkingBudgetTokens,

@@ -47,6 +47,8 @@ function signalKeys(signal: "metrics" | "logs"): KeySpec[] {
       description: `export ${what}; OTEL_SDK_DISABLED=true turns every signal off`,
       parse: boolean,
       env: [{ name: `KODELET_${upper}_ENABLED` }],
+      // Like tracing.enabled: turning a signal on redirects nothing (endpoint and headers need trust).
+      project: "allow",
     },
     {
       key: `${signal}.exporter`,
@@ -96,6 +98,7 @@ export const SIGNAL_KEYS: readonly KeySpec[] = [
     description: "time between two exports during a long session (every run also exports when it ends)",
     parse: exportInterval,
     env: [{ name: "OTEL_METRIC_EXPORT_INTERVAL" }],
+    project: "allow",
   },
   {
     key: "metrics.temporality",
@@ -103,6 +106,7 @@ export const SIGNAL_KEYS: readonly KeySpec[] = [
     description: "delta (default: short runs add up without a per-process id) | cumulative | lowmemory",
     parse: oneOf(TEMPORALITY_NAMES),
     env: [{ name: "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE" }],
+    project: "allow",
   },
   {
     key: "metrics.include_session_id",

@@ -10,12 +10,14 @@ import { anthropicClient } from "./anthropic.ts";
 import { defaultModel } from "./models.ts";
 import { openAiClient } from "./openai.ts";
 import { withRetries } from "./retrying_client.ts";
+import { withTimeouts } from "./timeout_client.ts";
 import { withChatSpans } from "./traced_client.ts";
 import type { LlmClient } from "./types.ts";
 
 export { defaultModel } from "./models.ts";
 export { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
-export { systemPrompt } from "./system_prompt.ts";
+export { sessionSystemPrompt, systemPrompt } from "./system_prompt.ts";
+export { contextWindowOf } from "./context_windows.ts";
 export { addCost, addUsage, LlmError, type Message, type Usage, zeroUsage } from "./types.ts";
 
 /** What the client needs besides the LLM configuration. */
@@ -64,5 +66,10 @@ export function createClient(config: LlmConfig, options: ClientOptions): LlmClie
     });
   }
   const retries = { maxRetries: config.maxRetries, ...(options.log ? { log: options.log } : {}) };
-  return withChatSpans(withRetries(client, retries), options);
+  // Each attempt gets its own time limits; a timed-out attempt is retried like a dropped connection.
+  const timed = withTimeouts(client, {
+    requestTimeoutMs: config.requestTimeoutMs,
+    streamIdleTimeoutMs: config.streamIdleTimeoutMs,
+  });
+  return withChatSpans(withRetries(timed, retries), options);
 }

@@ -59,6 +59,8 @@ export interface StreamHandlers {
   onText?: (text: string) => void;
   /** Called once when the first chunk arrives. */
   onFirstChunk?: () => void;
+  /** Called on every chunk the stream delivers (text, thinking, tool input, pings): the stream is alive. */
+  onActivity?: () => void;
 }
 
 /** What a provider's client is built from. */
@@ -88,6 +90,8 @@ export type LlmErrorKind =
   | "server"
   | "connection"
   | "stream_broken"
+  /** No answer, or a stream that stalled (llm.request_timeout / llm.stream_idle_timeout). */
+  | "timeout"
   | "cancelled";
 
 /** A classified provider failure. */
@@ -107,7 +111,7 @@ export class LlmError extends Error {
   /** Whether waiting and trying again may help. */
   get retryable(): boolean {
     return this.kind === "rate_limited" || this.kind === "overloaded" || this.kind === "server" ||
-      this.kind === "connection";
+      this.kind === "connection" || this.kind === "timeout";
   }
 }
 

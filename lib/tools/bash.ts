@@ -82,7 +82,9 @@ async function run(
   const child = new Deno.Command("bash", {
     args: ["-c", command],
     cwd: options.cwd,
+    // Exactly the environment given (filtered by child_env.ts), not kodelet's own with it merged in.
     env: options.env,
+    clearEnv: true,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
