@@ -6,7 +6,7 @@
  * Everything but the version report is imported when main() runs, not at start-up: `--version`
  * then answers without evaluating a single npm module.
  */
-import type { Redactor } from "./lib/telemetry/redact.ts";
+import type { Redactor } from "./lib/telemetry/mod.ts";
 import { versionReport } from "./lib/cli/version.ts";
 import { exitCodeOf, UsageError, UserFacingError } from "./lib/errors.ts";
 import type * as SafeText from "./lib/safe_text.ts";
@@ -23,26 +23,25 @@ function describeError(error: unknown, redact: Redactor, safe: typeof SafeText):
 
 async function main(argv: string[]): Promise<number> {
   const [
-    { COMMANDS },
-    { commandHelp, mainHelp },
-    { parseCommandLine },
-    { runInRootSpan },
-    { logWriter, terminalIO, trustQuestion },
+    {
+      COMMANDS,
+      commandHelp,
+      logWriter,
+      mainHelp,
+      parseCommandLine,
+      runInRootSpan,
+      terminalIO,
+      trustQuestion,
+    },
     { environmentSecrets, homeDirectory, loadConfig, readEnvironment },
     { createLogger },
-    { createRedactor, deliveryWarning, endOpenSpans, startTelemetry },
-    { tracingDeps },
+    { createRedactor, deliveryWarning, endOpenSpans, startTelemetry, tracingDeps },
     safe,
   ] = await Promise.all([
-    import("./lib/cli/commands.ts"),
-    import("./lib/cli/help.ts"),
-    import("./lib/cli/parse.ts"),
-    import("./lib/cli/root_span.ts"),
-    import("./lib/cli/terminal.ts"),
+    import("./lib/cli/mod.ts"),
     import("./lib/config/mod.ts"),
     import("./lib/log.ts"),
     import("./lib/telemetry/mod.ts"),
-    import("./lib/trace_store/deps.ts"),
     import("./lib/safe_text.ts"),
   ]);
   const env = readEnvironment();

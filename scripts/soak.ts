@@ -12,7 +12,8 @@
  * spans counted in dropped.log (spool full).
  */
 import { join } from "node:path";
-import { listBatches, parseRequest, type StoredSpan } from "../lib/trace_store/mod.ts";
+import { listBatches } from "../lib/telemetry/spool.ts";
+import { parseRequest, type StoredSpan } from "../lib/trace_store/mod.ts";
 import { loadTraces } from "../lib/trace_store/mod.ts";
 import { startLlmServer } from "../tests/support/llm_server.ts";
 import { startOtlpReceiver } from "../tests/support/otlp_receiver.ts";

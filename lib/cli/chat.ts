@@ -2,7 +2,6 @@
  * `kodelet chat`: a line-based REPL that works in any terminal and under a pipe. Ctrl-C cancels the
  * turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
  */
-import type { Usage } from "../llm/mod.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { LineReader } from "./line_reader.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
@@ -11,20 +10,17 @@ const HELP =
   "commands: /exit, /clear (new conversation), /model [name], /cost; Ctrl-C cancels a turn, Ctrl-D exits";
 
 async function chat(context: CommandContext): Promise<number> {
-  const { createAgentSession } = await import("./agent_session.ts");
-  const { addCost, addUsage, zeroUsage } = await import("../llm/mod.ts");
-  type Spent = { usage: Usage; costUsd: number | undefined };
-  const addSpent = (a: Spent, b: Spent): Spent => ({
-    usage: addUsage(a.usage, b.usage),
-    costUsd: addCost(a.costUsd, b.costUsd),
-  });
-  const flags = context.args.flags;
-  const options = { ...sessionOptions(flags), output: "text" as const };
-  let session = createAgentSession(context, options);
+  const [{ openAgentSession }, { askAndShow, lineRenderer }] = await Promise.all([
+    import("../agent/mod.ts"),
+    import("./agent_output.ts"),
+  ]);
+  const renderer = lineRenderer(context.io, context.redact);
+  const session = openAgentSession(
+    { config: context.config, log: context.log, redact: context.redact, events: renderer.events },
+    sessionOptions(context.args.flags),
+  );
   const reader = new LineReader(context.io.stdin);
   let turn: AbortController | undefined;
-  // What sessions closed by /clear spent; the open one knows its own.
-  let earlier = { usage: zeroUsage(), costUsd: undefined as number | undefined };
   let quit: () => void = () => {};
   const quitting = new Promise<"quit">((resolve) => (quit = () => resolve("quit")));
   const onInterrupt = () => {
@@ -33,7 +29,7 @@ async function chat(context: CommandContext): Promise<number> {
     else void reader.cancel();
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
-  context.io.stderr(`kodelet chat (${session.thread.model}); ${HELP}\n`);
+  context.io.stderr(`kodelet chat (${session.model}); ${HELP}\n`);
   try {
     while (true) {
       context.io.stderr("> ");
@@ -43,20 +39,18 @@ async function chat(context: CommandContext): Promise<number> {
       if (text === "") continue;
       if (text === "/exit" || text === "/quit") break;
       if (text === "/clear") {
-        earlier = addSpent(earlier, session.spent());
-        session.close();
-        session = createAgentSession(context, { ...options, resumeId: undefined, follow: false });
+        session.newConversation();
         context.io.stderr("new conversation\n");
         continue;
       }
       if (text.startsWith("/model")) {
         const name = text.slice("/model".length).trim();
-        if (name !== "") session.thread.model = name;
-        context.io.stderr(`model: ${session.thread.model}\n`);
+        if (name !== "") session.model = name;
+        context.io.stderr(`model: ${session.model}\n`);
         continue;
       }
       if (text === "/cost") {
-        const { usage, costUsd } = addSpent(earlier, session.spent());
+        const { usage, costUsd } = session.spent();
         const shown = costUsd === undefined ? "cost unknown" : `$${costUsd.toFixed(4)}`;
         context.io.stderr(
           `this session: tokens in ${usage.input} out ${usage.output} cached ${usage.cacheRead} · ${shown}\n`,
@@ -69,7 +63,8 @@ async function chat(context: CommandContext): Promise<number> {
       }
       turn = new AbortController();
       try {
-        if (await Promise.race([session.ask(text, turn.signal), quitting]) === "quit") return 130;
+        const asked = askAndShow(session, renderer, context.io, text, turn.signal);
+        if (await Promise.race([asked, quitting]) === "quit") return 130;
       } catch (error) {
         // A failed turn (bad key, provider down) is reported, and the session goes on.
         context.io.stderr(

@@ -21,10 +21,23 @@ export const runCommand: Command = {
         `Invalid --output "${String(output)}" (from the command line): must be text or json`,
       );
     }
-    const { createAgentSession } = await import("./agent_session.ts");
-    const session = createAgentSession(context, { ...sessionOptions(flags), output });
+    const [{ openAgentSession }, { askAndShow, rendererFor }] = await Promise.all([
+      import("../agent/mod.ts"),
+      import("./agent_output.ts"),
+    ]);
+    const renderer = rendererFor(output, context.io, context.redact);
+    const session = openAgentSession(
+      { config: context.config, log: context.log, redact: context.redact, events: renderer.events },
+      sessionOptions(flags),
+    );
     try {
-      return await session.ask(context.args.positionals.join(" "), context.signal);
+      return await askAndShow(
+        session,
+        renderer,
+        context.io,
+        context.args.positionals.join(" "),
+        context.signal,
+      );
     } finally {
       session.close();
     }

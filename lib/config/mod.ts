@@ -31,7 +31,8 @@ export type {
   ToolsConfig,
   TracingConfig,
 } from "./types.ts";
-export { KEYS } from "./keys.ts";
+export { KEYS, tracesUrlFromBase } from "./keys.ts";
+export { httpUrl } from "./values.ts";
 export {
   canonicalDirectory,
   readTrustedDirectories,

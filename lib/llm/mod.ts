@@ -1,6 +1,6 @@
 /**
- * The LLM side of kodelet: providers behind one interface, wrapped with retries and chat spans,
- * and the agent loop (Thread).
+ * The LLM side of kodelet: providers behind one interface, wrapped with retries and chat spans, the
+ * provider-neutral conversation model, usage and cost. The agent loop that drives it is lib/agent/.
  */
 import type { LlmConfig } from "../config/mod.ts";
 import { UsageError } from "../errors.ts";
@@ -15,10 +15,26 @@ import { withChatSpans } from "./traced_client.ts";
 import type { LlmClient } from "./types.ts";
 
 export { defaultModel } from "./models.ts";
-export { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
 export { sessionSystemPrompt, systemPrompt } from "./system_prompt.ts";
 export { contextWindowOf } from "./context_windows.ts";
-export { addCost, addUsage, LlmError, type Message, type Usage, zeroUsage } from "./types.ts";
+export { responseCost } from "./traced_client.ts";
+export {
+  addCost,
+  addUsage,
+  type ContentBlock,
+  type FinishReason,
+  type LlmClient,
+  LlmError,
+  type LlmErrorKind,
+  type LlmRequest,
+  type LlmResponse,
+  type Message,
+  type StreamHandlers,
+  type ToolSchema,
+  UNPARSED_ARGUMENTS,
+  type Usage,
+  zeroUsage,
+} from "./types.ts";
 
 /** What the client needs besides the LLM configuration. */
 export interface ClientOptions {

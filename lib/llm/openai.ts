@@ -8,7 +8,6 @@ import type {
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
-import { UNPARSED_ARGUMENTS } from "../tools/registry.ts";
 import { classifyError } from "./errors.ts";
 import { loadSdk } from "./load_sdk.ts";
 import { serverOf } from "./server_address.ts";
@@ -22,6 +21,7 @@ import {
   type Message,
   type ProviderOptions,
   type StreamHandlers,
+  UNPARSED_ARGUMENTS,
 } from "./types.ts";
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";

@@ -2,7 +2,6 @@
  * The provider-neutral conversation model and the one small streaming interface every provider
  * implements. Tracing and retries wrap this interface; they are not inside the providers.
  */
-import type { ToolSchema } from "../tools/registry.ts";
 
 /** A piece of a message. */
 export type ContentBlock =
@@ -12,6 +11,16 @@ export type ContentBlock =
   | { type: "redacted_thinking"; data: string }
   | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
   | { type: "tool_result"; toolUseId: string; content: string; isError: boolean };
+
+/** What the model is told about a tool: its name, what it is for, and the JSON Schema of its arguments. */
+export interface ToolSchema {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** The key a provider puts tool arguments under when they were not valid JSON (the registry reports it). */
+export const UNPARSED_ARGUMENTS = "_unparsed_arguments";
 
 /** One message of the conversation. */
 export interface Message {

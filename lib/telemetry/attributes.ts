@@ -102,3 +102,6 @@ export const KODELET = {
 
 /** Flags whose values never go into a span: their names say they hold a credential. */
 export const SENSITIVE_FLAG = /key|token|secret|password/i;
+
+/** Name of the span `tracing check` sends, to find it in the backend. */
+export const CHECK_SPAN_NAME = "kodelet tracing check";

@@ -59,7 +59,7 @@ async function spool(
   count: number,
 ) {
   if (!body || count === 0 || config.tracing.spoolMaxBytes === 0) return 0;
-  const { spoolBatch } = await import("../trace_store/spool.ts");
+  const { spoolBatch } = await import("./spool.ts");
   const result = await spoolBatch(signalSpoolDir(config, signal), body, count, config.tracing.spoolMaxBytes);
   return result.kept;
 }
@@ -207,9 +207,9 @@ async function startLogs(config: Config, deps: SignalDeps): Promise<Part> {
 /** Sends what earlier runs spooled for one signal, as OTLP/JSON (every OTLP/HTTP receiver takes JSON). */
 async function resend(config: Config, signal: "metrics" | "logs", deps: SignalDeps): Promise<void> {
   const dir = signalSpoolDir(config, signal);
-  const { listBatches, resendBatches } = await import("../trace_store/spool.ts");
+  const { listBatches, resendBatches } = await import("./spool.ts");
   if ((await listBatches(dir)).length === 0) return;
-  const { configuredTarget, postOtlp } = await import("../trace_store/otlp_send.ts");
+  const { configuredTarget, postOtlp } = await import("./otlp_send.ts");
   const settings = config[signal];
   const target = { ...configuredTarget(config.tracing.otlp, settings.url), headers: settings.headers };
   const result = await resendBatches(

@@ -3,7 +3,7 @@
  * own so that a timeout or Ctrl-C ends everything it started, with head-and-tail output truncation.
  */
 import { z } from "zod";
-import { KODELET, PROCESS } from "../telemetry/attributes.ts";
+import { KODELET, PROCESS } from "../telemetry/mod.ts";
 import { HeadTailBuffer } from "./_head_tail.ts";
 import { interactiveReason } from "./_interactive.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";

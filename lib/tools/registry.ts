@@ -18,11 +18,9 @@ import {
   truncateBytes,
   withSpan,
 } from "../telemetry/mod.ts";
+import { type ToolSchema, UNPARSED_ARGUMENTS } from "../llm/mod.ts";
 import { saveToolOutput, spilledOutput } from "./output_spill.ts";
 import type { FileReadTracker, TodoStore, Tool, ToolContext, ToolResult } from "./tool.ts";
-
-/** The key a provider puts tool arguments under when they were not valid JSON. */
-export const UNPARSED_ARGUMENTS = "_unparsed_arguments";
 
 /** The most a tool result may send back to the model. */
 export const MAX_TOOL_OUTPUT_BYTES = 64 * 1024;
@@ -32,13 +30,6 @@ export interface ToolCall {
   id: string;
   name: string;
   input: unknown;
-}
-
-/** What the model is told about a tool. */
-export interface ToolSchema {
-  name: string;
-  description: string;
-  inputSchema: Record<string, unknown>;
 }
 
 /** What every call shares: where, how content is captured, and the conversation's state. */

@@ -4,7 +4,7 @@
  * query string or credentials.
  */
 import { z } from "zod";
-import { GENERAL, KODELET } from "../telemetry/attributes.ts";
+import { GENERAL, KODELET } from "../telemetry/mod.ts";
 import { looksBinary, SNIFF_BYTES } from "./_fs.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
