@@ -4,9 +4,8 @@
  */
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 import type { LogConfig } from "./config/mod.ts";
-import { signals } from "./telemetry/instruments.ts";
 import { escapeControl } from "./safe_text.ts";
-import type { Redactor } from "./telemetry/mod.ts";
+import { type Redactor, signals } from "./telemetry/mod.ts";
 
 /** Severity, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";

@@ -1,6 +1,6 @@
 /** Lines added and removed by a change, as a line diff counts them (for kodelet.lines_of_code.count). */
 import { diffLines } from "diff";
-import { KODELET } from "../telemetry/attributes.ts";
+import { KODELET } from "../telemetry/mod.ts";
 
 /** Above this many bytes on either side the diff is not worth its time: every line counts as changed. */
 export const MAX_DIFF_BYTES = 1024 * 1024;
