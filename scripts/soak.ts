@@ -111,6 +111,8 @@ const env = {
   ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
   OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
   OTEL_TRACES_EXPORTER: "otlp,file",
+  // The default mode (the test harness picks the wait mode for tests; the soak measures the default).
+  KODELET_TRACING_DELIVERY: "background",
   KODELET_TRACING_STORE_MAX_TRACES: String(RUNS * 2 + 100),
   KODELET_TRACING_STORE_MAX_BYTES: String(1024 ** 3),
 };
@@ -159,13 +161,21 @@ async function worker(): Promise<void> {
 await Promise.all(Array.from({ length: PARALLEL }, worker));
 const runsMs = performance.now() - started;
 
-// The faults stop; what was spooled must now get through: runs resend the spool when they start.
+// The faults stop; what was spooled must now get through. Background senders may still be at work
+// (one at a time, under a lock); when none is, `tracing flush` sends what is left.
 faultsOn = false;
 for (const conn of hung) conn.close();
-for (let attempt = 0; attempt < 20; attempt++) {
-  if ((await listBatches(join(storeDir, "spool"))).length === 0) break;
-  await runKodelet(["version"], { env: { ...env, OTEL_TRACES_EXPORTER: "otlp" }, cwd: home.path });
-  await new Promise((resolve) => setTimeout(resolve, 250));
+const spoolDir = join(storeDir, "spool");
+async function senderRunning(): Promise<boolean> {
+  return await Deno.stat(join(spoolDir, "sender.lock")).then(() => true, () => false);
+}
+for (let attempt = 0; attempt < 40; attempt++) {
+  if (await senderRunning()) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    continue;
+  }
+  if ((await listBatches(spoolDir)).length === 0) break;
+  await runKodelet(["tracing", "flush"], { env: { ...env, OTEL_SDK_DISABLED: "true" }, cwd: home.path });
 }
 
 // The account.
@@ -184,13 +194,13 @@ for (const span of receiver.spans) {
   deliveredCount.set(key, (deliveredCount.get(key) ?? 0) + 1);
 }
 const spooled = new Set<string>();
-for (const batch of await listBatches(join(storeDir, "spool"))) {
+for (const batch of await listBatches(spoolDir)) {
   const spans: StoredSpan[] = parseRequest(await Deno.readTextFile(batch.path));
   for (const span of spans) spooled.add(`${span.traceId}/${span.spanId}`);
 }
 let droppedSpoolFull = 0;
 try {
-  for (const line of (await Deno.readTextFile(join(storeDir, "spool", "dropped.log"))).split("\n")) {
+  for (const line of (await Deno.readTextFile(join(spoolDir, "dropped.log"))).split("\n")) {
     if (line.trim() !== "") droppedSpoolFull += Number((JSON.parse(line) as { spans?: number }).spans ?? 0);
   }
 } catch (error) {

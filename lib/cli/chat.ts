@@ -29,6 +29,13 @@ async function chat(context: CommandContext): Promise<number> {
     else void reader.cancel();
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
+  // SIGTERM/SIGHUP abort the command's signal: the turn stops and the session ends.
+  const onTerminate = () => {
+    turn?.abort();
+    quit();
+    void reader.cancel();
+  };
+  context.signal.addEventListener("abort", onTerminate, { once: true });
   context.io.stderr(`kodelet chat (${session.model}); ${HELP}\n`);
   try {
     while (true) {
@@ -76,6 +83,7 @@ async function chat(context: CommandContext): Promise<number> {
     }
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
+    context.signal.removeEventListener("abort", onTerminate);
     session.close();
   }
   return 0;

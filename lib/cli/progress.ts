@@ -25,10 +25,12 @@ export function toolStartLine(
   return `→ ${call.name}: ${oneLine(redact(preview(call.input)), 100)}`;
 }
 
-/** "  ✓ bash: 12 lines" or "  ✗ bash: timeout: ..." */
+/** "  ✓ bash: 12 lines", "  ✗ bash: exit 3" or "  ✗ bash: timeout: ..." */
 export function toolEndLine(call: { name: string }, result: ToolResult): string {
   if (!result.ok) return `  ✗ ${call.name}: ${result.error.kind}: ${oneLine(result.error.message, 100)}`;
-  const lines = result.output === "" ? 0 : result.output.split("\n").length;
+  if (result.failed !== undefined) return `  ✗ ${call.name}: ${oneLine(result.failed, 100)}`;
+  // "fine\n" is one line: a final newline ends the last line, it does not start another.
+  const lines = result.output === "" ? 0 : result.output.replace(/\n$/, "").split("\n").length;
   return `  ✓ ${call.name}: ${lines} line${lines === 1 ? "" : "s"}`;
 }
 

@@ -1,18 +1,20 @@
-/** `kodelet run`: one task, streamed to stdout, saved as a conversation. */
+/** `kodelet run`: one task (from the arguments and/or stdin), streamed to stdout, saved as a conversation. */
 import { UsageError } from "../errors.ts";
 import type { Command } from "./command.ts";
+import { readPromptInput } from "./prompt_input.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 
 /** The command. */
 export const runCommand: Command = {
   path: ["run"],
   summary: "run the agent on one task; the answer streams to stdout, tool activity to stderr",
-  usage: "<query...>",
+  usage: "<query...> | -",
   flags: [
     ...SESSION_FLAGS,
     { name: "output", type: "string", description: "text (default) | json: one JSON event per line" },
   ],
-  args: { min: 1, max: Infinity },
+  // No arguments: the task comes on stdin (checked by readPromptInput, which says what is missing).
+  args: { min: 0, max: Infinity },
   async run(context) {
     const flags = context.args.flags;
     const output = flags.output ?? "text";
@@ -21,6 +23,7 @@ export const runCommand: Command = {
         `Invalid --output "${String(output)}" (from the command line): must be text or json`,
       );
     }
+    const prompt = await readPromptInput(context.args.positionals, context.io);
     const [{ openAgentSession }, { askAndShow, rendererFor }] = await Promise.all([
       import("../agent/mod.ts"),
       import("./agent_output.ts"),
@@ -35,7 +38,7 @@ export const runCommand: Command = {
         session,
         renderer,
         context.io,
-        context.args.positionals.join(" "),
+        prompt,
         context.signal,
       );
     } finally {

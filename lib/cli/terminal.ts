@@ -1,4 +1,5 @@
 /** The real terminal behind CommandIO: synchronous writes, so lines never interleave mid-way. */
+import { fstatSync } from "node:fs";
 import { UsageError } from "../errors.ts";
 import { escapeControl } from "../safe_text.ts";
 import type { CommandIO } from "./command.ts";
@@ -16,6 +17,21 @@ function writeAll(target: { writeSync(data: Uint8Array): number }, text: string)
   }
 }
 
+/**
+ * Whether stdin is a pipe or a regular file: something sent input. A terminal is not, and neither is
+ * /dev/null (a character device), which is what a process started without input usually has.
+ */
+function stdinIsPiped(): boolean {
+  if (Deno.stdin.isTerminal()) return false;
+  try {
+    // node:fs, because Deno asks for --allow-all before it stats /dev/stdin.
+    const info = fstatSync(0);
+    return info.isFile() || info.isFIFO() || info.isSocket();
+  } catch {
+    return false; // stdin closed: nothing to read
+  }
+}
+
 /** stdout, stderr and stdin of this process. */
 export function terminalIO(env: Record<string, string>): CommandIO {
   const stdoutIsTerminal = Deno.stdout.isTerminal();
@@ -26,6 +42,9 @@ export function terminalIO(env: Record<string, string>): CommandIO {
     // not a terminal after all
   }
   return {
+    stderrIsTerminal: Deno.stderr.isTerminal(),
+    stdinIsTerminal: Deno.stdin.isTerminal(),
+    stdinIsPiped: stdinIsPiped(),
     stdout: (text) => writeAll(Deno.stdout, text),
     stderr: (text) => writeAll(Deno.stderr, text),
     stdin: Deno.stdin.readable,

@@ -8,12 +8,7 @@
  */
 import type { Attributes } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import {
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type PushMetricExporter,
-  type ResourceMetrics,
-} from "@opentelemetry/sdk-metrics";
+import { MeterProvider, type MetricReader, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import type { Config } from "../config/mod.ts";
 import { GEN_AI, GENERAL } from "./attributes.ts";
 import { currentSessionId, type SignalSink } from "./instruments.ts";
@@ -172,22 +167,9 @@ export function metricsSink(provider: MeterProvider, config: Config, redact: Red
   };
 }
 
-/** A meter provider reading into the given exporters every `intervalMs` (and at shutdown). */
-export function meterProvider(
-  config: Config,
-  exporters: PushMetricExporter[],
-): MeterProvider {
-  return new MeterProvider({
-    resource: resourceFromAttributes(metricResourceAttributes(config)),
-    readers: exporters.map((exporter) =>
-      new PeriodicExportingMetricReader({
-        exporter,
-        exportIntervalMillis: config.metrics.exportIntervalMs,
-        // An export may not outlive the request timeout; the shutdown bound cuts it shorter still.
-        exportTimeoutMillis: Math.min(config.tracing.otlp.timeoutMs, config.metrics.exportIntervalMs),
-      })
-    ),
-  });
+/** A meter provider with the kodelet resource, read by the given readers. */
+export function meterProvider(config: Config, readers: MetricReader[]): MeterProvider {
+  return new MeterProvider({ resource: resourceFromAttributes(metricResourceAttributes(config)), readers });
 }
 
 /** What one metric point count is, for the warning line: data points in a batch. */

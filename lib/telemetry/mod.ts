@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { type Context, context, propagation, ROOT_CONTEXT } from "@opentelemetry/api";
 import type { Config, OtlpConfig } from "../config/mod.ts";
+import type { Logger } from "../log.ts";
 import type { StoredSpan } from "../trace_store/mod.ts";
 import type { CheckSendOptions, CheckSendResult } from "./check.ts";
 import type { OtlpTarget, SendOptions, SendOutcome } from "./otlp_send.ts";
@@ -25,6 +26,8 @@ export {
   type ToolOutcome,
 } from "./instruments.ts";
 export { createRedactor, type Redactor, safeUrl, truncateBytes } from "./redact.ts";
+import { safeUrl } from "./redact.ts";
+import { describeOutcome } from "./otlp_send.ts";
 export type { DeliveryReport, TracingDeps } from "./types.ts";
 export { tracingDeps } from "./tracing_deps.ts";
 export { classifyNetworkError, type NetworkErrorKind } from "./network_error.ts";
@@ -78,9 +81,22 @@ function signalOn(signal: { enabled: boolean; exporters: string[] }): boolean {
 export async function startTelemetry(config: Config, deps: TracingDeps): Promise<Telemetry> {
   const others = signalOn(config.metrics) || signalOn(config.logs);
   if (!config.tracing.enabled && !others) return DISABLED;
+  // Hand-over (tracing.delivery = background): the detached sender delivers every signal's spool. It
+  // is started once the metric points and log records are in the spool too, not before.
+  const sendInBackground = deps.sendInBackground;
+  let othersSpooled: Promise<unknown> = Promise.resolve();
+  const tracingDeps: TracingDeps = sendInBackground
+    ? {
+      ...deps,
+      sendInBackground: async () => {
+        await othersSpooled;
+        return await sendInBackground();
+      },
+    }
+    : deps;
   const [tracing, signalRuntime] = await Promise.all([
     config.tracing.enabled
-      ? import("./setup.ts").then(({ startTracing }) => startTracing(config, deps))
+      ? import("./setup.ts").then(({ startTracing }) => startTracing(config, tracingDeps))
       : undefined,
     others
       ? import("./signals.ts").then(({ startSignals }) =>
@@ -88,6 +104,7 @@ export async function startTelemetry(config: Config, deps: TracingDeps): Promise
           writeErr: deps.writeErr,
           warn: deps.warn ?? (() => {}),
           info: deps.info ?? (() => {}),
+          background: sendInBackground !== undefined,
         })
       )
       : undefined,
@@ -96,9 +113,17 @@ export async function startTelemetry(config: Config, deps: TracingDeps): Promise
     enabled: true,
     parentContext: tracing?.parentContext ?? ROOT_CONTEXT,
     async shutdown() {
-      const [spans, rest] = await Promise.all([tracing?.shutdown(), signalRuntime?.shutdown() ?? []]);
+      const rest = signalRuntime?.shutdown() ?? Promise.resolve([]);
+      othersSpooled = rest.catch(() => undefined);
+      const spans = await tracing?.shutdown();
       const report: DeliveryReport = spans ?? { undelivered: 0, destination: "", reason: "", spooled: 0 };
-      if (rest.length > 0) report.others = rest;
+      const reports = await rest;
+      if (reports.length > 0) report.others = reports;
+      // Without tracing nobody else starts the sender for what the other signals spooled.
+      if (!tracing && sendInBackground && reports.some((item) => item.spooled > 0)) {
+        const failure = await sendInBackground().catch(() => undefined);
+        if (failure) report.backgroundFailure = failure;
+      }
       return report;
     },
   };
@@ -127,7 +152,11 @@ export function deliveryWarning(report: DeliveryReport | undefined): string | un
   if (!report) return undefined;
   const failed = [report, ...(report.others ?? [])].filter((item) => item.undelivered > 0);
   const first = failed[0];
-  if (!first) return undefined;
+  if (!first) {
+    if (!report.backgroundFailure) return undefined;
+    return `kodelet: spans wait in the spool: the last background send failed (${report.backgroundFailure}); ` +
+      `see "kodelet tracing check"`;
+  }
   const kept = (items: DeliveryReport[]) => {
     const spooled = items.reduce((sum, item) => sum + item.spooled, 0);
     return spooled > 0 ? `; ${spooled} kept in the spool for the next run` : "";
@@ -187,4 +216,68 @@ export async function sendStoredSpans(
   const { encodeStoredSpans } = await import("./encode.ts");
   const { postOtlp } = await import("./otlp_send.ts");
   return postOtlp(target, encodeStoredSpans(spans, protocol), options);
+}
+
+/** What `flushSpool` did. */
+export type SpoolFlush =
+  | { kind: "busy" }
+  | { kind: "empty" }
+  | { kind: "sent"; sentSpans: number; rejectedSpans: number; remainingBatches: number; failure?: string };
+
+/**
+ * Sends the spool to the configured endpoint now, unless another sender holds the lock, and records
+ * the outcome for the next command's warning (`tracing flush`, and the background sender).
+ */
+export async function flushSpool(config: Config, log: Logger): Promise<SpoolFlush> {
+  const [{ recordLastSend, takeSenderLock }, { resend }, { SPOOL_DIR }] = await Promise.all([
+    import("./background_sender.ts"),
+    import("./tracing_deps.ts"),
+    import("./spool.ts"),
+  ]);
+  const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
+  const release = await takeSenderLock(spoolDir);
+  if (!release) return { kind: "busy" };
+  try {
+    // The other signals' spools first: they are small, and the spans' resend may stop at a failure.
+    const { resendSignal } = await import("./signal_resend.ts");
+    const otherFailures: string[] = [];
+    for (const signal of ["metrics", "logs"] as const) {
+      const stopped = await resendSignal(config, signal, log).catch((error) => String(error));
+      if (stopped) otherFailures.push(stopped);
+    }
+    const result = await resend(config, log);
+    const time = new Date().toISOString();
+    if (!result) {
+      const other = otherFailures[0];
+      await recordLastSend(spoolDir, {
+        time,
+        ok: other === undefined,
+        ...(other ? { reason: other } : {}),
+        remainingBatches: other ? 1 : 0,
+      });
+      return other ? { kind: "sent", sentSpans: 0, rejectedSpans: 0, remainingBatches: 0, failure: other } : {
+        kind: "empty",
+      };
+    }
+    const failure = result.stoppedBy
+      ? `${safeUrl(config.tracing.otlp.tracesUrl)}: ${
+        describeOutcome(result.stoppedBy, config.tracing.otlp.timeoutMs)
+      }`
+      : otherFailures[0];
+    await recordLastSend(spoolDir, {
+      time,
+      ok: failure === undefined,
+      ...(failure ? { reason: failure } : {}),
+      remainingBatches: result.remainingBatches,
+    });
+    return {
+      kind: "sent",
+      sentSpans: result.sentSpans,
+      rejectedSpans: result.rejectedSpans,
+      remainingBatches: result.remainingBatches,
+      ...(failure ? { failure } : {}),
+    };
+  } finally {
+    await release();
+  }
 }

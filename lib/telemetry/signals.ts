@@ -1,16 +1,24 @@
 /**
  * Starts the metrics and log-event runtimes the configuration asks for, installs their sinks for the
- * hooks in instruments.ts, resends what earlier runs spooled, and shuts both down within the same
- * bound as tracing, spooling what was not delivered. Imported dynamically, only when a signal is on.
+ * hooks in instruments.ts, and shuts both down the way spans are: with tracing.delivery = wait, by
+ * flushing within tracing.shutdown_timeout; with background (the default), by flushing only the
+ * local exporters and handing what the endpoint has not acknowledged to the spool, which the
+ * detached sender delivers. Either way what is left is spooled and counted in the one warning line.
+ * Imported dynamically, only when a signal is on.
  */
-import { join } from "node:path";
 import { JsonLogsSerializer, JsonMetricsSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import type { PushMetricExporter, ResourceMetrics } from "@opentelemetry/sdk-metrics";
 import type { LogRecordProcessor, ReadableLogRecord } from "@opentelemetry/sdk-logs";
+import {
+  type MetricReader,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from "@opentelemetry/sdk-metrics";
 import type { Config, SignalConfig } from "../config/mod.ts";
 import { installSink } from "./instruments.ts";
 import { meterProvider, metricsSink, pointCount } from "./metrics.ts";
+import { otlpHttpOptions } from "./otlp_metric_exporter.ts";
 import { createRedactor, safeUrl } from "./redact.ts";
 import { resourceAttributes } from "./resource.ts";
 import {
@@ -21,7 +29,7 @@ import {
 } from "./signal_delivery.ts";
 import { ConsoleLogLineExporter, ConsoleMetricLineExporter } from "./signal_console.ts";
 import { LogFileExporter, MetricFileExporter } from "./signal_files.ts";
-import { otlpHttpOptions } from "./otlp_metric_exporter.ts";
+import { type OtherSignal, resendSignal, spoolSignal } from "./signal_resend.ts";
 import type { DeliveryReport } from "./types.ts";
 
 /** What the signal runtimes need from outside. */
@@ -31,114 +39,154 @@ export interface SignalDeps {
   warn: (message: string) => void;
   /** Informational lines (what the resend sent). */
   info: (message: string) => void;
+  /** Hand-over mode: the detached sender delivers the spool, so nothing here waits on the network. */
+  background: boolean;
 }
 
 /** The started runtimes. */
 export interface SignalsRuntime {
-  /** Flushes within tracing.shutdown_timeout; one report per signal that exports to OTLP. */
+  /** One report per signal that exports to OTLP. */
   shutdown(): Promise<DeliveryReport[]>;
 }
 
-/** The spool folder of a signal, inside the trace spool. */
-export function signalSpoolDir(config: Config, signal: "metrics" | "logs"): string {
-  return join(config.tracing.storeDir, "spool", signal);
+/** How long an export already on the wire may take to answer in the hand-over (as for spans). */
+const IN_FLIGHT_GRACE_MS = 20;
+
+function delay(ms: number): { promise: Promise<void>; cancel: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const promise = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  return { promise, cancel: () => clearTimeout(timer) };
 }
 
+async function within(ms: number, work: Promise<unknown>): Promise<void> {
+  const bound = delay(ms);
+  await Promise.race([work.catch(() => undefined), bound.promise]);
+  bound.cancel();
+}
+
+/** One signal's runtime as the shutdown sees it. */
 interface Part {
-  flush(): Promise<void>;
-  /** After the bound: what is left, spooled; undefined when the signal does not export to OTLP. */
+  /** Flushes the exporters that write locally (file, console). */
+  flushLocal(): Promise<void>;
+  /** Flushes the OTLP exporter: the last collection is sent. */
+  flushOtlp(): Promise<void>;
+  /** Spools what the endpoint has not acknowledged; undefined when the signal does not export to OTLP. */
   report(): Promise<DeliveryReport | undefined>;
-  /** Stops taking records. */
+  /** Stops taking records (no provider shutdown: a second flush would send what is in the spool now). */
   close(): void;
 }
 
-async function spool(
-  config: Config,
-  signal: "metrics" | "logs",
-  body: Uint8Array | undefined,
-  count: number,
-) {
-  if (!body || count === 0 || config.tracing.spoolMaxBytes === 0) return 0;
-  const { spoolBatch } = await import("./spool.ts");
-  const result = await spoolBatch(signalSpoolDir(config, signal), body, count, config.tracing.spoolMaxBytes);
-  return result.kept;
+function storeOptions(config: Config, deps: SignalDeps) {
+  return {
+    storeDir: config.tracing.storeDir,
+    maxBytes: Math.max(64 * 1024, Math.floor(config.tracing.storeMaxBytes / 4)),
+    onWarning: deps.warn,
+  };
 }
 
-function report(
-  what: string,
-  signal: SignalConfig,
+/** Spools the undelivered items as one batch each and builds the signal's report. */
+async function reportAndSpool<T>(
   config: Config,
-  undelivered: number,
-  lastFailure: string | undefined,
-): DeliveryReport {
+  signal: OtherSignal,
+  ledger: SignalLedger<T>,
+  deps: SignalDeps,
+  batches: (left: T[]) => { body: Uint8Array | undefined; count: number }[],
+): Promise<DeliveryReport> {
+  const settings: SignalConfig = config[signal];
+  let total = ledger.forgottenCount;
+  let spooled = 0;
+  for (const batch of batches(ledger.undelivered())) {
+    total += batch.count;
+    spooled += await spoolSignal(config, signal, batch.body, batch.count).catch((error) => {
+      deps.warn(`Could not keep undelivered ${signal} in the spool: ${String(error)}`);
+      return 0;
+    });
+  }
+  const what = signal === "metrics" ? "metric point" : "log record";
+  if (deps.background) {
+    // Spooled is delivered later by the sender: only what was dropped is news.
+    return {
+      what,
+      undelivered: total - spooled,
+      destination: safeUrl(settings.url),
+      reason: "the spool is full or cannot be written",
+      spooled,
+      background: true,
+    };
+  }
   return {
     what,
-    undelivered,
-    destination: safeUrl(signal.url),
-    reason: lastFailure ?? `gave up after ${config.tracing.shutdownTimeoutMs / 1000}s`,
-    spooled: 0,
+    undelivered: total,
+    destination: safeUrl(settings.url),
+    reason: ledger.lastFailure ?? `gave up after ${config.tracing.shutdownTimeoutMs / 1000}s`,
+    spooled,
   };
 }
 
 async function startMetrics(config: Config, deps: SignalDeps): Promise<Part> {
-  const redact = createRedactor(config.secrets);
   const exporters: PushMetricExporter[] = [];
   let ledger: SignalLedger<ResourceMetrics> | undefined;
+  let otlp: PushMetricExporter | undefined;
   for (const name of config.metrics.exporters) {
     if (name === "otlp") {
       const { OtlpMetricExporter } = await import("./otlp_metric_exporter.ts");
       ledger = new SignalLedger(64);
-      exporters.push(
-        new TrackedMetricExporter(new OtlpMetricExporter(config.metrics, config.tracing.otlp), ledger),
-      );
+      otlp = new TrackedMetricExporter(new OtlpMetricExporter(config.metrics, config.tracing.otlp), ledger);
+      exporters.push(otlp);
     } else if (name === "console") {
       exporters.push(new ConsoleMetricLineExporter(deps.writeErr));
     } else if (name === "file") {
-      exporters.push(
-        new MetricFileExporter({
-          storeDir: config.tracing.storeDir,
-          maxBytes: Math.max(64 * 1024, Math.floor(config.tracing.storeMaxBytes / 4)),
-          onWarning: deps.warn,
-        }),
-      );
+      exporters.push(new MetricFileExporter(storeOptions(config, deps)));
     }
   }
-  const provider = meterProvider(config, exporters);
-  const remove = installSink(metricsSink(provider, config, redact));
+  const readers = new Map<PushMetricExporter, MetricReader>(
+    exporters.map((exporter) => [
+      exporter,
+      new PeriodicExportingMetricReader({
+        exporter,
+        exportIntervalMillis: config.metrics.exportIntervalMs,
+        // An export may not outlive the request timeout; the shutdown bound cuts it shorter still.
+        exportTimeoutMillis: Math.min(config.tracing.otlp.timeoutMs, config.metrics.exportIntervalMs),
+      }),
+    ]),
+  );
+  const provider = meterProvider(config, [...readers.values()]);
+  const remove = installSink(metricsSink(provider, config, createRedactor(config.secrets)));
+  const flush = (keep: (exporter: PushMetricExporter) => boolean) =>
+    Promise.all([...readers].filter(([exporter]) => keep(exporter)).map(([, reader]) => reader.forceFlush()))
+      .then(() => undefined);
   return {
-    flush: () => provider.forceFlush().catch(() => undefined),
+    flushLocal: () => flush((exporter) => exporter !== otlp),
+    flushOtlp: () => flush((exporter) => exporter === otlp),
     async report() {
       if (!ledger) return undefined;
-      const left = ledger.undelivered();
-      const points = left.reduce((sum, batch) => sum + pointCount(batch), 0);
-      const result = report("metric point", config.metrics, config, points, ledger.lastFailure);
-      for (const batch of left) {
-        result.spooled += await spool(
-          config,
-          "metrics",
-          JsonMetricsSerializer.serializeRequest(batch),
-          pointCount(batch),
-        )
-          .catch((error) => {
-            deps.warn(`Could not keep undelivered metrics in the spool: ${String(error)}`);
-            return 0;
-          });
-      }
-      return result;
+      return await reportAndSpool(
+        config,
+        "metrics",
+        ledger,
+        deps,
+        (left) =>
+          left.map((batch) => ({
+            body: JsonMetricsSerializer.serializeRequest(batch),
+            count: pointCount(batch),
+          })),
+      );
     },
     close: remove,
   };
 }
 
 async function startLogs(config: Config, deps: SignalDeps): Promise<Part> {
-  const redact = createRedactor(config.secrets);
   // Loaded here, not at the top: with logs off and metrics on, nothing of the logs SDK is evaluated.
   const [{ LoggerProvider, BatchLogRecordProcessor, SimpleLogRecordProcessor }, { logsSink }] = await Promise
     .all([
       import("@opentelemetry/sdk-logs"),
       import("./logs.ts"),
     ]);
-  const processors: LogRecordProcessor[] = [];
+  const local: LogRecordProcessor[] = [];
+  const remote: LogRecordProcessor[] = [];
   let ledger: SignalLedger<ReadableLogRecord> | undefined;
   const batch = config.tracing.batch;
   const batchOptions = {
@@ -154,7 +202,7 @@ async function startLogs(config: Config, deps: SignalDeps): Promise<Part> {
       const { OTLPLogExporter } = config.logs.protocol === "http/json"
         ? await import("@opentelemetry/exporter-logs-otlp-http")
         : await import("@opentelemetry/exporter-logs-otlp-proto");
-      processors.push(
+      remote.push(
         new LedgerLogProcessor(ledger),
         new BatchLogRecordProcessor({
           exporter: new TrackedLogExporter(new OTLPLogExporter(options), ledger),
@@ -162,88 +210,53 @@ async function startLogs(config: Config, deps: SignalDeps): Promise<Part> {
         }),
       );
     } else if (name === "console") {
-      processors.push(new SimpleLogRecordProcessor({ exporter: new ConsoleLogLineExporter(deps.writeErr) }));
+      local.push(new SimpleLogRecordProcessor({ exporter: new ConsoleLogLineExporter(deps.writeErr) }));
     } else if (name === "file") {
-      const exporter = new LogFileExporter({
-        storeDir: config.tracing.storeDir,
-        maxBytes: Math.max(64 * 1024, Math.floor(config.tracing.storeMaxBytes / 4)),
-        onWarning: deps.warn,
-      });
-      processors.push(new BatchLogRecordProcessor({ exporter, ...batchOptions }));
+      local.push(
+        new BatchLogRecordProcessor({
+          exporter: new LogFileExporter(storeOptions(config, deps)),
+          ...batchOptions,
+        }),
+      );
     }
   }
   const provider = new LoggerProvider({
     resource: resourceFromAttributes(resourceAttributes(config.tracing)),
-    processors,
+    processors: [...remote, ...local],
   });
-  const remove = installSink(logsSink(provider.getLogger("kodelet"), config, redact));
+  const remove = installSink(logsSink(provider.getLogger("kodelet"), config, createRedactor(config.secrets)));
+  const flush = (processors: LogRecordProcessor[]) =>
+    Promise.all(processors.map((processor) => processor.forceFlush())).then(() => undefined);
   return {
-    flush: () => provider.forceFlush().catch(() => undefined),
+    flushLocal: () => flush(local),
+    flushOtlp: () => flush(remote),
     async report() {
       if (!ledger) return undefined;
-      const left = ledger.undelivered();
-      const result = report(
-        "log record",
-        config.logs,
+      return await reportAndSpool(
         config,
-        left.length + ledger.forgottenCount,
-        ledger.lastFailure,
+        "logs",
+        ledger,
+        deps,
+        (left) =>
+          left.length === 0 ? [] : [{ body: JsonLogsSerializer.serializeRequest(left), count: left.length }],
       );
-      if (left.length > 0) {
-        result.spooled = await spool(config, "logs", JsonLogsSerializer.serializeRequest(left), left.length)
-          .catch(
-            (error) => {
-              deps.warn(`Could not keep undelivered log records in the spool: ${String(error)}`);
-              return 0;
-            },
-          );
-      }
-      return result;
     },
     close: remove,
   };
 }
 
-/** Sends what earlier runs spooled for one signal, as OTLP/JSON (every OTLP/HTTP receiver takes JSON). */
-async function resend(config: Config, signal: "metrics" | "logs", deps: SignalDeps): Promise<void> {
-  const dir = signalSpoolDir(config, signal);
-  const { listBatches, resendBatches } = await import("./spool.ts");
-  if ((await listBatches(dir)).length === 0) return;
-  const { configuredTarget, postOtlp } = await import("./otlp_send.ts");
-  const settings = config[signal];
-  const target = { ...configuredTarget(config.tracing.otlp, settings.url), headers: settings.headers };
-  const result = await resendBatches(
-    dir,
-    (body) => postOtlp(target, { body, contentType: "application/json" }),
-  );
-  const what = signal === "metrics" ? "metric points" : "log records";
-  if (result.sentSpans > 0) {
-    deps.info(`Sent ${result.sentSpans} ${what} of earlier runs from the spool to ${safeUrl(settings.url)}`);
-  }
-  if (result.rejectedSpans > 0) {
-    deps.warn(`Dropped ${result.rejectedSpans} spooled ${what} that ${safeUrl(settings.url)} refused`);
-  }
-}
-
-function delay(ms: number): { promise: Promise<void>; cancel: () => void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const promise = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
-}
-
 /** Starts metrics and log events as configured. */
 export async function startSignals(config: Config, deps: SignalDeps): Promise<SignalsRuntime> {
   const parts: Part[] = [];
-  const resending: Promise<void>[] = [];
+  const resending: Promise<unknown>[] = [];
   for (const signal of ["metrics", "logs"] as const) {
     const settings = config[signal];
     if (!settings.enabled || settings.exporters.every((name) => name === "none")) continue;
     parts.push(signal === "metrics" ? await startMetrics(config, deps) : await startLogs(config, deps));
-    if (settings.exporters.includes("otlp")) {
+    // In the hand-over mode the detached sender sends the spool, not the command.
+    if (settings.exporters.includes("otlp") && !deps.background) {
       resending.push(
-        resend(config, signal, deps).catch((error) =>
+        resendSignal(config, signal, deps).catch((error) =>
           deps.warn(`Could not send the ${signal} spool: ${String(error)}`)
         ),
       );
@@ -251,17 +264,24 @@ export async function startSignals(config: Config, deps: SignalDeps): Promise<Si
   }
   return {
     async shutdown(): Promise<DeliveryReport[]> {
-      const bound = delay(config.tracing.shutdownTimeoutMs);
-      await Promise.race([Promise.all([...parts.map((part) => part.flush()), ...resending]), bound.promise]);
-      bound.cancel();
+      const boundMs = config.tracing.shutdownTimeoutMs;
+      if (deps.background) {
+        const remote = Promise.all(parts.map((part) => part.flushOtlp()));
+        await within(boundMs, Promise.all(parts.map((part) => part.flushLocal())));
+        // The last collection is on the wire now; an answer within the grace spares spooling it.
+        await within(IN_FLIGHT_GRACE_MS, remote);
+      } else {
+        await within(
+          boundMs,
+          Promise.all([...parts.flatMap((part) => [part.flushLocal(), part.flushOtlp()]), ...resending]),
+        );
+      }
       const reports: DeliveryReport[] = [];
       for (const part of parts) {
         const result = await part.report();
         if (result) reports.push(result);
+        part.close();
       }
-      // Not shut down: a second flush would send again what is in the spool now. What is still in
-      // flight is abandoned when the process exits.
-      for (const part of parts) part.close();
       return reports;
     },
   };

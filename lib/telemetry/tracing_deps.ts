@@ -8,6 +8,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { Config } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
 import type { SendOutcome } from "./otlp_send.ts";
+import type { ResendResult } from "./spool.ts";
 import type { TracingDeps } from "./types.ts";
 
 function reason(error: unknown): string {
@@ -44,11 +45,12 @@ async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): 
   }
 }
 
-async function resend(config: Config, log: Logger): Promise<void> {
+/** Sends the spool to the configured endpoint; undefined when it was empty. */
+export async function resend(config: Config, log: Logger): Promise<ResendResult | undefined> {
   const otlp = config.tracing.otlp;
   const { listBatches, resendBatches, SPOOL_DIR } = await import("./spool.ts");
   const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
-  if ((await listBatches(spoolDir)).length === 0) return;
+  if ((await listBatches(spoolDir)).length === 0) return undefined;
   const { configuredTarget, describeOutcome, postOtlp, shownUrl } = await import("./otlp_send.ts");
   const { parseRequest } = await import("../trace_store/mod.ts");
   const target = configuredTarget(otlp);
@@ -76,6 +78,7 @@ async function resend(config: Config, log: Logger): Promise<void> {
       }`,
     );
   }
+  return result;
 }
 
 /** What startTelemetry needs from the store and the terminal. */
@@ -97,9 +100,20 @@ export function tracingDeps(config: Config, writeLine: (line: string) => void, l
     info: (message) => log.info(message),
   };
   // Only a run that exports to OTLP sends the spool: it goes to the endpoint configured now.
-  if (tracing.exporters.includes("otlp")) {
-    deps.resendSpool = () =>
-      resend(config, log).catch((error) => log.warn(`Could not send the trace spool: ${reason(error)}`));
+  if (tracing.exporters.includes("otlp") && tracing.delivery === "background") {
+    deps.sendInBackground = async () => {
+      const [{ startBackgroundSender }, { SPOOL_DIR }] = await Promise.all([
+        import("./background_sender.ts"),
+        import("./spool.ts"),
+      ]);
+      return await startBackgroundSender(join(tracing.storeDir, SPOOL_DIR));
+    };
+  } else if (tracing.exporters.includes("otlp")) {
+    deps.resendSpool = async () => {
+      await resend(config, log).catch((error) =>
+        log.warn(`Could not send the trace spool: ${reason(error)}`)
+      );
+    };
   }
   return deps;
 }

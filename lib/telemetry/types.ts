@@ -19,6 +19,11 @@ export interface TracingDeps {
   /** Warnings and notes of the metric and log runtimes (local store, spool). */
   warn?: (message: string) => void;
   info?: (message: string) => void;
+  /**
+   * Starts a detached, short-lived kodelet that sends the spool and exits (tracing.delivery =
+   * background); returns why the previous one could not deliver, if it could not.
+   */
+  sendInBackground?: () => Promise<string | undefined>;
 }
 
 /** The outcome of the bounded shutdown. */
@@ -31,12 +36,16 @@ export interface DeliveryReport {
   spooled: number;
   /** The other signals' reports (metric points, log records), when they export to OTLP. */
   others?: DeliveryReport[];
+  /** Spooled spans that a background kodelet is now sending: not news, unless it failed last time. */
+  background?: boolean;
+  /** Why the last background send could not deliver, when it could not. */
+  backgroundFailure?: string;
 }
 
 /** A started tracing runtime. */
 export interface TracingRuntime {
   /** The context the root span starts in (carries TRACEPARENT's trace when one was given). */
   parentContext: Context;
-  /** Flushes within tracing.shutdown_timeout and reports what could not be delivered. */
+  /** Flushes (or hands to the background sender) and reports what could not be delivered. */
   shutdown(): Promise<DeliveryReport>;
 }

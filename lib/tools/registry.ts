@@ -217,18 +217,18 @@ export class ToolRegistry {
       const output = truncateBytes(result.output, MAX_TOOL_OUTPUT_BYTES);
       if (output === result.output) return result;
       record({ [KODELET.OUTPUT_TRUNCATED]: true });
-      if (environment.toolOutputDir === undefined) return { ok: true, output };
+      if (environment.toolOutputDir === undefined) return { ...result, output };
       try {
         const path = await saveToolOutput(environment.toolOutputDir, call, result.output);
         record({ [KODELET.OUTPUT_SPILLED]: true });
-        return { ok: true, output: spilledOutput(result.output, path, MAX_TOOL_OUTPUT_BYTES) };
+        return { ...result, output: spilledOutput(result.output, path, MAX_TOOL_OUTPUT_BYTES) };
       } catch (error) {
         // A full disk must not fail the tool: the model still gets the head, as before.
         environment.log.warn("cannot save a large tool output", {
           tool: call.name,
           error: errorTypeOf(error),
         });
-        return { ok: true, output };
+        return { ...result, output };
       }
     }
     return result;

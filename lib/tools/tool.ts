@@ -9,7 +9,11 @@ import type { Attributes } from "../telemetry/mod.ts";
 
 /** A tool's outcome, as the model will see it. */
 export type ToolResult =
-  | { ok: true; output: string }
+  /**
+   * `failed`: the tool ran and its output goes to the model as a result, but what it ran did not
+   * succeed (bash: "exit 3"); the terminal shows it as a failure, so the user sees it without the trace.
+   */
+  | { ok: true; output: string; failed?: string }
   | { ok: false; error: { kind: string; message: string } };
 
 /** What the agent has read, so that file_edit can refuse a file that changed since. */
@@ -78,6 +82,6 @@ export function toolError(kind: string, message: string): ToolResult {
 }
 
 /** A successful result. */
-export function toolOutput(output: string): ToolResult {
-  return { ok: true, output };
+export function toolOutput(output: string, failed?: string): ToolResult {
+  return failed === undefined ? { ok: true, output } : { ok: true, output, failed };
 }
