@@ -8,8 +8,15 @@
  */
 import type { Attributes } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
-import { MeterProvider, type MetricReader, type ResourceMetrics } from "@opentelemetry/sdk-metrics";
-import type { Config } from "../config/mod.ts";
+import {
+  AggregationTemporality,
+  type AggregationTemporalitySelector,
+  InstrumentType,
+  MeterProvider,
+  type MetricReader,
+  type ResourceMetrics,
+} from "@opentelemetry/sdk-metrics";
+import type { Config, MetricsConfig } from "../config/mod.ts";
 import { GEN_AI, GENERAL } from "./attributes.ts";
 import { currentSessionId, type SignalSink } from "./instruments.ts";
 import type { Redactor } from "./redact.ts";
@@ -179,4 +186,25 @@ export function pointCount(batch: ResourceMetrics): number {
     for (const metric of scope.metrics) count += metric.dataPoints.length;
   }
   return count;
+}
+
+/**
+ * OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE as the spec defines it: delta and lowmemory keep
+ * counters and histograms delta (up-down counters stay cumulative; kodelet has none).
+ */
+export function temporalitySelector(
+  preference: MetricsConfig["temporality"],
+): AggregationTemporalitySelector {
+  return (type) => {
+    if (preference === "cumulative") return AggregationTemporality.CUMULATIVE;
+    switch (type) {
+      case InstrumentType.COUNTER:
+      case InstrumentType.HISTOGRAM:
+        return AggregationTemporality.DELTA;
+      case InstrumentType.OBSERVABLE_COUNTER:
+        return preference === "delta" ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
+      default:
+        return AggregationTemporality.CUMULATIVE;
+    }
+  };
 }

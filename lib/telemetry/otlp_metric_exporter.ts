@@ -14,35 +14,15 @@ import {
   MetricsExporterMetricsHelper,
   ProtobufMetricsSerializer,
 } from "@opentelemetry/otlp-transformer";
-import {
+import type {
   AggregationTemporality,
-  type AggregationTemporalitySelector,
+  AggregationTemporalitySelector,
   InstrumentType,
-  type PushMetricExporter,
-  type ResourceMetrics,
+  PushMetricExporter,
+  ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
 import type { MetricsConfig, OtlpConfig } from "../config/mod.ts";
-
-/**
- * OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE as the spec defines it: delta and lowmemory keep
- * counters and histograms delta (up-down counters stay cumulative; kodelet has none).
- */
-export function temporalitySelector(
-  preference: MetricsConfig["temporality"],
-): AggregationTemporalitySelector {
-  return (type) => {
-    if (preference === "cumulative") return AggregationTemporality.CUMULATIVE;
-    switch (type) {
-      case InstrumentType.COUNTER:
-      case InstrumentType.HISTOGRAM:
-        return AggregationTemporality.DELTA;
-      case InstrumentType.OBSERVABLE_COUNTER:
-        return preference === "delta" ? AggregationTemporality.DELTA : AggregationTemporality.CUMULATIVE;
-      default:
-        return AggregationTemporality.CUMULATIVE;
-    }
-  };
-}
+import { temporalitySelector } from "./metrics.ts";
 
 /** The options every OTLP exporter of kodelet takes (traces, metrics, logs). */
 export function otlpHttpOptions(url: string, headers: Record<string, string>, otlp: OtlpConfig) {

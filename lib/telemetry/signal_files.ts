@@ -6,13 +6,13 @@
  */
 import { join } from "node:path";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
-import { JsonLogsSerializer, JsonMetricsSerializer } from "@opentelemetry/otlp-transformer";
 import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import {
   AggregationTemporality,
   type PushMetricExporter,
   type ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
+import { JsonLogsSerializer, JsonMetricsSerializer } from "./signal_json.ts";
 
 /** The folder inside the trace store that holds the two files. */
 export const SIGNALS_DIR = "signals";

@@ -6,7 +6,6 @@
  * detached sender delivers. Either way what is left is spooled and counted in the one warning line.
  * Imported dynamically, only when a signal is on.
  */
-import { JsonLogsSerializer, JsonMetricsSerializer } from "@opentelemetry/otlp-transformer";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import type { LogRecordProcessor, ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import {
@@ -17,8 +16,7 @@ import {
 } from "@opentelemetry/sdk-metrics";
 import type { Config, SignalConfig } from "../config/mod.ts";
 import { installSink } from "./instruments.ts";
-import { meterProvider, metricsSink, pointCount } from "./metrics.ts";
-import { otlpHttpOptions } from "./otlp_metric_exporter.ts";
+import { meterProvider, metricsSink, pointCount, temporalitySelector } from "./metrics.ts";
 import { createRedactor, safeUrl } from "./redact.ts";
 import { resourceAttributes } from "./resource.ts";
 import {
@@ -29,6 +27,8 @@ import {
 } from "./signal_delivery.ts";
 import { ConsoleLogLineExporter, ConsoleMetricLineExporter } from "./signal_console.ts";
 import { LogFileExporter, MetricFileExporter } from "./signal_files.ts";
+import { JsonLogsSerializer, JsonMetricsSerializer } from "./signal_json.ts";
+import { LazyLogExporter, LazyMetricExporter } from "./signal_lazy.ts";
 import { type OtherSignal, resendSignal, spoolSignal } from "./signal_resend.ts";
 import type { DeliveryReport } from "./types.ts";
 
@@ -72,6 +72,8 @@ interface Part {
   flushLocal(): Promise<void>;
   /** Flushes the OTLP exporter: the last collection is sent. */
   flushOtlp(): Promise<void>;
+  /** Hand-over: the last collection goes to the ledger (and so to the spool) without being sent. */
+  handOver(): Promise<void>;
   /** Spools what the endpoint has not acknowledged; undefined when the signal does not export to OTLP. */
   report(): Promise<DeliveryReport | undefined>;
   /** Stops taking records (no provider shutdown: a second flush would send what is in the spool now). */
@@ -131,9 +133,15 @@ async function startMetrics(config: Config, deps: SignalDeps): Promise<Part> {
   let otlp: PushMetricExporter | undefined;
   for (const name of config.metrics.exporters) {
     if (name === "otlp") {
-      const { OtlpMetricExporter } = await import("./otlp_metric_exporter.ts");
       ledger = new SignalLedger(64);
-      otlp = new TrackedMetricExporter(new OtlpMetricExporter(config.metrics, config.tracing.otlp), ledger);
+      const load = async () => {
+        const { OtlpMetricExporter } = await import("./otlp_metric_exporter.ts");
+        return new OtlpMetricExporter(config.metrics, config.tracing.otlp);
+      };
+      otlp = new TrackedMetricExporter(
+        new LazyMetricExporter(load, temporalitySelector(config.metrics.temporality)),
+        ledger,
+      );
       exporters.push(otlp);
     } else if (name === "console") {
       exporters.push(new ConsoleMetricLineExporter(deps.writeErr));
@@ -160,6 +168,12 @@ async function startMetrics(config: Config, deps: SignalDeps): Promise<Part> {
   return {
     flushLocal: () => flush((exporter) => exporter !== otlp),
     flushOtlp: () => flush((exporter) => exporter === otlp),
+    async handOver() {
+      const reader = otlp ? readers.get(otlp) : undefined;
+      if (!reader || !ledger) return;
+      const { resourceMetrics } = await reader.collect();
+      if (pointCount(resourceMetrics) > 0) ledger.waiting([resourceMetrics]);
+    },
     async report() {
       if (!ledger) return undefined;
       return await reportAndSpool(
@@ -198,14 +212,22 @@ async function startLogs(config: Config, deps: SignalDeps): Promise<Part> {
   for (const name of config.logs.exporters) {
     if (name === "otlp") {
       ledger = new SignalLedger(batch.maxQueueSize);
-      const options = otlpHttpOptions(config.logs.url, config.logs.headers, config.tracing.otlp);
-      const { OTLPLogExporter } = config.logs.protocol === "http/json"
-        ? await import("@opentelemetry/exporter-logs-otlp-http")
-        : await import("@opentelemetry/exporter-logs-otlp-proto");
+      // Only the chosen encoding is loaded, and only at the first export.
+      const load = async () => {
+        const [{ otlpHttpOptions }, { OTLPLogExporter }] = await Promise.all([
+          import("./otlp_metric_exporter.ts"),
+          config.logs.protocol === "http/json"
+            ? import("@opentelemetry/exporter-logs-otlp-http")
+            : import("@opentelemetry/exporter-logs-otlp-proto"),
+        ]);
+        return new OTLPLogExporter(
+          otlpHttpOptions(config.logs.url, config.logs.headers, config.tracing.otlp),
+        );
+      };
       remote.push(
         new LedgerLogProcessor(ledger),
         new BatchLogRecordProcessor({
-          exporter: new TrackedLogExporter(new OTLPLogExporter(options), ledger),
+          exporter: new TrackedLogExporter(new LazyLogExporter(load), ledger),
           ...batchOptions,
         }),
       );
@@ -230,6 +252,8 @@ async function startLogs(config: Config, deps: SignalDeps): Promise<Part> {
   return {
     flushLocal: () => flush(local),
     flushOtlp: () => flush(remote),
+    // Every record the endpoint has not acknowledged is in the ledger already.
+    handOver: () => Promise.resolve(),
     async report() {
       if (!ledger) return undefined;
       return await reportAndSpool(
@@ -266,10 +290,11 @@ export async function startSignals(config: Config, deps: SignalDeps): Promise<Si
     async shutdown(): Promise<DeliveryReport[]> {
       const boundMs = config.tracing.shutdownTimeoutMs;
       if (deps.background) {
-        const remote = Promise.all(parts.map((part) => part.flushOtlp()));
+        // Nothing waits on the network: local exporters are flushed, the last collection goes to the
+        // spool, and exports already on the wire get the spans' short grace.
         await within(boundMs, Promise.all(parts.map((part) => part.flushLocal())));
-        // The last collection is on the wire now; an answer within the grace spares spooling it.
-        await within(IN_FLIGHT_GRACE_MS, remote);
+        await Promise.all(parts.map((part) => part.handOver().catch(() => undefined)));
+        await delay(IN_FLIGHT_GRACE_MS).promise;
       } else {
         await within(
           boundMs,

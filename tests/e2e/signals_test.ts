@@ -66,8 +66,8 @@ function events(gateway: OtlpReceiver, name: string): ReceivedLogRecord[] {
   return gateway.logs.filter((record) => record.eventName === name);
 }
 
-/** One run that exercises everything: a retry, a file_write, a file_edit, a failing bash, two answers. */
-async function scriptedRun(protocol: "http/protobuf" | "http/json") {
+/** One run that exercises everything: a retry, a file_write, a file_edit, a failing file_read. */
+async function scriptedRun(protocol: "http/protobuf" | "http/json", extraEnv: Record<string, string> = {}) {
   const gateway = await startGateway();
   const llm = await startLlmServer();
   const base = await Deno.makeTempDir({ prefix: "kodelet-base-" });
@@ -108,6 +108,7 @@ async function scriptedRun(protocol: "http/protobuf" | "http/json") {
       ANTHROPIC_API_KEY: SECRET_KEY,
       ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
       KODELET_LOG_LEVEL: "info",
+      ...extraEnv,
     },
   });
   return {
@@ -274,5 +275,39 @@ Deno.test("no signal carries the prompt, file content, a command or a credential
   const bodies = gateway.rawBodies.map((body) => new TextDecoder().decode(body)).join("\n");
   for (const secret of [SECRET_KEY, CREDENTIAL, PROMPT, "alpha", "BETA", "hidden-output", "echo "]) {
     assert.ok(!bodies.includes(secret), `"${secret}" leaked into a signal`);
+  }
+});
+
+Deno.test("background delivery: metric points and log records arrive after the run has exited, once", async () => {
+  // Its own HOME, kept until the sender is done (the default test HOME is gone when the run returns).
+  const home = await Deno.makeTempDir({ prefix: "kodelet-home-" });
+  try {
+    await using run = await scriptedRun("http/protobuf", {
+      HOME: home,
+      KODELET_BASE_PATH: `${home}/.kodelet`,
+      KODELET_TRACING_DELIVERY: "background",
+    });
+    const { gateway, result } = run;
+    assert.equal(result.code, 0, result.stderr);
+    assert.doesNotMatch(result.stderr, /could not be delivered|spool/, "nothing to say: all is on its way");
+    await gateway.waitFor(
+      ({ metrics, logs }) =>
+        metrics.some((point) => point.name === "kodelet.session.count") &&
+        logs.filter((record) => record.eventName === "kodelet.tool_result").length === 5,
+      15_000,
+    );
+    await gateway.waitForSpans(1, 15_000);
+    // The sender is done when its lock is gone: then nothing may have arrived twice.
+    const lock = `${home}/.kodelet/traces/spool/sender.lock`;
+    for (let i = 0; i < 200 && (await Deno.stat(lock).then(() => true, () => false)); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(one(gateway, "kodelet.session.count").value, 1);
+    assert.equal(events(gateway, "kodelet.api_request").length, 3);
+    assert.equal(events(gateway, "kodelet.tool_result").length, 5);
+    const traceId = gateway.spans[0]?.traceId;
+    assert.ok(events(gateway, "kodelet.api_request").every((record) => record.traceId === traceId));
+  } finally {
+    await Deno.remove(home, { recursive: true });
   }
 });
