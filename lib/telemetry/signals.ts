@@ -127,7 +127,7 @@ async function reportAndSpool<T>(
   };
 }
 
-async function startMetrics(config: Config, deps: SignalDeps): Promise<Part> {
+function startMetrics(config: Config, deps: SignalDeps): Part {
   const exporters: PushMetricExporter[] = [];
   let ledger: SignalLedger<ResourceMetrics> | undefined;
   let otlp: PushMetricExporter | undefined;
@@ -276,7 +276,7 @@ export async function startSignals(config: Config, deps: SignalDeps): Promise<Si
   for (const signal of ["metrics", "logs"] as const) {
     const settings = config[signal];
     if (!settings.enabled || settings.exporters.every((name) => name === "none")) continue;
-    parts.push(signal === "metrics" ? await startMetrics(config, deps) : await startLogs(config, deps));
+    parts.push(signal === "metrics" ? startMetrics(config, deps) : await startLogs(config, deps));
     // In the hand-over mode the detached sender sends the spool, not the command.
     if (settings.exporters.includes("otlp") && !deps.background) {
       resending.push(
