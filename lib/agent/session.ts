@@ -13,11 +13,14 @@ import type { Logger } from "../log.ts";
 import { createClient, type LlmClient, modelFor, sessionSystemPrompt } from "../llm/mod.ts";
 import { type Redactor, signals } from "../telemetry/mod.ts";
 import {
+  allTools,
   childEnvironment,
   defaultRegistry,
   InMemoryFileReadTracker,
   InMemoryTodoStore,
+  McpManager,
   type ToolEnvironment,
+  ToolRegistry,
 } from "../tools/mod.ts";
 import { Spending, type Spent } from "./spending.ts";
 import { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
@@ -38,6 +41,8 @@ export interface SessionSetup {
   events: AgentEvents;
   /** Replaces the provider client (tests). */
   client?: LlmClient;
+  /** Told about each configured MCP server that could not start (the run goes on without its tools). */
+  onMcpServerFailed?: (server: string, reason: string) => void;
 }
 
 /** A ready-to-use agent session. */
@@ -57,7 +62,8 @@ export interface AgentSession {
   spent(): Spent;
   /** Starts a new, empty conversation in the same session (`/clear`). */
   newConversation(): void;
-  close(): void;
+  /** Closes the store and ends the MCP servers' sessions (and their processes). */
+  close(): Promise<void>;
 }
 
 /** The tool environment a subagent gets: no subagent of its own, so no recursion. */
@@ -90,7 +96,21 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       setup.events.onTurnEnd?.(turn);
     },
   };
-  const registry = defaultRegistry();
+  let registry = defaultRegistry();
+  // MCP servers start at the first question, not before: a session that never asks starts none.
+  const mcp = config.mcp.servers.some((server) => server.enabled)
+    ? new McpManager(config.mcp, { cwd: config.cwd, log: setup.log })
+    : undefined;
+  let mcpStarted = false;
+  const startMcp = async () => {
+    if (!mcp || mcpStarted) return;
+    mcpStarted = true;
+    for (const status of await mcp.start()) {
+      if (status.state === "failed") setup.onMcpServerFailed?.(status.name, status.reason ?? "unknown");
+    }
+    registry = new ToolRegistry([...allTools(), ...mcp.tools()]);
+    thread.registry = registry;
+  };
   // Commands the model runs never see kodelet's keys or the user's tokens (see tools/child_env.ts).
   const env = childEnvironment(readEnvironment(), config.tools.bash.envPassthrough);
   let model = modelFor(config.llm);
@@ -179,6 +199,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     saving: options.save && store !== undefined,
     async ask(text: string, signal: AbortSignal): Promise<AgentResult> {
       const mark = spending.mark();
+      await startMcp();
       signals.userPrompt(text);
       const result = await runAgent(thread, text, signal);
       // What the user pays for includes the subagents' requests: the run's share of the one record.
@@ -188,6 +209,9 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     newConversation() {
       thread = buildThread(undefined);
     },
-    close: () => store?.close(),
+    async close() {
+      store?.close();
+      await mcp?.close();
+    },
   };
 }

@@ -11,13 +11,19 @@ const HELP =
   "commands: /exit, /clear (new conversation), /model [name], /cost; Ctrl-C cancels a turn, Ctrl-D exits";
 
 async function chat(context: CommandContext): Promise<number> {
-  const [{ openAgentSession }, { askAndShow, lineRenderer }] = await Promise.all([
+  const [{ openAgentSession }, { askAndShow, lineRenderer, mcpFailureReporter }] = await Promise.all([
     import("../agent/mod.ts"),
     import("./agent_output.ts"),
   ]);
   const renderer = lineRenderer(context.io, context.redact);
   const session = openAgentSession(
-    { config: context.config, log: context.log, redact: context.redact, events: renderer.events },
+    {
+      config: context.config,
+      log: context.log,
+      redact: context.redact,
+      events: renderer.events,
+      onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
+    },
     sessionOptions(context.args.flags),
   );
   const reader = new LineReader(context.io.stdin);
@@ -86,7 +92,7 @@ async function chat(context: CommandContext): Promise<number> {
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
     context.signal.removeEventListener("abort", onTerminate);
-    session.close();
+    await session.close();
   }
   return 0;
 }

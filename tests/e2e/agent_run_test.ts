@@ -3,45 +3,16 @@
  * receiver, checking what reached stdout/stderr, the conversation on disk, and the exact span tree.
  */
 import assert from "node:assert/strict";
-import { type LlmServer, startLlmServer } from "../support/llm_server.ts";
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "../support/otlp_receiver.ts";
+import { type AgentFixture, agentFixture } from "../support/agent_fixture.ts";
+import type { ReceivedSpan } from "../support/otlp_receiver.ts";
 import { linesOf, runKodelet } from "../support/run_kodelet.ts";
 
 const SECRET_KEY = "sk-ant-test-SECRET-4f9a8b7c6d5e";
 
-interface Fixture {
-  llm: LlmServer;
-  receiver: OtlpReceiver;
-  base: string;
-  work: string;
-  env: (extra?: Record<string, string>) => Record<string, string>;
-  [Symbol.asyncDispose](): Promise<void>;
-}
+type Fixture = AgentFixture;
 
-async function fixture(): Promise<Fixture> {
-  const llm = await startLlmServer();
-  const receiver = await startOtlpReceiver();
-  const base = await Deno.makeTempDir({ prefix: "kodelet-base-" });
-  const work = await Deno.makeTempDir({ prefix: "kodelet-work-" });
-  return {
-    llm,
-    receiver,
-    base,
-    work,
-    env: (extra = {}) => ({
-      KODELET_BASE_PATH: base,
-      ANTHROPIC_API_KEY: SECRET_KEY,
-      ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      ...extra,
-    }),
-    async [Symbol.asyncDispose]() {
-      await llm.close();
-      await receiver.close();
-      await Deno.remove(base, { recursive: true });
-      await Deno.remove(work, { recursive: true });
-    },
-  };
+function fixture(): Promise<Fixture> {
+  return agentFixture(SECRET_KEY);
 }
 
 function byName(spans: ReceivedSpan[], name: string): ReceivedSpan[] {
