@@ -218,9 +218,14 @@ const CREDENTIAL_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|AUTH(?!ORITY|_SOCK)|CR
  */
 export function environmentSecrets(env: Record<string, string>): string[] {
   return Object.entries(env)
-    .filter(([name, value]) => CREDENTIAL_NAME.test(name) && value.length >= 6)
+    .filter(([name, value]) =>
+      (CREDENTIAL_NAME.test(name) || URL_WITH_PASSWORD.test(value)) && value.length >= 6
+    )
     .map(([, value]) => value);
 }
+
+/** A value that is a URL with a password in it: DATABASE_URL=postgres://user:pass@host/db and the like. */
+export const URL_WITH_PASSWORD = /^\s*[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 
 function collectSecrets(env: Record<string, string>, values: Map<string, unknown>): string[] {
   const secrets = new Set<string>(environmentSecrets(env));
