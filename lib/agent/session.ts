@@ -6,11 +6,18 @@
  */
 import { join } from "node:path";
 import { newConversationId, openConversationStore } from "../conversations/mod.ts";
-import type { Conversation, ConversationStore } from "../conversations/mod.ts";
+import type { Conversation, ConversationStore, TurnRecord } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { type Config, readEnvironment } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
-import { createClient, type LlmClient, modelFor, sessionSystemPrompt } from "../llm/mod.ts";
+import {
+  addCost,
+  addUsage,
+  createClient,
+  type LlmClient,
+  modelFor,
+  sessionSystemPrompt,
+} from "../llm/mod.ts";
 import { type Redactor, signals } from "../telemetry/mod.ts";
 import {
   allTools,
@@ -89,13 +96,30 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
   // The one record of what this session spent: every finished turn (so a cancelled or failed run's
   // finished turns count too) and every subagent run.
   const spending = new Spending();
+  // Where the turn in progress started in the record: what was added since then, when the turn is
+  // saved, is what its subagents spent.
+  let turnStart = spending.mark();
+  /** A turn's own figures plus what its subagents spent: what the turn cost the user. */
+  const withSubagents = <T extends Spent>(turn: T): T => {
+    const subagents = spending.since(turnStart);
+    return {
+      ...turn,
+      usage: addUsage(turn.usage, subagents.usage),
+      costUsd: addCost(turn.costUsd, subagents.costUsd),
+    };
+  };
   const events: AgentEvents = {
     ...setup.events,
     onTurnEnd: (turn) => {
+      const shown = withSubagents(turn);
       spending.add(turn.usage, turn.costUsd);
-      setup.events.onTurnEnd?.(turn);
+      turnStart = spending.mark();
+      setup.events.onTurnEnd?.(shown);
     },
   };
+  // A saved turn carries what its subagents spent too, so that `conversation list` shows what the
+  // conversation cost, the figure `run`'s summary gives.
+  const save = (turn: TurnRecord) => store?.saveTurn(withSubagents(turn));
   let registry = defaultRegistry();
   // MCP servers start at the first question, not before: a session that never asks starts none.
   const mcp = config.mcp.servers.some((server) => server.enabled)
@@ -179,7 +203,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       thinkingBudgetTokens: config.llm.thinkingBudgetTokens,
       maxTurns: config.llm.maxTurns,
       messages: from?.messages ?? [],
-      ...(options.save && store ? { persist: (turn) => store.saveTurn(turn) } : {}),
+      ...(options.save && store ? { persist: save } : {}),
       events,
     };
   };
@@ -199,6 +223,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     saving: options.save && store !== undefined,
     async ask(text: string, signal: AbortSignal): Promise<AgentResult> {
       const mark = spending.mark();
+      turnStart = mark;
       await startMcp();
       signals.userPrompt(text);
       const result = await runAgent(thread, text, signal);

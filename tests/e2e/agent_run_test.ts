@@ -295,6 +295,52 @@ Deno.test("run with a subagent keeps the subagent out of the saved conversation 
   assert.equal(conversation.messages[0]?.content[0]?.text, "explain exports");
 });
 
+Deno.test("run's summary, conversation list and trace list give one run with a subagent the same tokens and cost", async () => {
+  await using f = await fixture();
+  f.llm.enqueue(
+    {
+      kind: "message",
+      toolCalls: [{ id: "toolu_sub", name: "subagent", input: { question: "what does main.ts export?" } }],
+      usage: { input: 10, output: 1, cacheRead: 5000, cacheCreation: 700 },
+    },
+    { kind: "message", text: "It exports nothing.", usage: { input: 100, output: 10, cacheRead: 40 } },
+    { kind: "message", text: "Answer: nothing.", usage: { input: 1000, output: 100 } },
+  );
+  const env = f.env({ KODELET_TRACING_EXPORTER: "file" });
+  const result = await runKodelet(["run", "--output", "json", "explain exports"], { env, cwd: f.work });
+  assert.equal(result.code, 0, result.stderr);
+  const events = linesOf(result.stdout).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const done = events.find((event) => event.type === "done") as {
+    usage: { input: number; output: number };
+    cost_usd: number;
+  };
+  assert.deepEqual([done.usage.input, done.usage.output], [1110, 111], "the run counts its subagent");
+  assert.ok(done.cost_usd > 0);
+  // The turn events add up to the run: the subagent's spend is in the turn that called it.
+  const turns = events.filter((event) => event.type === "turn") as { usage: { input: number } }[];
+  assert.deepEqual(turns.map((turn) => turn.usage.input), [110, 1000]);
+
+  const off = { ...env, OTEL_SDK_DISABLED: "true" };
+  const listed = await runKodelet(["conversation", "list", "--json"], { env: off });
+  assert.equal(listed.code, 0, listed.stderr);
+  const [conversation] = JSON.parse(listed.stdout) as {
+    usage: { input: number; output: number };
+    costUsd: number;
+  }[];
+  assert.deepEqual([conversation?.usage.input, conversation?.usage.output], [1110, 111]);
+  assert.ok(Math.abs((conversation?.costUsd ?? 0) - done.cost_usd) < 1e-9, "conversation list: same cost");
+
+  const traces = await runKodelet(["trace", "list", "--json"], { env: off });
+  assert.equal(traces.code, 0, traces.stderr);
+  const [trace] = JSON.parse(traces.stdout) as {
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+  }[];
+  assert.deepEqual([trace?.inputTokens, trace?.outputTokens], [1110, 111]);
+  assert.ok(Math.abs((trace?.costUsd ?? 0) - done.cost_usd) < 1e-9, "trace list: same cost");
+});
+
 Deno.test("run --verbose with log.format json writes log lines carrying the ids of their spans", async () => {
   await using f = await fixture();
   f.llm.enqueue(
