@@ -9,7 +9,7 @@ import { LlmError } from "../llm/mod.ts";
 import { escapeControl } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { CommandIO } from "./command.ts";
-import { formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
+import { compactLine, formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
 
 /** How the agent's progress is shown. */
 export type OutputMode = "text" | "json";
@@ -21,7 +21,7 @@ export interface SessionRenderer {
 }
 
 /** One JSON event per line on stdout. */
-export function jsonRenderer(io: CommandIO): SessionRenderer {
+export function jsonRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
   const emit = (event: Record<string, unknown>) => io.stdout(JSON.stringify(event) + "\n");
   return {
     events: {
@@ -38,6 +38,16 @@ export function jsonRenderer(io: CommandIO): SessionRenderer {
         }),
       onTurnEnd: (turn) =>
         emit({ type: "turn", turn: turn.number, usage: turn.usage, cost_usd: turn.costUsd ?? null }),
+      onCompact: (result) =>
+        emit({
+          type: "compact",
+          reason: result.reason,
+          model: result.model,
+          tokens_before: result.tokensBefore,
+          tokens_after: result.tokensAfter,
+          messages_summarised: result.messagesSummarised,
+        }),
+      onCompactFailed: (message) => emit({ type: "compact_failed", message: redact(message) }),
     },
     done: (result, session) =>
       emit({
@@ -69,6 +79,12 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
         io.stderr(toolStartLine(call, redact) + "\n");
       },
       onToolEnd: (call, result) => io.stderr(toolEndLine(call, result) + "\n"),
+      onCompact: (result) => {
+        if (!atLineStart) io.stdout("\n");
+        atLineStart = true;
+        io.stderr(compactLine(result) + "\n");
+      },
+      onCompactFailed: (message) => io.stderr(`kodelet: compaction failed: ${redact(message)}\n`),
     },
     done: (result, session) => {
       io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
@@ -88,7 +104,7 @@ export function mcpFailureReporter(
 
 /** The renderer for an output mode. */
 export function rendererFor(output: OutputMode, io: CommandIO, redact: Redactor): SessionRenderer {
-  return output === "json" ? jsonRenderer(io) : lineRenderer(io, redact);
+  return output === "json" ? jsonRenderer(io, redact) : lineRenderer(io, redact);
 }
 
 /** Runs one user message and shows how it ended; returns the exit code (130 when cancelled). */
