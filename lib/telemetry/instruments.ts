@@ -49,6 +49,16 @@ export interface ToolCallRecord {
   linesRemoved: number;
 }
 
+/** One compaction of a conversation. */
+export interface CompactionRecord {
+  reason: string;
+  model: string;
+  tokensBefore: number;
+  tokensAfter: number;
+  messagesSummarised: number;
+  costUsd?: number | undefined;
+}
+
 /** The severities of kodelet's own log lines. */
 export type LogLineLevel = "debug" | "info" | "warn" | "error";
 
@@ -59,6 +69,7 @@ export interface SignalSink {
   llmCall?(record: LlmCallRecord): void;
   retry?(record: RetryRecord): void;
   toolCall?(record: ToolCallRecord): void;
+  compaction?(record: CompactionRecord): void;
   logLine?(level: LogLineLevel, message: string, fields: Record<string, unknown>): void;
 }
 
@@ -123,6 +134,9 @@ export const signals = {
   },
   toolCall(record: ToolCallRecord): void {
     each((sink) => sink.toolCall?.(record));
+  },
+  compaction(record: CompactionRecord): void {
+    each((sink) => sink.compaction?.(record));
   },
   logLine(level: LogLineLevel, message: string, fields: Record<string, unknown>): void {
     each((sink) => sink.logLine?.(level, message, fields));

@@ -19,6 +19,7 @@ export const EVENTS = {
   API_REQUEST: "kodelet.api_request",
   API_ERROR: "kodelet.api_error",
   TOOL_RESULT: "kodelet.tool_result",
+  COMPACTION: "kodelet.compaction",
 } as const;
 
 const SEVERITY: Record<LogLineLevel, SeverityNumber> = {
@@ -119,6 +120,16 @@ export function logsSink(logger: OtelLogger, config: Config, redact: Redactor): 
         "kodelet.lines.added": record.linesAdded,
         "kodelet.lines.removed": record.linesRemoved,
       }, record.outcome === "ok" ? SeverityNumber.INFO : SeverityNumber.WARN);
+    },
+    compaction(record) {
+      event(EVENTS.COMPACTION, {
+        [KODELET.COMPACT_REASON]: record.reason,
+        [KODELET.COMPACT_MODEL]: record.model,
+        [KODELET.COMPACT_TOKENS_BEFORE]: record.tokensBefore,
+        [KODELET.COMPACT_TOKENS_AFTER]: record.tokensAfter,
+        [KODELET.COMPACT_MESSAGES_SUMMARISED]: record.messagesSummarised,
+        [KODELET.COST_USD]: record.costUsd,
+      });
     },
     logLine(level, message, fields) {
       logger.emit({

@@ -17,6 +17,7 @@ import type { DeliveryReport, TracingDeps } from "./types.ts";
 
 export * from "./attributes.ts";
 export {
+  type CompactionRecord,
   currentSessionId,
   type LlmCallRecord,
   type RetryRecord,
