@@ -25,7 +25,14 @@ export async function spoolSignal(
   count: number,
 ): Promise<number> {
   if (!body || count === 0 || config.tracing.spoolMaxBytes === 0) return 0;
-  const result = await spoolBatch(signalSpoolDir(config, signal), body, count, config.tracing.spoolMaxBytes);
+  // Tagged with the signal's endpoint: the batch is only ever sent there.
+  const result = await spoolBatch(
+    signalSpoolDir(config, signal),
+    body,
+    count,
+    config.tracing.spoolMaxBytes,
+    config[signal].url,
+  );
   return result.kept;
 }
 
@@ -45,11 +52,12 @@ export async function resendSignal(
   log: ResendLog,
 ): Promise<string | undefined> {
   const dir = signalSpoolDir(config, signal);
-  if ((await listBatches(dir)).length === 0) return undefined;
   const settings = config[signal];
+  if ((await listBatches(dir, settings.url)).length === 0) return undefined;
   const target = { ...configuredTarget(config.tracing.otlp, settings.url), headers: settings.headers };
   const result = await resendBatches(
     dir,
+    settings.url,
     (body) => postOtlp(target, { body, contentType: "application/json" }),
   );
   // An emptied signal spool leaves no folder behind (Deno.remove refuses a folder that is not empty).
