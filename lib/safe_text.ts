@@ -43,9 +43,8 @@ function wholeSequence(text: string): boolean {
   // deno-lint-ignore no-control-regex
   if (kind === "[") return /^\x1b\[[0-?]*[ -/]*[@-~]/.test(text);
   // OSC, DCS, SOS, PM, APC end with BEL or ST (ESC \).
-  // deno-lint-ignore no-control-regex
   if (kind === "]" || kind === "P" || kind === "X" || kind === "^" || kind === "_") {
-    return /\x07|\x1b\\/.test(text);
+    return text.includes("\x07") || text.includes("\x1b\\", 1);
   }
   return true;
 }
