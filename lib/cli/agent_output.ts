@@ -12,7 +12,7 @@ import {
 } from "../agent/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { LlmError } from "../llm/mod.ts";
-import { escapeControl } from "../safe_text.ts";
+import { escapeControl, terminalStream } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { CommandContext, CommandIO } from "./command.ts";
 import { compactLine, formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
@@ -73,19 +73,27 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
   // Text of a turn that asked for tools rarely ends in a newline; end the line before tool activity
   // so the next turn's answer does not run on from it.
   let atLineStart = true;
+  // The model's text may carry escape sequences (OSC 52 writes the clipboard): never passed on.
+  let screen = terminalStream();
+  const flush = () => {
+    io.stdout(screen.end());
+    screen = terminalStream();
+  };
   return {
     events: {
       onText: (text) => {
-        io.stdout(text);
+        io.stdout(screen.write(text));
         if (text !== "") atLineStart = text.endsWith("\n");
       },
       onToolStart: (call) => {
+        flush();
         if (!atLineStart) io.stdout("\n");
         atLineStart = true;
         io.stderr(toolStartLine(call, redact) + "\n");
       },
       onToolEnd: (call, result) => io.stderr(toolEndLine(call, result) + "\n"),
       onCompact: (result) => {
+        flush();
         if (!atLineStart) io.stdout("\n");
         atLineStart = true;
         io.stderr(compactLine(result) + "\n");
@@ -93,6 +101,7 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
       onCompactFailed: (message) => io.stderr(`kodelet: compaction failed: ${redact(message)}\n`),
     },
     done: (result, session) => {
+      flush();
       io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
       io.stderr(formatSummary(result, session.saving ? session.conversationId : undefined) + "\n");
     },

@@ -12,6 +12,8 @@ import {
   KODELET,
   leaveStatusUnset,
   type Redactor,
+  signals,
+  type ToolOutcome,
   traceContextEnv,
   truncateBytes,
   withSpan,
@@ -65,6 +67,14 @@ function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
+/** The outcome a tool call counts as in the metrics. */
+export function outcomeOf(result: ToolResult): ToolOutcome {
+  if (result.ok) return "ok";
+  if (result.error.kind === "cancelled") return "cancelled";
+  if (/denied|refused|not_allowed|not_permitted/.test(result.error.kind)) return "denied";
+  return "error";
+}
+
 /** A set of tools the model may call. */
 export class ToolRegistry {
   readonly #tools: Map<string, Tool>;
@@ -113,15 +123,27 @@ export class ToolRegistry {
       capture(GEN_AI.TOOL_CALL_ARGUMENTS, JSON.stringify(call.input ?? {}));
       const started = performance.now();
       environment.log.debug("tool call started", { tool: call.name, call_id: call.id });
-      const { result, denied } = await this.#run(
-        tool,
-        call,
-        environment,
-        signal,
-        span.setAttributes.bind(span),
-        capture,
-      );
-      const durationMs = Math.round(performance.now() - started);
+      // Lines changed reach the metrics through the attributes the file tools record on their span.
+      const lines = { added: 0, removed: 0 };
+      const record = (attributes: Attributes) => {
+        const added = attributes[KODELET.LINES_ADDED];
+        const removed = attributes[KODELET.LINES_REMOVED];
+        if (typeof added === "number") lines.added += added;
+        if (typeof removed === "number") lines.removed += removed;
+        span.setAttributes(attributes);
+      };
+      const { result, denied } = await this.#run(tool, call, environment, signal, record, capture);
+      const elapsedMs = performance.now() - started;
+      const durationMs = Math.round(elapsedMs);
+      signals.toolCall({
+        tool: call.name,
+        outcome: denied ? "denied" : outcomeOf(result),
+        errorType: result.ok ? undefined : result.error.kind,
+        durationS: elapsedMs / 1000,
+        outputBytes: new TextEncoder().encode(result.ok ? result.output : result.error.message).length,
+        linesAdded: lines.added,
+        linesRemoved: lines.removed,
+      });
       span.setAttribute(KODELET.DURATION_MS, durationMs);
       environment.log.debug("tool call ended", {
         tool: call.name,
