@@ -98,7 +98,7 @@ async function scriptedRun(protocol: "http/protobuf" | "http/json", extraEnv: Re
     },
     { kind: "message", text: "Done.", usage: { input: 300, output: 5 } },
   );
-  const result = await runKodelet(["run", "--no-save", PROMPT], {
+  const result = await runKodelet(["run", "--no-save", "--yolo", PROMPT], {
     cwd: work,
     env: {
       ...grafanaEnv(gateway.url),
