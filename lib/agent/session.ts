@@ -27,6 +27,8 @@ export interface SessionOptions {
   save: boolean;
   resumeId?: string | undefined;
   follow?: boolean;
+  /** Keep a question interrupted by Ctrl-C in the conversation (an interactive session does). */
+  keepInterrupted?: boolean;
 }
 
 /** What a session is built from: the configuration, and the command's logger, redactor and renderer. */
@@ -104,6 +106,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       captureMaxBytes: config.tracing.captureMaxBytes,
       redact: setup.redact,
       log: setup.log,
+      env: readEnvironment(),
     });
     const tools: ToolEnvironment = {
       cwd: config.cwd,
@@ -160,6 +163,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       messages: from?.messages ?? [],
       ...(options.save && store ? { persist: (turn) => store.saveTurn(turn) } : {}),
       events,
+      keepInterrupted: options.keepInterrupted === true,
     };
   };
   let thread = buildThread(previous);

@@ -13,6 +13,7 @@ import {
   type LlmResponse,
   type Message,
   responseCost,
+  type RetryNotice,
   type Usage,
   zeroUsage,
 } from "../llm/mod.ts";
@@ -25,6 +26,8 @@ export interface AgentEvents {
   onToolStart?: (call: { id: string; name: string; input: Record<string, unknown> }) => void;
   onToolEnd?: (call: { id: string; name: string }, result: ToolResult) => void;
   onTurnEnd?: (turn: { number: number; usage: Usage; costUsd: number | undefined }) => void;
+  /** A request failed and is retried after a wait: a status to show until the next event. */
+  onRetry?: (retry: RetryNotice) => void;
 }
 
 /** A conversation in progress. */
@@ -46,6 +49,8 @@ export interface Thread {
   events: AgentEvents;
   /** The agent name on the span (kodelet, or kodelet-subagent). */
   agentName?: string;
+  /** A question interrupted before any answer stays in the conversation (chat); dropped otherwise (run). */
+  keepInterrupted?: boolean;
 }
 
 /** How a run ended. */
@@ -109,7 +114,10 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
               temperature: thread.temperature,
               thinkingBudgetTokens: thread.thinkingBudgetTokens,
             },
-            { ...(thread.events.onText ? { onText: thread.events.onText } : {}) },
+            {
+              ...(thread.events.onText ? { onText: thread.events.onText } : {}),
+              ...(thread.events.onRetry ? { onRetry: thread.events.onRetry } : {}),
+            },
             signal,
           );
         } catch (error) {
@@ -183,7 +191,23 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
       });
     }
     if (stopReason === "cancelled") {
-      dropUnsaved();
+      if (thread.keepInterrupted && unsaved.length > 0) {
+        // The question stays in the conversation, in memory and in the store: the user's next
+        // message follows it (sent as one user message) instead of the question vanishing.
+        thread.persist?.({
+          conversationId: thread.conversationId,
+          provider: thread.client.provider,
+          model: thread.model,
+          messages: unsaved,
+          usage: zeroUsage(),
+          costUsd: undefined,
+          todos: thread.tools.todos.read(),
+          summary: isFirstTurnEver ? summarise(userText) : "",
+        });
+        unsaved = [];
+      } else {
+        dropUnsaved();
+      }
       throw new LlmError("cancelled", "Cancelled");
     }
     return {

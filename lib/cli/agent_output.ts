@@ -8,7 +8,8 @@ import { UserFacingError } from "../errors.ts";
 import { LlmError } from "../llm/mod.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { CommandIO } from "./command.ts";
-import { formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
+import { formatSummary, retryLine, toolEndLine, toolStartLine } from "./progress.ts";
+import { StatusLine } from "./status_line.ts";
 
 /** How the agent's progress is shown. */
 export type OutputMode = "text" | "json";
@@ -17,6 +18,8 @@ export type OutputMode = "text" | "json";
 export interface SessionRenderer {
   events: AgentEvents;
   done(result: AgentResult, session: AgentSession): void;
+  /** The run ended without a result (failed or cancelled): tidy the screen before the error is shown. */
+  stopped?(): void;
 }
 
 /** One JSON event per line on stdout. */
@@ -37,6 +40,14 @@ export function jsonRenderer(io: CommandIO): SessionRenderer {
         }),
       onTurnEnd: (turn) =>
         emit({ type: "turn", turn: turn.number, usage: turn.usage, cost_usd: turn.costUsd ?? null }),
+      onRetry: (retry) =>
+        emit({
+          type: "retry",
+          attempt: retry.attempt,
+          attempts: retry.attempts,
+          delay_ms: Math.round(retry.delayMs),
+          reason: retry.reason,
+        }),
     },
     done: (result, session) =>
       emit({
@@ -56,22 +67,39 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
   // Text of a turn that asked for tools rarely ends in a newline; end the line before tool activity
   // so the next turn's answer does not run on from it.
   let atLineStart = true;
+  // Retries show as one line rewritten in place on a terminal, wiped by whatever comes next.
+  const status = new StatusLine(io);
+  const endLine = () => {
+    if (!atLineStart) io.stdout("\n");
+    atLineStart = true;
+  };
   return {
     events: {
       onText: (text) => {
+        status.clear();
         io.stdout(text);
         if (text !== "") atLineStart = text.endsWith("\n");
       },
       onToolStart: (call) => {
-        if (!atLineStart) io.stdout("\n");
-        atLineStart = true;
+        status.clear();
+        endLine();
         io.stderr(toolStartLine(call, redact) + "\n");
       },
-      onToolEnd: (call, result) => io.stderr(toolEndLine(call, result) + "\n"),
+      onToolEnd: (call, result) => {
+        status.clear();
+        io.stderr(toolEndLine(call, result) + "\n");
+      },
+      onRetry: (retry) => status.show(retryLine(retry)),
     },
     done: (result, session) => {
+      status.clear();
       io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
       io.stderr(formatSummary(result, session.saving ? session.conversationId : undefined) + "\n");
+    },
+    // A stream cut mid-answer: the error goes on its own line, not after the half sentence.
+    stopped: () => {
+      status.clear();
+      endLine();
     },
   };
 }
@@ -93,6 +121,7 @@ export async function askAndShow(
   try {
     result = await session.ask(text, signal);
   } catch (error) {
+    renderer.stopped?.();
     if (error instanceof LlmError && error.kind === "cancelled") {
       io.stderr("\nkodelet: cancelled\n");
       return 130;

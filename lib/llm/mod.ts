@@ -29,6 +29,7 @@ export {
   type LlmRequest,
   type LlmResponse,
   type Message,
+  type RetryNotice,
   type StreamHandlers,
   type ToolSchema,
   UNPARSED_ARGUMENTS,
@@ -44,6 +45,14 @@ export interface ClientOptions {
   redact: Redactor;
   log?: Logger;
   fetch?: typeof fetch;
+  /** The environment, for the proxy variables Deno's fetch honours (named when a provider is unreachable). */
+  env?: Record<string, string>;
+}
+
+/** The proxy variable Deno's fetch uses for a URL, when one is set. */
+export function proxyVariableFor(url: string, env: Record<string, string>): string | undefined {
+  const names = url.startsWith("https:") ? ["HTTPS_PROXY", "https_proxy"] : ["HTTP_PROXY", "http_proxy"];
+  return names.find((name) => (env[name] ?? "") !== "");
 }
 
 /** The model a run uses. */
@@ -65,6 +74,7 @@ export function createClient(config: LlmConfig, options: ClientOptions): LlmClie
     client = anthropicClient({
       apiKey,
       baseUrl: config.anthropic.baseUrl,
+      proxyVariable: proxyVariableFor(config.anthropic.baseUrl ?? "https:", options.env ?? {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   } else {
@@ -78,6 +88,7 @@ export function createClient(config: LlmConfig, options: ClientOptions): LlmClie
     client = openAiClient({
       apiKey,
       baseUrl: config.openai.baseUrl,
+      proxyVariable: proxyVariableFor(config.openai.baseUrl ?? "https:", options.env ?? {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }

@@ -6,6 +6,7 @@
 import { trace } from "@opentelemetry/api";
 import type { Logger } from "../log.ts";
 import { KODELET } from "../telemetry/mod.ts";
+import { retryReason } from "./errors.ts";
 import { type LlmClient, LlmError, type LlmRequest, type LlmResponse, type StreamHandlers } from "./types.ts";
 
 /** How retries wait. */
@@ -70,7 +71,14 @@ export function withRetries(client: LlmClient, policy: RetryPolicy): LlmClient {
             throw error;
           }
           const delay = backoffDelay(attempt + 1, error, policy);
-          policy.log?.warn("retrying llm request", {
+          // The user sees the retry in the renderer's status line; the log keeps it for --verbose.
+          handlers.onRetry?.({
+            attempt: attempt + 2,
+            attempts: policy.maxRetries + 1,
+            delayMs: delay,
+            reason: retryReason(error),
+          });
+          policy.log?.debug("retrying llm request", {
             attempt: attempt + 1,
             delay_ms: Math.round(delay),
             error_type: error.status !== undefined ? String(error.status) : error.kind,
