@@ -12,6 +12,7 @@
  * spans counted in dropped.log (spool full).
  */
 import { join } from "node:path";
+import { randomHex } from "../lib/bytes.ts";
 import { listBatches } from "../lib/telemetry/spool.ts";
 import { parseRequest, type StoredSpan } from "../lib/trace_store/mod.ts";
 import { loadTraces } from "../lib/trace_store/mod.ts";
@@ -133,18 +134,13 @@ async function oneRun(): Promise<void> {
   }
   const args = agent ? ["run", "--no-save", "soak"] : ["version"];
   // A parent per run, so that its trace (and the end of its root span) can be found afterwards.
-  const traceId = hex(16);
+  const traceId = randomHex(16);
   const result = await runKodelet(args, {
-    env: { ...env, TRACEPARENT: `00-${traceId}-${hex(8)}-01` },
+    env: { ...env, TRACEPARENT: `00-${traceId}-${randomHex(8)}-01` },
     cwd: home.path,
   });
   exitTimes.set(traceId, performance.timeOrigin + performance.now());
   codes.set(result.code, (codes.get(result.code) ?? 0) + 1);
-}
-
-function hex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
 }
 
 async function worker(): Promise<void> {

@@ -3,6 +3,7 @@
  * turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
  */
 import type { Command, CommandContext } from "./command.ts";
+import { formatCost, formatCount } from "./format.ts";
 import { LineReader } from "./line_reader.ts";
 import { continueHint } from "./progress.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
@@ -66,9 +67,10 @@ async function chat(context: CommandContext): Promise<number> {
       }
       if (text === "/cost") {
         const { usage, costUsd } = session.spent();
-        const shown = costUsd === undefined ? "cost unknown" : `$${costUsd.toFixed(4)}`;
         context.io.stderr(
-          `this session: tokens in ${usage.input} out ${usage.output} cached ${usage.cacheRead} · ${shown}\n`,
+          `this session: tokens in ${formatCount(usage.input)} out ${formatCount(usage.output)} cached ${
+            formatCount(usage.cacheRead)
+          } · ${formatCost(costUsd, "cost unknown")}\n`,
         );
         continue;
       }

@@ -3,6 +3,7 @@ import type { AgentResult } from "../agent/mod.ts";
 import type { RetryNotice } from "../llm/mod.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { ToolResult } from "../tools/mod.ts";
+import { formatCost, formatCount } from "./format.ts";
 
 function oneLine(text: string, max: number): string {
   const line = text.replace(/\s+/g, " ").trim();
@@ -35,18 +36,15 @@ export function toolEndLine(call: { name: string }, result: ToolResult): string 
   return `  ✓ ${call.name}: ${lines} line${lines === 1 ? "" : "s"}`;
 }
 
-const number = new Intl.NumberFormat("en-US");
-
 /** The one-line summary at the end of a run. */
 export function formatSummary(result: AgentResult, conversationId: string | undefined): string {
   const { usage } = result;
-  const cost = result.costUsd === undefined ? "cost unknown" : `$${result.costUsd.toFixed(4)}`;
   const parts = [
     `${result.turns} turn${result.turns === 1 ? "" : "s"}`,
-    `tokens in ${number.format(usage.input)} out ${number.format(usage.output)} cached ${
-      number.format(usage.cacheRead)
-    } written ${number.format(usage.cacheWrite)}`,
-    cost,
+    `tokens in ${formatCount(usage.input)} out ${formatCount(usage.output)} cached ${
+      formatCount(usage.cacheRead)
+    } written ${formatCount(usage.cacheWrite)}`,
+    formatCost(result.costUsd, "cost unknown"),
     result.durationMs < 1000
       ? `${Math.round(result.durationMs)}ms`
       : `${(result.durationMs / 1000).toFixed(1)}s`,

@@ -1,16 +1,15 @@
 /** The real terminal behind CommandIO: synchronous writes, so lines never interleave mid-way. */
 import { fstatSync } from "node:fs";
 import { UsageError } from "../errors.ts";
+import { writeAllSync } from "../files.ts";
 import { escapeControl } from "../safe_text.ts";
 import type { CommandIO } from "./command.ts";
 
 const encoder = new TextEncoder();
 
 function writeAll(target: { writeSync(data: Uint8Array): number }, text: string): void {
-  const data = encoder.encode(text);
-  let written = 0;
   try {
-    while (written < data.length) written += target.writeSync(data.subarray(written));
+    writeAllSync(target, encoder.encode(text));
   } catch (error) {
     // A closed pipe (kodelet run ... | head) is not our failure; anything else is.
     if (!(error instanceof Deno.errors.BrokenPipe)) throw error;

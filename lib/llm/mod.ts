@@ -17,7 +17,6 @@ import type { LlmClient } from "./types.ts";
 export { defaultModel } from "./models.ts";
 export { sessionSystemPrompt, systemPrompt } from "./system_prompt.ts";
 export { contextWindowOf } from "./context_windows.ts";
-export { responseCost } from "./traced_client.ts";
 export {
   addCost,
   addUsage,
@@ -31,6 +30,7 @@ export {
   type Message,
   type RetryNotice,
   type StreamHandlers,
+  textOf,
   type ToolSchema,
   UNPARSED_ARGUMENTS,
   type Usage,

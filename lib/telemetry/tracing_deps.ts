@@ -8,6 +8,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { Config } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
 import type { SendOutcome } from "./otlp_send.ts";
+import { safeUrl } from "./redact.ts";
 import type { ResendResult } from "./spool.ts";
 import type { TracingDeps } from "./types.ts";
 
@@ -51,7 +52,7 @@ export async function resend(config: Config, log: Logger): Promise<ResendResult 
   const { listBatches, resendBatches, SPOOL_DIR } = await import("./spool.ts");
   const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
   if ((await listBatches(spoolDir)).length === 0) return undefined;
-  const { configuredTarget, describeOutcome, postOtlp, shownUrl } = await import("./otlp_send.ts");
+  const { configuredTarget, describeOutcome, postOtlp } = await import("./otlp_send.ts");
   const { parseRequest } = await import("../trace_store/mod.ts");
   const target = configuredTarget(otlp);
   const send = async (json: Uint8Array): Promise<SendOutcome> => {
@@ -64,7 +65,7 @@ export async function resend(config: Config, log: Logger): Promise<ResendResult 
     return postOtlp(target, encodeStoredSpans(spans, otlp.protocol));
   };
   const result = await resendBatches(spoolDir, send);
-  const where = shownUrl(otlp.tracesUrl);
+  const where = safeUrl(otlp.tracesUrl);
   if (result.sentSpans > 0) {
     log.info(`Sent ${result.sentSpans} spans of earlier runs from the spool to ${where}`);
   }

@@ -38,26 +38,30 @@ export interface TodoStore {
   write(items: TodoItem[]): void;
 }
 
-/** Everything a tool may use, passed in (no globals), so tests can give their own. */
-export interface ToolContext {
+/** What every call of a session shares; the registry hands it on to each call as it is. */
+export interface ToolSessionState {
   /** Working directory: relative paths resolve here. */
   cwd: string;
-  /** Aborted on Ctrl-C; a tool stops its work (and kills its processes) when it fires. */
-  signal: AbortSignal;
-  callId: string;
   log: Logger;
-  /** Environment for child processes (bash), already holding TRACEPARENT of the tool's span. */
-  env: Record<string, string>;
-  /** Adds figures (exit code, bytes, ...) to the tool's span. */
-  record(attributes: Attributes): void;
-  /** Records content (a command, output) on the span, only when content capture is on; redacted, truncated. */
-  capture(key: string, text: string): void;
   files: FileReadTracker;
   todos: TodoStore;
   /** Runs a nested agent for the subagent tool; absent inside a subagent (no recursion). */
   subagent?: (question: string, signal: AbortSignal) => Promise<string>;
   /** Network fetch, replaceable in tests. */
   fetch: typeof fetch;
+}
+
+/** Everything a tool may use, passed in (no globals), so tests can give their own. */
+export interface ToolContext extends ToolSessionState {
+  /** Aborted on Ctrl-C; a tool stops its work (and kills its processes) when it fires. */
+  signal: AbortSignal;
+  callId: string;
+  /** Environment for child processes (bash), already holding TRACEPARENT of the tool's span. */
+  env: Record<string, string>;
+  /** Adds figures (exit code, bytes, ...) to the tool's span. */
+  record(attributes: Attributes): void;
+  /** Records content (a command, output) on the span, only when content capture is on; redacted, truncated. */
+  capture(key: string, text: string): void;
 }
 
 /** A tool definition. */
