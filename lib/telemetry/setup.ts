@@ -22,6 +22,7 @@ import {
 import type { Config, OtlpConfig, TracingConfig } from "../config/mod.ts";
 import { ConsoleLineExporter } from "./console_exporter.ts";
 import { DeliveryTracker, TrackedExporter, TrackingProcessor } from "./delivery.ts";
+import { LazyExporter } from "./lazy_exporter.ts";
 import { createRedactor, safeUrl } from "./redact.ts";
 import { RedactingExporter, redactSpan as redactSpanForSpool } from "./redacting_exporter.ts";
 import { resourceAttributes } from "./resource.ts";
@@ -87,7 +88,7 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
     if (name === "otlp") {
       tracker = new DeliveryTracker(tracing.batch.maxQueueSize);
       const exporter = new TrackedExporter(
-        new RedactingExporter(await otlpExporter(tracing.otlp), redact),
+        new RedactingExporter(new LazyExporter(() => otlpExporter(tracing.otlp)), redact),
         tracker,
       );
       processors.push(new TrackingProcessor(tracker), batchProcessor(exporter, tracing));

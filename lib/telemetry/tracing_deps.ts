@@ -22,7 +22,7 @@ async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): 
   if (spans.length === 0 || tracing.spoolMaxBytes === 0) return 0;
   try {
     const [{ JsonTraceSerializer }, { SPOOL_DIR, spoolBatch }] = await Promise.all([
-      import("@opentelemetry/otlp-transformer"),
+      import("./json_serializer.ts"),
       import("./spool.ts"),
     ]);
     const body = JsonTraceSerializer.serializeRequest(spans);
