@@ -4,6 +4,7 @@
  * one typed Config. This folder is the only place that reads Deno.env.
  */
 import { join, resolve } from "node:path";
+import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { UsageError } from "../errors.ts";
 import { escapeControl } from "../safe_text.ts";
 import { nearest } from "../suggest.ts";
@@ -359,7 +360,7 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
       shutdownTimeoutMs,
       delivery: get<"background" | "wait">("tracing.delivery"),
       // OTEL_SERVICE_NAME wins over a service.name inside OTEL_RESOURCE_ATTRIBUTES, as the spec says.
-      serviceName: optional<string>("tracing.service_name") ?? resourceAttributes["service.name"] ??
+      serviceName: optional<string>("tracing.service_name") ?? resourceAttributes[ATTR_SERVICE_NAME] ??
         "kodelet",
       resourceAttributes,
       captureContent: get<boolean>("tracing.capture_content"),

@@ -87,6 +87,7 @@ export function tracingDeps(config: Config, writeLine: (line: string) => void, l
   const tracing = config.tracing;
   const deps: TracingDeps = {
     writeErr: writeLine,
+    log,
     fileExporter: async (current) => {
       const { FileSpanExporter } = await import("./file_exporter.ts");
       return new FileSpanExporter({
