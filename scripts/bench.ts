@@ -7,7 +7,8 @@
  *      wall, CPU and peak memory;
  *   3. a traced no-op: `kodelet version` with tracing on against tracing off;
  *   4. the exit with a collector that is black-holed or refuses, against tracing off;
- *   5. the cost of one span: kodelet's withSpan against a bare SDK active span.
+ *   5. the cost of one span: kodelet's withSpan against a bare SDK active span;
+ *   6. a bundled entry point (deno bundle) against the sources.
  *
  * Subprocesses run with a clean environment (tests/support/run_kodelet.ts), interleaved so that a
  * machine getting busier mid-run weighs on every variant alike, and medians of N runs are reported.
@@ -381,9 +382,66 @@ console.log(
 if (!HAS_GNU_TIME) {
   console.log("(no /usr/bin/time: CPU and memory figures are skipped; apt-get install time)");
 }
+/**
+ * A bundled entry point (`deno bundle --code-splitting`: one file per dynamic import, npm packages
+ * inlined) against the sources, for the commands above. Decides whether the dev task or the build
+ * should run a bundle.
+ */
+async function bundleBench(): Promise<void> {
+  await using out = await tempDir("kodelet-bundle-");
+  const built = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--code-splitting", "--platform", "deno", "--outdir", out.path, "main.ts"],
+    cwd: new URL("../", import.meta.url),
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!built.success) {
+    console.log(`\n6. Bundled entry point: deno bundle failed: ${new TextDecoder().decode(built.stderr)}`);
+    return;
+  }
+  const bundled = (args: string[], resources: boolean, env: Record<string, string> = {}) =>
+    runDeno(["run", ...KODELET_PERMISSIONS, "--no-config", `${out.path}/main.js`, ...args], {
+      resources,
+      env,
+    });
+  const results = await measure([
+    { name: "kodelet version, sources", run: (r) => runKodelet(["version"], { resources: r }) },
+    { name: "kodelet version, bundle", run: (r) => bundled(["version"], r) },
+    {
+      name: "kodelet version --tracing-enabled, sources",
+      run: (r) =>
+        runKodelet(["version", "--tracing-enabled"], { resources: r, env: { OTEL_TRACES_EXPORTER: "none" } }),
+    },
+    {
+      name: "kodelet version --tracing-enabled, bundle",
+      run: (r) => bundled(["version", "--tracing-enabled"], r, { OTEL_TRACES_EXPORTER: "none" }),
+    },
+  ]);
+  report(
+    "6. Bundled entry point (deno bundle --code-splitting) against the sources",
+    results,
+    "kodelet version, sources",
+  );
+  const sources = results.get("kodelet version --tracing-enabled, sources")?.wall ?? NaN;
+  const bundle = results.get("kodelet version --tracing-enabled, bundle")?.wall ?? NaN;
+  row(
+    "traced `version`: bundle / sources, wall",
+    `${(bundle / sources).toFixed(2)}x`,
+    "measured (keep what wins)",
+    undefined,
+  );
+}
+
 // BENCH_ONLY=3,4 runs just those sections.
-const only = new Set((Deno.env.get("BENCH_ONLY") ?? "1,2,3,4,5").split(",").map((part) => part.trim()));
-const sections = [startupBench, scenarioBench, tracedNoopBench, brokenCollectorBench, spanCostBench];
+const only = new Set((Deno.env.get("BENCH_ONLY") ?? "1,2,3,4,5,6").split(",").map((part) => part.trim()));
+const sections = [
+  startupBench,
+  scenarioBench,
+  tracedNoopBench,
+  brokenCollectorBench,
+  spanCostBench,
+  bundleBench,
+];
 for (const [index, section] of sections.entries()) {
   if (only.has(String(index + 1))) await section();
 }

@@ -6,6 +6,7 @@
 import type { AgentEvents, AgentResult, AgentSession } from "../agent/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { LlmError } from "../llm/mod.ts";
+import { escapeControl } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { CommandIO } from "./command.ts";
 import { formatSummary, retryLine, toolEndLine, toolStartLine } from "./progress.ts";
@@ -102,6 +103,15 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
       endLine();
     },
   };
+}
+
+/** The one stderr line about an MCP server that could not start (in either output mode). */
+export function mcpFailureReporter(
+  io: CommandIO,
+  redact: Redactor,
+): (server: string, reason: string) => void {
+  return (server, reason) =>
+    io.stderr(escapeControl(redact(`kodelet: MCP server "${server}" failed to start: ${reason}`)) + "\n");
 }
 
 /** The renderer for an output mode. */

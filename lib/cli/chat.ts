@@ -12,13 +12,19 @@ const HELP =
   "commands: /exit, /clear (new conversation), /model [name], /cost; Ctrl-C cancels a turn, Ctrl-D exits";
 
 async function chat(context: CommandContext): Promise<number> {
-  const [{ openAgentSession }, { askAndShow, lineRenderer }] = await Promise.all([
+  const [{ openAgentSession }, { askAndShow, lineRenderer, mcpFailureReporter }] = await Promise.all([
     import("../agent/mod.ts"),
     import("./agent_output.ts"),
   ]);
   const renderer = lineRenderer(context.io, context.redact);
   const session = openAgentSession(
-    { config: context.config, log: context.log, redact: context.redact, events: renderer.events },
+    {
+      config: context.config,
+      log: context.log,
+      redact: context.redact,
+      events: renderer.events,
+      onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
+    },
     { ...sessionOptions(context.args.flags), keepInterrupted: true },
   );
   // Whether this chat saved something in the conversation in progress (worth a hint to come back).
@@ -96,7 +102,7 @@ async function chat(context: CommandContext): Promise<number> {
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
     context.signal.removeEventListener("abort", onTerminate);
-    session.close();
+    await session.close();
   }
   if (saved && session.saving) context.io.stderr(continueHint(session.conversationId) + "\n");
   return 0;

@@ -2,7 +2,7 @@
 import type { ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import type { Command, CommandContext } from "./command.ts";
-import { formatCost } from "./format.ts";
+import { formatCost, formatCount } from "./format.ts";
 import { limitFlag } from "./parse.ts";
 
 /** Runs fn with the conversation store open, and closes it whatever happens. */
@@ -42,9 +42,8 @@ export const conversationListCommand: Command = {
         return 0;
       }
       for (const item of conversations) {
-        const tokens = `${
-          item.usage.input + item.usage.cacheRead + item.usage.cacheWrite
-        }/${item.usage.output}`;
+        // "in" as `run`'s summary and `trace list` count it: input not read from or written to the cache.
+        const tokens = `${formatCount(item.usage.input)}/${formatCount(item.usage.output)}`;
         context.io.stdout(
           `${item.id}  ${
             item.updatedAt.slice(0, 19).replace("T", " ")

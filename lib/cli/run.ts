@@ -24,13 +24,19 @@ export const runCommand: Command = {
       );
     }
     const prompt = await readPromptInput(context.args.positionals, context.io);
-    const [{ openAgentSession }, { askAndShow, rendererFor }] = await Promise.all([
+    const [{ openAgentSession }, { askAndShow, mcpFailureReporter, rendererFor }] = await Promise.all([
       import("../agent/mod.ts"),
       import("./agent_output.ts"),
     ]);
     const renderer = rendererFor(output, context.io, context.redact);
     const session = openAgentSession(
-      { config: context.config, log: context.log, redact: context.redact, events: renderer.events },
+      {
+        config: context.config,
+        log: context.log,
+        redact: context.redact,
+        events: renderer.events,
+        onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
+      },
       sessionOptions(flags),
     );
     try {
@@ -42,7 +48,7 @@ export const runCommand: Command = {
         context.signal,
       );
     } finally {
-      session.close();
+      await session.close();
     }
   },
 };

@@ -83,6 +83,23 @@ export const GENERAL = {
   HTTP_STATUS_CODE: ATTR_HTTP_RESPONSE_STATUS_CODE,
 } as const;
 
+/** The MCP semantic conventions (client side), with the JSON-RPC and network keys they use. */
+export const MCP = {
+  METHOD_NAME: "mcp.method.name",
+  SESSION_ID: "mcp.session.id",
+  PROTOCOL_VERSION: "mcp.protocol.version",
+  JSONRPC_REQUEST_ID: "jsonrpc.request.id",
+  RPC_RESPONSE_STATUS_CODE: "rpc.response.status_code",
+  NETWORK_TRANSPORT: "network.transport",
+  NETWORK_PROTOCOL_NAME: "network.protocol.name",
+  /** kodelet's own: which configured server a span talks to (the conventions have no key for it). */
+  SERVER_NAME: "kodelet.mcp.server",
+  /** kodelet's own: how many tools a server offered at start-up. */
+  TOOL_COUNT: "kodelet.mcp.tools",
+  /** kodelet's own: the server did not speak Streamable HTTP, so the older SSE transport was used. */
+  SSE_FALLBACK: "kodelet.mcp.sse_fallback",
+} as const;
+
 /** kodelet's own figures, where no convention exists. */
 export const KODELET = {
   COST_USD: "kodelet.cost.usd",

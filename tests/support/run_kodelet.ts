@@ -56,7 +56,7 @@ let denoDir: Promise<string> | undefined;
  * The module cache of the deno running the tests. HOME is replaced in the child, and Deno derives its
  * default cache from HOME, so without this every subprocess would download all npm packages again.
  */
-function parentDenoDir(): Promise<string> {
+export function parentDenoDir(): Promise<string> {
   denoDir ??= (async () => {
     const fromEnv = Deno.env.get("DENO_DIR");
     if (fromEnv) return fromEnv;
