@@ -19,12 +19,13 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { ExportResultCode } from "@opentelemetry/core";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { withSpan } from "../lib/telemetry/mod.ts";
-import { startLlmServer } from "../tests/support/llm_server.ts";
+import { type LlmServer, startLlmServer } from "../tests/support/llm_server.ts";
 import { refusedEndpoint, startBlackHole, startOtlpReceiver } from "../tests/support/otlp_receiver.ts";
 import {
   KODELET_PERMISSIONS,
   runDeno,
   runKodelet,
+  type RunOptions,
   type RunResult,
   tempDir,
 } from "../tests/support/run_kodelet.ts";
@@ -122,27 +123,36 @@ async function startupBench(): Promise<void> {
   row("`kodelet --version` / hello-world, wall", `${factor.toFixed(2)}x`, "under 2x", factor < 2);
 }
 
+/**
+ * The scenario of the Go comparison: the first request meets a 529 and is retried, the model calls
+ * bash once, then answers. `start` runs kodelet (sources or bundle) with the given arguments.
+ */
+function scenarioRunner(
+  llm: LlmServer,
+  start: (args: string[], options: RunOptions) => Promise<RunResult>,
+): (resources: boolean) => Promise<RunResult> {
+  return (resources) => {
+    llm.enqueue(
+      { kind: "error", status: 529, retryAfterMs: 1 },
+      { kind: "message", toolCalls: [{ id: "t1", name: "bash", input: { command: "echo hi" } }] },
+      { kind: "message", text: "done" },
+    );
+    return start(["run", "--no-save", "say hi with bash"], {
+      resources,
+      env: {
+        ANTHROPIC_API_KEY: "sk-ant-bench-000000000000",
+        ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+        // A headless run may not run bash unless allowed; the benchmark allows it.
+        KODELET_PERMISSIONS_MODE: "yolo",
+      },
+    });
+  };
+}
+
 async function scenarioBench(): Promise<void> {
   const llm = await startLlmServer();
   try {
-    // The scenario of the Go comparison: the first request meets a 529 and is retried, the model
-    // calls bash once, then answers.
-    const scenario = (resources: boolean) => {
-      llm.enqueue(
-        { kind: "error", status: 529, retryAfterMs: 1 },
-        { kind: "message", toolCalls: [{ id: "t1", name: "bash", input: { command: "echo hi" } }] },
-        { kind: "message", text: "done" },
-      );
-      return runKodelet(["run", "--no-save", "say hi with bash"], {
-        resources,
-        env: {
-          ANTHROPIC_API_KEY: "sk-ant-bench-000000000000",
-          ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
-          // A headless run may not run bash unless allowed; the benchmark allows it.
-          KODELET_PERMISSIONS_MODE: "yolo",
-        },
-      });
-    };
+    const scenario = scenarioRunner(llm, runKodelet);
     const results = await measure([{ name: HELLO, run: hello }, {
       name: "two-turn scenario, tracing off",
       run: scenario,
@@ -404,6 +414,7 @@ async function bundleBench(): Promise<void> {
       resources,
       env,
     });
+  const llm = await startLlmServer();
   const results = await measure([
     { name: "kodelet version, sources", run: (r) => runKodelet(["version"], { resources: r }) },
     { name: "kodelet version, bundle", run: (r) => bundled(["version"], r) },
@@ -417,11 +428,34 @@ async function bundleBench(): Promise<void> {
       run: (r) => bundled(["version", "--tracing-enabled"], r, { OTEL_TRACES_EXPORTER: "none" }),
     },
   ]);
+  const scenarios = await measure([
+    { name: "two-turn scenario, sources", run: scenarioRunner(llm, runKodelet) },
+    {
+      name: "two-turn scenario, bundle",
+      run: scenarioRunner(
+        llm,
+        (args, options) =>
+          runDeno(["run", ...KODELET_PERMISSIONS, "--no-config", `${out.path}/main.js`, ...args], options),
+      ),
+    },
+  ]);
+  await llm.close();
+  for (const [name, figures] of scenarios) results.set(name, figures);
   report(
     "6. Bundled entry point (deno bundle --code-splitting) against the sources",
     results,
     "kodelet version, sources",
   );
+  const scenarioSources = scenarios.get("two-turn scenario, sources");
+  const scenarioBundle = scenarios.get("two-turn scenario, bundle");
+  if (scenarioSources && scenarioBundle) {
+    row(
+      "scenario: bundle / sources, wall; peak memory of the bundle",
+      `${(scenarioBundle.wall / scenarioSources.wall).toFixed(2)}x; ${scenarioBundle.rssMiB.toFixed(1)} MiB`,
+      "measured (the binary is built from the bundle)",
+      undefined,
+    );
+  }
   const sources = results.get("kodelet version --tracing-enabled, sources")?.wall ?? NaN;
   const bundle = results.get("kodelet version --tracing-enabled, bundle")?.wall ?? NaN;
   row(

@@ -13,11 +13,13 @@ import type { Logger } from "../log.ts";
 import {
   addCost,
   addUsage,
+  contextWindowOf,
   createClient,
   type LlmClient,
   modelFor,
   sessionSystemPrompt,
 } from "../llm/mod.ts";
+import { type CompactionResult, ContextWindow } from "./compaction.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import {
   allTools,
@@ -30,7 +32,7 @@ import {
   ToolRegistry,
 } from "../tools/mod.ts";
 import { Spending, type Spent } from "./spending.ts";
-import { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
+import { type AgentEvents, type AgentResult, compactThread, runAgent, type Thread } from "./thread.ts";
 
 /** What a session starts from. */
 export interface SessionOptions {
@@ -71,6 +73,13 @@ export interface AgentSession {
   spent(): Spent;
   /** Starts a new, empty conversation in the same session (`/clear`). */
   newConversation(): void;
+  /**
+   * Compacts the conversation now (`/compact [instructions]`); the onCompact event shows it. Undefined
+   * when there is nothing to compact; throws LlmError when the summary request fails.
+   */
+  compact(instructions: string | undefined, signal: AbortSignal): Promise<CompactionResult | undefined>;
+  /** How full the model's context window is, once a response has said. */
+  contextUsage(): { used: number; window: number } | undefined;
   /** Closes the store and ends the MCP servers' sessions (and their processes). */
   close(): Promise<void>;
 }
@@ -118,6 +127,10 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       turnStart = spending.mark();
       setup.events.onTurnEnd?.(shown);
     },
+    onCompact: (result) => {
+      spending.add(result.usage, result.costUsd);
+      setup.events.onCompact?.(result);
+    },
   };
   // A saved turn carries what its subagents spent too, so that `conversation list` shows what the
   // conversation cost, the figure `run`'s summary gives.
@@ -146,6 +159,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     const conversationId = from?.id ?? newConversationId();
     const client = setup.client ?? createClient(config.llm, {
       conversationId,
+      contextWindow: config.context.window,
       captureContent: config.tracing.captureContent,
       captureMaxBytes: config.tracing.captureMaxBytes,
       redact: setup.redact,
@@ -208,6 +222,15 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       ...(options.save && store ? { persist: save } : {}),
       events,
       keepInterrupted: options.keepInterrupted === true,
+      context: new ContextWindow({
+        window: contextWindowOf(model, config.context.window),
+        compactRatio: config.context.compactRatio,
+        compactModel: config.context.compactModel,
+        resumed: from?.compactions.at(-1),
+        ...(options.save && store
+          ? { persist: (result: CompactionResult) => store.saveCompaction(conversationId, result) }
+          : {}),
+      }),
     };
   };
   let thread = buildThread(previous);
@@ -222,6 +245,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     set model(name: string) {
       model = name;
       thread.model = name;
+      if (thread.context) thread.context.window = contextWindowOf(name, config.context.window);
     },
     saving: options.save && store !== undefined,
     async ask(text: string, signal: AbortSignal): Promise<AgentResult> {
@@ -235,6 +259,11 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     spent: () => spending.since(0),
     newConversation() {
       thread = buildThread(undefined);
+    },
+    compact: (instructions, signal) => compactThread(thread, "manual", signal, instructions),
+    contextUsage: () => {
+      const window = thread.context;
+      return window?.used === undefined ? undefined : { used: window.used, window: window.window };
     },
     async close() {
       store?.close();

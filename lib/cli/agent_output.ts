@@ -9,7 +9,7 @@ import { LlmError } from "../llm/mod.ts";
 import { escapeControl } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { CommandIO } from "./command.ts";
-import { formatSummary, retryLine, toolEndLine, toolStartLine } from "./progress.ts";
+import { compactLine, formatSummary, retryLine, toolEndLine, toolStartLine } from "./progress.ts";
 import { StatusLine } from "./status_line.ts";
 
 /** How the agent's progress is shown. */
@@ -24,7 +24,7 @@ export interface SessionRenderer {
 }
 
 /** One JSON event per line on stdout. */
-export function jsonRenderer(io: CommandIO): SessionRenderer {
+export function jsonRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
   const emit = (event: Record<string, unknown>) => io.stdout(JSON.stringify(event) + "\n");
   return {
     events: {
@@ -49,6 +49,16 @@ export function jsonRenderer(io: CommandIO): SessionRenderer {
           delay_ms: Math.round(retry.delayMs),
           reason: retry.reason,
         }),
+      onCompact: (result) =>
+        emit({
+          type: "compact",
+          reason: result.reason,
+          model: result.model,
+          tokens_before: result.tokensBefore,
+          tokens_after: result.tokensAfter,
+          messages_summarised: result.messagesSummarised,
+        }),
+      onCompactFailed: (message) => emit({ type: "compact_failed", message: redact(message) }),
     },
     done: (result, session) =>
       emit({
@@ -91,6 +101,15 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
         io.stderr(toolEndLine(call, result) + "\n");
       },
       onRetry: (retry) => status.show(retryLine(retry)),
+      onCompact: (result) => {
+        status.clear();
+        endLine();
+        io.stderr(compactLine(result) + "\n");
+      },
+      onCompactFailed: (message) => {
+        status.clear();
+        io.stderr(`kodelet: compaction failed: ${redact(message)}\n`);
+      },
     },
     done: (result, session) => {
       status.clear();
@@ -116,7 +135,7 @@ export function mcpFailureReporter(
 
 /** The renderer for an output mode. */
 export function rendererFor(output: OutputMode, io: CommandIO, redact: Redactor): SessionRenderer {
-  return output === "json" ? jsonRenderer(io) : lineRenderer(io, redact);
+  return output === "json" ? jsonRenderer(io, redact) : lineRenderer(io, redact);
 }
 
 /** Runs one user message and shows how it ended; returns the exit code (130 when cancelled). */

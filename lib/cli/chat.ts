@@ -5,11 +5,11 @@
 import type { Command, CommandContext } from "./command.ts";
 import { formatCost, formatCount } from "./format.ts";
 import { LineReader } from "./line_reader.ts";
-import { continueHint } from "./progress.ts";
+import { contextPart, continueHint } from "./progress.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 
 const HELP =
-  "commands: /exit, /clear (new conversation), /model [name], /cost; Ctrl-C cancels a turn, Ctrl-D exits";
+  "commands: /exit, /clear (new conversation), /model [name], /cost, /compact [instructions]; Ctrl-C cancels a turn, Ctrl-D exits";
 
 async function chat(context: CommandContext): Promise<number> {
   const [{ openAgentSession }, { askAndShow, lineRenderer, mcpFailureReporter }] = await Promise.all([
@@ -73,11 +73,33 @@ async function chat(context: CommandContext): Promise<number> {
       }
       if (text === "/cost") {
         const { usage, costUsd } = session.spent();
+        const contextNow = session.contextUsage();
         context.io.stderr(
           `this session: tokens in ${formatCount(usage.input)} out ${formatCount(usage.output)} cached ${
             formatCount(usage.cacheRead)
-          } · ${formatCost(costUsd, "cost unknown")}\n`,
+          } · ${formatCost(costUsd, "cost unknown")}${contextNow ? ` · ${contextPart(contextNow)}` : ""}\n`,
         );
+        continue;
+      }
+      if (text === "/compact" || text.startsWith("/compact ")) {
+        turn = new AbortController();
+        try {
+          const done = await Promise.race([
+            session.compact(text.slice("/compact".length).trim() || undefined, turn.signal),
+            quitting,
+          ]);
+          if (done === "quit") return 130;
+          // The renderer's onCompact already said what was compacted.
+          if (done === undefined) context.io.stderr("nothing to compact yet\n");
+        } catch (error) {
+          context.io.stderr(
+            `kodelet: compaction failed: ${
+              context.redact(error instanceof Error ? error.message : String(error))
+            }\n`,
+          );
+        } finally {
+          turn = undefined;
+        }
         continue;
       }
       if (text.startsWith("/")) {

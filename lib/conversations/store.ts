@@ -24,10 +24,24 @@ export interface ConversationSummary {
   costUsd: number | undefined;
 }
 
+/** A compaction of a conversation: its summary stands for messages [0, keptFrom) in later requests. */
+export interface CompactionRecord {
+  summary: string;
+  /** Index (0-based) of the first message kept verbatim after the summary. */
+  keptFrom: number;
+  reason: string;
+  model: string;
+  tokensBefore: number;
+  tokensAfter: number;
+  createdAt: string;
+}
+
 /** A whole conversation. */
 export interface Conversation extends ConversationSummary {
   messages: Message[];
   todos: TodoItem[];
+  /** Every compaction, oldest first; the last one is where a resumed conversation starts from. */
+  compactions: CompactionRecord[];
 }
 
 /** What one turn adds to a conversation. */
@@ -240,6 +254,42 @@ export class ConversationStore {
     });
   }
 
+  /**
+   * Records a compaction of a conversation that has been saved (a compaction before its first turn
+   * was saved has nothing to point at and is not recorded).
+   */
+  saveCompaction(
+    conversationId: string,
+    record: Omit<CompactionRecord, "createdAt">,
+    now: Date = new Date(),
+  ): void {
+    this.#transaction(() => {
+      const exists = this.#db.prepare("SELECT 1 FROM conversations WHERE id = ?").get(conversationId);
+      if (!exists) return;
+      const next = this.#db.prepare(
+        "SELECT COALESCE(MAX(seq), 0) AS seq FROM compactions WHERE conversation_id = ?",
+      ).get(conversationId) as Row;
+      this.#db.prepare(
+        `INSERT INTO compactions (conversation_id, seq, created_at, summary, kept_from, reason, model,
+           tokens_before, tokens_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        conversationId,
+        Number(next.seq) + 1,
+        now.toISOString(),
+        record.summary,
+        record.keptFrom,
+        record.reason,
+        record.model,
+        record.tokensBefore,
+        record.tokensAfter,
+      );
+      this.#db.prepare("UPDATE conversations SET updated_at = ? WHERE id = ?").run(
+        now.toISOString(),
+        conversationId,
+      );
+    });
+  }
+
   /** Conversations, newest first. */
   list(limit = 50): ConversationSummary[] {
     const rows = this.#db.prepare("SELECT * FROM conversations ORDER BY updated_at DESC, id DESC LIMIT ?")
@@ -262,13 +312,25 @@ export class ConversationStore {
           role: message.role === "assistant" ? "assistant" as const : "user" as const,
           content: JSON.parse(String(message.content)),
         }));
-    return { ...summaryOf(row), messages, todos: JSON.parse(String(row.todos)) as TodoItem[] };
+    const compactions = (this.#db.prepare(
+      "SELECT * FROM compactions WHERE conversation_id = ? ORDER BY seq",
+    ).all(id) as Row[]).map((item): CompactionRecord => ({
+      summary: String(item.summary),
+      keptFrom: Number(item.kept_from),
+      reason: String(item.reason),
+      model: String(item.model),
+      tokensBefore: Number(item.tokens_before),
+      tokensAfter: Number(item.tokens_after),
+      createdAt: String(item.created_at),
+    }));
+    return { ...summaryOf(row), messages, todos: JSON.parse(String(row.todos)) as TodoItem[], compactions };
   }
 
   /** Deletes a conversation; false when there was none. */
   delete(id: string): boolean {
     return this.#transaction(() => {
       this.#db.prepare("DELETE FROM messages WHERE conversation_id = ?").run(id);
+      this.#db.prepare("DELETE FROM compactions WHERE conversation_id = ?").run(id);
       const result = this.#db.prepare("DELETE FROM conversations WHERE id = ?").run(id);
       return Number(result.changes) > 0;
     });

@@ -45,6 +45,8 @@ export interface ClientOptions {
   redact: Redactor;
   log?: Logger;
   fetch?: typeof fetch;
+  /** context.window, for the chat spans' kodelet.context.used_ratio. */
+  contextWindow?: number | undefined;
   /** The environment, for the proxy variables Deno's fetch honours (named when a provider is unreachable). */
   env?: Record<string, string>;
 }
