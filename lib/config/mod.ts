@@ -118,7 +118,9 @@ async function readYamlLayer(
   let document: unknown;
   try {
     // Loaded only when a config file exists: most runs have none, and start-up time matters.
-    const { parse: parseYaml } = await import("yaml");
+    const yaml = await import("yaml");
+    // The bundle the binary is compiled from hands this CommonJS package over as `default` only.
+    const parseYaml = yaml.parse ?? (yaml as unknown as { default: typeof yaml }).default.parse;
     document = parseYaml(text);
   } catch (error) {
     // The yaml package ends its first line with ":" before a code excerpt we leave out.

@@ -12,7 +12,14 @@ import type { McpServerConfig } from "../../lib/config/mod.ts";
 import { type AgentFixture, agentFixture } from "../support/agent_fixture.ts";
 import { alive, fixtureStdio, STDIO_FIXTURE } from "../support/mcp/servers.ts";
 import type { ReceivedSpan } from "../support/otlp_receiver.ts";
-import { DENO_JSON, linesOf, runKodelet } from "../support/run_kodelet.ts";
+import {
+  DENO_JSON,
+  KODELET_PERMISSIONS,
+  linesOf,
+  MAIN_TS,
+  parentDenoDir,
+  runKodelet,
+} from "../support/run_kodelet.ts";
 
 const GOLDEN_DIR = new URL("../testdata/golden/", import.meta.url);
 const API_KEY = "sk-ant-test-mcp-0123456789";
@@ -226,4 +233,60 @@ Deno.test("mcp.servers in a project's kodelet-config.yaml count only once the di
   const trusted = await runKodelet(["mcp", "list"], { env, cwd: f.work });
   assert.equal(trusted.code, 0, trusted.stderr);
   assert.match(trusted.stdout, /^fx · stdio · ok · 7 tools$/m);
+});
+
+/** Polls until fn is true (a file appeared, a process ended); false after about 10 s. */
+async function eventually(fn: () => boolean | Promise<boolean>): Promise<boolean> {
+  for (let wait = 0; wait < 200; wait++) {
+    if (await fn()) return true;
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  return false;
+}
+
+async function textOf(path: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch {
+    return "";
+  }
+}
+
+Deno.test("Ctrl-C during an MCP tool call: exit 130, the call's spans end as errors, the server's process is gone", async () => {
+  await using f = await fixture();
+  const record = join(f.work, "received.jsonl");
+  const pids = join(f.work, "pids.txt");
+  await f.configure([
+    await fixtureStdio("fx", { env: { MCP_FIXTURE_RECORD: record, MCP_FIXTURE_PID: pids } }),
+  ]);
+  f.llm.enqueue({ kind: "message", toolCalls: [{ id: "toolu_1", name: "mcp__fx__hang", input: {} }] });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "run", "wait", "forever"],
+    clearEnv: true,
+    env: {
+      PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",
+      DENO_DIR: await parentDenoDir(),
+      HOME: f.work,
+      NO_COLOR: "1",
+      ...f.env({ KODELET_TRACING_DELIVERY: "wait" }),
+    },
+    cwd: f.work,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reached = await eventually(async () => (await textOf(record)).includes('"hang"'));
+  child.kill("SIGINT");
+  const output = await child.output();
+  assert.ok(reached, "the hang call reached the server");
+  assert.equal(output.code, 130, new TextDecoder().decode(output.stderr));
+  const pid = Number((await textOf(pids)).trim());
+  assert.ok(await eventually(() => !alive(pid)), "the MCP server's process is gone after Ctrl-C");
+  const spans = await f.receiver.waitForSpans(5);
+  for (const name of ["execute_tool mcp__fx__hang", "tools/call hang"]) {
+    const span = spans.find((candidate) => candidate.name === name);
+    assert.ok(span, `${name} among ${spans.map((candidate) => candidate.name).join(", ")}`);
+    assert.equal(span.status.code, 2, `${name} ends as an error`);
+    assert.equal(span.attributes["error.type"], "cancelled", name);
+  }
 });

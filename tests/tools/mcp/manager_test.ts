@@ -10,6 +10,7 @@ import { McpManager, type McpServerStatus } from "../../../lib/tools/mcp/mod.ts"
 import type { Tool, ToolResult } from "../../../lib/tools/tool.ts";
 import { testContext } from "../_context.ts";
 import { startMcpHttpServer } from "../../support/mcp/http_server.ts";
+import { startMcpSseServer } from "../../support/mcp/sse_server.ts";
 import { alive, everythingStdio, fixtureStdio, httpServer } from "../../support/mcp/servers.ts";
 
 async function withManager<T>(
@@ -230,4 +231,13 @@ Deno.test({
       await Deno.remove(pidFile);
     }
   },
+});
+
+Deno.test("mcp: a server of the older HTTP+SSE transport is reached through the SSE fallback", async () => {
+  await using sse = await startMcpSseServer();
+  await withManager([httpServer("old", sse.url)], async (manager, statuses) => {
+    assert.equal(statusOf(statuses, "old").state, "ok", statusOf(statuses, "old").reason);
+    assert.deepEqual(await call(manager, "mcp__old__add", { a: 5, b: 6 }), { ok: true, output: "11" });
+    assert.equal(sse.calls.length, 1);
+  });
 });
