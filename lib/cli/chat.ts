@@ -12,21 +12,11 @@ const HELP =
   "commands: /exit, /clear (new conversation), /model [name], /cost, /compact [instructions]; Ctrl-C cancels a turn, Ctrl-D exits";
 
 async function chat(context: CommandContext): Promise<number> {
-  const [{ openAgentSession }, { askAndShow, lineRenderer, mcpFailureReporter }] = await Promise.all([
-    import("../agent/mod.ts"),
-    import("./agent_output.ts"),
-  ]);
-  const renderer = lineRenderer(context.io, context.redact);
-  const session = openAgentSession(
-    {
-      config: context.config,
-      log: context.log,
-      redact: context.redact,
-      events: renderer.events,
-      onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
-    },
-    { ...sessionOptions(context.args.flags), keepInterrupted: true },
-  );
+  const { askAndShow, openShownSession } = await import("./agent_output.ts");
+  const { session, renderer } = openShownSession(context, "text", {
+    ...sessionOptions(context.args.flags),
+    keepInterrupted: true,
+  });
   // Whether this chat saved something in the conversation in progress (worth a hint to come back).
   let saved = false;
   const reader = new LineReader(context.io.stdin);

@@ -24,21 +24,8 @@ export const runCommand: Command = {
       );
     }
     const prompt = await readPromptInput(context.args.positionals, context.io);
-    const [{ openAgentSession }, { askAndShow, mcpFailureReporter, rendererFor }] = await Promise.all([
-      import("../agent/mod.ts"),
-      import("./agent_output.ts"),
-    ]);
-    const renderer = rendererFor(output, context.io, context.redact);
-    const session = openAgentSession(
-      {
-        config: context.config,
-        log: context.log,
-        redact: context.redact,
-        events: renderer.events,
-        onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
-      },
-      sessionOptions(flags),
-    );
+    const { askAndShow, openShownSession } = await import("./agent_output.ts");
+    const { session, renderer } = openShownSession(context, output, sessionOptions(flags));
     try {
       return await askAndShow(
         session,
