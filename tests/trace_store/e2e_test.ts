@@ -143,8 +143,10 @@ Deno.test("e2e: trace export sends a stored trace to an OTLP endpoint with the c
 
 Deno.test("e2e: with the collector down a run spools its spans; the next run delivers both runs' spans once", async () => {
   await using base = await tempDir("kodelet-e2e-spool-");
+  // "Down" is a 503: a spooled batch goes only to the endpoint it was meant for.
+  const receiver = await startOtlpReceiver({ fault: "503" });
   const down = await runKodelet(["version"], {
-    env: { KODELET_BASE_PATH: base.path, OTEL_EXPORTER_OTLP_ENDPOINT: await refusedEndpoint() },
+    env: { KODELET_BASE_PATH: base.path, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
   });
   assert.equal(down.code, 0, "the command's own exit code is kept");
   const warnings = linesOf(down.stderr);
@@ -156,7 +158,8 @@ Deno.test("e2e: with the collector down a run spools its spans; the next run del
   const spooled = await spooledSpanIds(base.path);
   assert.equal(spooled.length, 1);
 
-  const receiver = await startOtlpReceiver();
+  receiver.setFault("none");
+  receiver.clear();
   try {
     const up = await runKodelet(["version"], {
       env: { KODELET_BASE_PATH: base.path, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
@@ -179,15 +182,13 @@ Deno.test("e2e: resending to an endpoint that never answers does not hold the ex
   await using base = await tempDir("kodelet-e2e-bound-");
   const env = { KODELET_BASE_PATH: base.path };
   const baseline = await runKodelet(["version"], { env });
-  const first = await runKodelet(["version"], {
-    env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: await refusedEndpoint() },
-  });
-  assert.equal(first.code, 0);
-  const waiting = await spooledSpanIds(base.path);
-  assert.equal(waiting.length, 1);
-
   const hole = await startBlackHole();
   try {
+    const first = await runKodelet(["version"], { env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: hole.url } });
+    assert.equal(first.code, 0);
+    const waiting = await spooledSpanIds(base.path);
+    assert.equal(waiting.length, 1);
+
     const stuck = await runKodelet(["version"], { env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: hole.url } });
     assert.equal(stuck.code, 0);
     // tracing.shutdown_timeout is 1 s; startup and the SDK's loading come on top of it.
