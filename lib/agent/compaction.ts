@@ -166,6 +166,8 @@ export class ContextWindow {
           temperature: undefined,
           thinkingBudgetTokens: 0,
           toolChoice: "none",
+          // The conversation's own prefix, so the summary request reads it from the cache.
+          cacheKey: frame.conversationId,
         },
         {},
         signal,
