@@ -12,7 +12,7 @@ import {
 } from "../agent/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { LlmError } from "../llm/mod.ts";
-import { escapeControl } from "../safe_text.ts";
+import { escapeControl, terminalStream } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { CommandContext, CommandIO } from "./command.ts";
 import { compactLine, formatSummary, retryLine, toolEndLine, toolStartLine } from "./progress.ts";
@@ -86,7 +86,14 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
   let atLineStart = true;
   // Retries show as one line rewritten in place on a terminal, wiped by whatever comes next.
   const status = new StatusLine(io);
+  // The model's text may carry escape sequences (OSC 52 writes the clipboard): never passed on.
+  let screen = terminalStream();
+  const flush = () => {
+    io.stdout(screen.end());
+    screen = terminalStream();
+  };
   const endLine = () => {
+    flush();
     if (!atLineStart) io.stdout("\n");
     atLineStart = true;
   };
@@ -94,7 +101,7 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
     events: {
       onText: (text) => {
         status.clear();
-        io.stdout(text);
+        io.stdout(screen.write(text));
         if (text !== "") atLineStart = text.endsWith("\n");
       },
       onToolStart: (call) => {
@@ -119,6 +126,7 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
     },
     done: (result, session) => {
       status.clear();
+      flush();
       io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
       io.stderr(formatSummary(result, session.saving ? session.conversationId : undefined) + "\n");
     },

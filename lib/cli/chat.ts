@@ -2,6 +2,7 @@
  * `kodelet chat`: a line-based REPL that works in any terminal and under a pipe. Ctrl-C cancels the
  * turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
  */
+import { escapeControl } from "../safe_text.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { formatCost, formatCount } from "./format.ts";
 import { LineReader } from "./line_reader.ts";
@@ -105,7 +106,9 @@ async function chat(context: CommandContext): Promise<number> {
       } catch (error) {
         // A failed turn (bad key, provider down) is reported, and the session goes on.
         context.io.stderr(
-          `kodelet: ${context.redact(error instanceof Error ? error.message : String(error))}\n`,
+          `kodelet: ${
+            escapeControl(context.redact(error instanceof Error ? error.message : String(error)))
+          }\n`,
         );
       } finally {
         turn = undefined;
