@@ -5,7 +5,7 @@
  */
 import { trace } from "@opentelemetry/api";
 import type { Logger } from "../log.ts";
-import { GENERAL, KODELET } from "../telemetry/mod.ts";
+import { GENERAL, KODELET, signals } from "../telemetry/mod.ts";
 import { retryReason } from "./errors.ts";
 import { type LlmClient, LlmError, type LlmRequest, type LlmResponse, type StreamHandlers } from "./types.ts";
 
@@ -46,6 +46,13 @@ export function backoffDelay(attempt: number, error: LlmError, policy: RetryPoli
   return Math.min(max, base / 2 + Math.random() * base / 2);
 }
 
+const attempts = new WeakMap<object, number>();
+
+/** How many attempts the response (or the error) of a retried request took; 1 when never retried. */
+export function attemptsOf(outcome: unknown): number {
+  return typeof outcome === "object" && outcome !== null ? attempts.get(outcome) ?? 1 : 1;
+}
+
 /** Wraps a client with retries; retries are counted on the active (chat) span, one event each. */
 export function withRetries(client: LlmClient, policy: RetryPolicy): LlmClient {
   const sleep = policy.sleep ?? abortableSleep;
@@ -64,21 +71,32 @@ export function withRetries(client: LlmClient, policy: RetryPolicy): LlmClient {
             },
           }, signal);
           span?.setAttribute(KODELET.RETRIES, attempt);
+          attempts.set(response, attempt + 1);
           return response;
         } catch (error) {
           span?.setAttribute(KODELET.RETRIES, attempt);
+          if (typeof error === "object" && error !== null) attempts.set(error, attempt + 1);
           if (!(error instanceof LlmError) || !error.retryable || streamed || attempt >= policy.maxRetries) {
             throw error;
           }
           const delay = backoffDelay(attempt + 1, error, policy);
-          // The user sees the retry in the renderer's status line; the log keeps it for --verbose.
+          signals.retry({
+            provider: client.provider,
+            model: request.model,
+            errorType: error.status !== undefined ? String(error.status) : error.kind,
+            status: error.status,
+            attempt: attempt + 1,
+            delayMs: delay,
+          });
+          // The user sees the retry in the renderer's status line (issue 12: not as a warning on the
+          // terminal); the log keeps it at info, for --log-level info, --verbose and the OTLP log records.
           handlers.onRetry?.({
             attempt: attempt + 2,
             attempts: policy.maxRetries + 1,
             delayMs: delay,
             reason: retryReason(error),
           });
-          policy.log?.debug("retrying llm request", {
+          policy.log?.info("retrying llm request", {
             attempt: attempt + 1,
             delay_ms: Math.round(delay),
             error_type: error.status !== undefined ? String(error.status) : error.kind,
