@@ -99,6 +99,8 @@ export function tracingDeps(config: Config, writeLine: (line: string) => void, l
       });
     },
     spool: (spans) => keepInSpool(config, spans, log),
+    warn: (message) => log.warn(message),
+    info: (message) => log.info(message),
   };
   // Only a run that exports to OTLP sends the spool: it goes to the endpoint configured now.
   if (tracing.exporters.includes("otlp") && tracing.delivery === "background") {

@@ -153,7 +153,7 @@ Deno.test("e2e: with the collector down a run spools its spans; the next run del
   assert.equal(warnings.length, 1, down.stderr);
   assert.match(
     warnings[0] ?? "",
-    /^kodelet: 1 span could not be delivered to http:\/\/127\.0\.0\.1:\d+\/v1\/traces \(.+\); 1 kept in the spool for the next run$/,
+    /^kodelet: 1 span and 1 metric point could not be delivered to http:\/\/127\.0\.0\.1:\d+ \(.+\); 2 kept in the spool for the next run$/,
   );
   const spooled = await spooledSpanIds(base.path);
   assert.equal(spooled.length, 1);
@@ -173,6 +173,13 @@ Deno.test("e2e: with the collector down a run spools its spans; the next run del
     assert.ok(ids.includes(spooled[0] ?? ""), "the spooled span arrived");
     assert.equal(new Set(received.map((span) => span.traceId)).size, 2, "one trace per run");
     assert.deepEqual(await spooledSpanIds(base.path), []);
+    // The metric point of the first run came out of the spool too: two runs, two sessions counted.
+    await receiver.waitFor(({ metrics }) =>
+      metrics.filter((p) => p.name === "kodelet.session.count").length === 2
+    );
+    const sessions = receiver.metrics.filter((point) => point.name === "kodelet.session.count");
+    assert.deepEqual(sessions.map((point) => point.value), [1, 1]);
+    assert.equal(new Set(sessions.map((point) => point.startTimeUnixNano)).size, 2, "each run's own delta");
   } finally {
     await receiver.close();
   }
