@@ -15,7 +15,8 @@ import { LlmError } from "../llm/mod.ts";
 import { escapeControl, terminalStream } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { CommandContext, CommandIO } from "./command.ts";
-import { compactLine, formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
+import { compactLine, formatSummary, retryLine, toolEndLine, toolStartLine } from "./progress.ts";
+import { StatusLine } from "./status_line.ts";
 
 /** How the agent's progress is shown. */
 export type OutputMode = "text" | "json";
@@ -24,6 +25,8 @@ export type OutputMode = "text" | "json";
 export interface SessionRenderer {
   events: AgentEvents;
   done(result: AgentResult, session: AgentSession): void;
+  /** The run ended without a result (failed or cancelled): tidy the screen before the error is shown. */
+  stopped?(): void;
 }
 
 /** One JSON event per line on stdout. */
@@ -44,6 +47,14 @@ export function jsonRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
         }),
       onTurnEnd: (turn) =>
         emit({ type: "turn", turn: turn.number, usage: turn.usage, cost_usd: turn.costUsd ?? null }),
+      onRetry: (retry) =>
+        emit({
+          type: "retry",
+          attempt: retry.attempt,
+          attempts: retry.attempts,
+          delay_ms: Math.round(retry.delayMs),
+          reason: retry.reason,
+        }),
       onCompact: (result) =>
         emit({
           type: "compact",
@@ -73,37 +84,56 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
   // Text of a turn that asked for tools rarely ends in a newline; end the line before tool activity
   // so the next turn's answer does not run on from it.
   let atLineStart = true;
+  // Retries show as one line rewritten in place on a terminal, wiped by whatever comes next.
+  const status = new StatusLine(io);
   // The model's text may carry escape sequences (OSC 52 writes the clipboard): never passed on.
   let screen = terminalStream();
   const flush = () => {
     io.stdout(screen.end());
     screen = terminalStream();
   };
+  const endLine = () => {
+    flush();
+    if (!atLineStart) io.stdout("\n");
+    atLineStart = true;
+  };
   return {
     events: {
       onText: (text) => {
+        status.clear();
         io.stdout(screen.write(text));
         if (text !== "") atLineStart = text.endsWith("\n");
       },
       onToolStart: (call) => {
-        flush();
-        if (!atLineStart) io.stdout("\n");
-        atLineStart = true;
+        status.clear();
+        endLine();
         io.stderr(toolStartLine(call, redact) + "\n");
       },
-      onToolEnd: (call, result) => io.stderr(toolEndLine(call, result) + "\n"),
+      onToolEnd: (call, result) => {
+        status.clear();
+        io.stderr(toolEndLine(call, result) + "\n");
+      },
+      onRetry: (retry) => status.show(retryLine(retry)),
       onCompact: (result) => {
-        flush();
-        if (!atLineStart) io.stdout("\n");
-        atLineStart = true;
+        status.clear();
+        endLine();
         io.stderr(compactLine(result) + "\n");
       },
-      onCompactFailed: (message) => io.stderr(`kodelet: compaction failed: ${redact(message)}\n`),
+      onCompactFailed: (message) => {
+        status.clear();
+        io.stderr(`kodelet: compaction failed: ${redact(message)}\n`);
+      },
     },
     done: (result, session) => {
+      status.clear();
       flush();
       io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
       io.stderr(formatSummary(result, session.saving ? session.conversationId : undefined) + "\n");
+    },
+    // A stream cut mid-answer: the error goes on its own line, not after the half sentence.
+    stopped: () => {
+      status.clear();
+      endLine();
     },
   };
 }
@@ -134,6 +164,7 @@ export async function askAndShow(
   try {
     result = await session.ask(text, signal);
   } catch (error) {
+    renderer.stopped?.();
     if (error instanceof LlmError && error.kind === "cancelled") {
       io.stderr("\nkodelet: cancelled\n");
       return 130;

@@ -6,7 +6,7 @@ import { escapeControl } from "../safe_text.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { formatCost, formatCount } from "./format.ts";
 import { LineReader } from "./line_reader.ts";
-import { contextPart } from "./progress.ts";
+import { contextPart, continueHint } from "./progress.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 
 const HELP =
@@ -14,7 +14,12 @@ const HELP =
 
 async function chat(context: CommandContext): Promise<number> {
   const { askAndShow, openShownSession } = await import("./agent_output.ts");
-  const { session, renderer } = openShownSession(context, "text", sessionOptions(context.args.flags));
+  const { session, renderer } = openShownSession(context, "text", {
+    ...sessionOptions(context.args.flags),
+    keepInterrupted: true,
+  });
+  // Whether this chat saved something in the conversation in progress (worth a hint to come back).
+  let saved = false;
   const reader = new LineReader(context.io.stdin);
   let turn: AbortController | undefined;
   let quit: () => void = () => {};
@@ -37,12 +42,17 @@ async function chat(context: CommandContext): Promise<number> {
     while (true) {
       context.io.stderr("> ");
       const line = await reader.next();
-      if (line === null) break;
+      if (line === null) {
+        // Ctrl-D leaves the cursor after the prompt: end that line before saying goodbye.
+        context.io.stderr("\n");
+        break;
+      }
       const text = line.trim();
       if (text === "") continue;
       if (text === "/exit" || text === "/quit") break;
       if (text === "/clear") {
         session.newConversation();
+        saved = false;
         context.io.stderr("new conversation\n");
         continue;
       }
@@ -89,8 +99,10 @@ async function chat(context: CommandContext): Promise<number> {
       }
       turn = new AbortController();
       try {
-        const asked = askAndShow(session, renderer, context.io, text, turn.signal);
-        if (await Promise.race([asked, quitting]) === "quit") return 130;
+        const answer = askAndShow(session, renderer, context.io, text, turn.signal);
+        if (await Promise.race([answer, quitting]) === "quit") return 130;
+        // Answered, or interrupted and kept (a failed turn is not saved and throws instead).
+        saved = true;
       } catch (error) {
         // A failed turn (bad key, provider down) is reported, and the session goes on.
         context.io.stderr(
@@ -107,6 +119,7 @@ async function chat(context: CommandContext): Promise<number> {
     context.signal.removeEventListener("abort", onTerminate);
     await session.close();
   }
+  if (saved && session.saving) context.io.stderr(continueHint(session.conversationId) + "\n");
   return 0;
 }
 
