@@ -312,3 +312,33 @@ Deno.test("background delivery: metric points and log records arrive after the r
     await Deno.remove(home, { recursive: true });
   }
 });
+
+Deno.test("kodelet usage shows the same totals locally as the metrics the endpoint received", async () => {
+  await using run = await scriptedRun("http/protobuf");
+  const { gateway, result, base } = run;
+  assert.equal(result.code, 0, result.stderr);
+  const report = await runKodelet(["usage", "--since", "1h", "--json"], { env: { KODELET_BASE_PATH: base } });
+  assert.equal(report.code, 0, report.stderr);
+  const [row, ...more] = (JSON.parse(report.stdout) as { rows: Record<string, number>[] }).rows;
+  assert.equal(more.length, 0);
+  assert.ok(row);
+  const counter = (name: string, match: Record<string, unknown> = {}) => one(gateway, name, match).value;
+  assert.equal(row.llmCalls, one(gateway, "gen_ai.client.operation.duration").count);
+  assert.equal(row.inputTokens, counter("kodelet.token.usage", { type: "input" }));
+  assert.equal(row.outputTokens, counter("kodelet.token.usage", { type: "output" }));
+  assert.equal(row.cacheReadTokens, counter("kodelet.token.usage", { type: "cache_read" }));
+  assert.equal(row.cacheWriteTokens, counter("kodelet.token.usage", { type: "cache_write" }));
+  assert.ok(Math.abs((row.costUsd ?? 0) - counter("kodelet.cost.usage")) < 1e-6, `${row.costUsd}`);
+  const toolCalls = points(gateway, "kodelet.tool.calls");
+  assert.equal(row.toolCalls, toolCalls.reduce((sum, point) => sum + point.value, 0));
+  assert.equal(
+    row.toolFailures,
+    toolCalls.filter((point) => point.attributes.outcome !== "ok").reduce(
+      (sum, point) => sum + point.value,
+      0,
+    ),
+  );
+  assert.equal(row.linesAdded, counter("kodelet.lines_of_code.count", { type: "added" }));
+  assert.equal(row.linesRemoved, counter("kodelet.lines_of_code.count", { type: "removed" }));
+  assert.equal(row.llmErrors, 0, "the retried 429 is not a failed call");
+});
