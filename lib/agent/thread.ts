@@ -4,6 +4,7 @@
  * whole loop is one `invoke_agent kodelet` span; each turn is handed to `persist` whole.
  */
 import type { TurnRecord } from "../conversations/mod.ts";
+import { mapConcurrent, MAX_PARALLEL_TOOL_CALLS } from "./concurrency.ts";
 import {
   addCost,
   addUsage,
@@ -205,12 +206,12 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
 
         const calls = response.content.flatMap((block) => (block.type === "tool_use" ? [block] : []));
         if (calls.length > 0) {
-          const results = await Promise.all(calls.map(async (call) => {
+          const results = await mapConcurrent(calls, MAX_PARALLEL_TOOL_CALLS, async (call) => {
             thread.events.onToolStart?.(call);
             const result = await thread.registry.execute(call, thread.tools, signal);
             thread.events.onToolEnd?.(call, result);
             return { call, result };
-          }));
+          });
           const toolResults: Message = {
             role: "user",
             content: results.map(({ call, result }) => ({
