@@ -24,8 +24,14 @@ export const runCommand: Command = {
       );
     }
     const prompt = await readPromptInput(context.args.positionals, context.io);
-    const { askAndShow, openShownSession } = await import("./agent_output.ts");
-    const { session, renderer } = openShownSession(context, output, sessionOptions(flags));
+    const [{ askAndShow, openShownSession }, { terminalApprover }, { readEnvironment }] = await Promise.all([
+      import("./agent_output.ts"),
+      import("./approval_prompt.ts"),
+      import("../config/mod.ts"),
+    ]);
+    // Questions need someone at a terminal; JSON output is for machines, which cannot answer.
+    const approver = output === "text" ? terminalApprover(context.io, readEnvironment()) : undefined;
+    const { session, renderer } = openShownSession(context, output, { ...sessionOptions(flags), approver });
     try {
       return await askAndShow(
         session,
