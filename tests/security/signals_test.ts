@@ -59,7 +59,7 @@ for (const [signal, expected] of [["SIGTERM", 143], ["SIGHUP", 129]] as const) {
           input: { command: "(sleep 3; touch orphan_marker) & touch started; sleep 60" },
         }],
       });
-      const child = spawnKodelet(["run", "wait"], {
+      const child = spawnKodelet(["run", "--yolo", "wait"], {
         ANTHROPIC_API_KEY: "sk-ant-test-000000000000",
         ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
         KODELET_BASE_PATH: join(home.path, ".kodelet"),
