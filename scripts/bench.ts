@@ -4,7 +4,9 @@
  *   1. start-up: `kodelet --version` against a bare Deno hello-world (goal: under 2x);
  *   2. a traced no-op: `kodelet version` with tracing on (OTLP to a local receiver, and console)
  *      against tracing off;
- *   3. the cost of one span (start + 4 attributes + end) with the batch span processor, in process.
+ *   3. the cost of one span (start + 4 attributes + end) with the batch span processor, in process;
+ *   4. `kodelet chat` in a real terminal (tmux): time from start to a usable prompt, against
+ *      `kodelet --version` (the terminal UI is loaded only by chat).
  *
  * Subprocesses run with a clean environment (tests/support/run_kodelet.ts), interleaved so that a
  * machine getting busier mid-run weighs on every variant alike, and the median of N runs is reported.
@@ -16,7 +18,16 @@ import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@ope
 import { context } from "@opentelemetry/api";
 import { withSpan } from "../lib/telemetry/mod.ts";
 import { startOtlpReceiver } from "../tests/support/otlp_receiver.ts";
-import { KODELET_PERMISSIONS, runDeno, runKodelet, type RunResult } from "../tests/support/run_kodelet.ts";
+import {
+  DENO_JSON,
+  inheritedEnv,
+  KODELET_PERMISSIONS,
+  MAIN_TS,
+  runDeno,
+  runKodelet,
+  type RunResult,
+} from "../tests/support/run_kodelet.ts";
+import { hasTmux, startTerminal } from "../tests/support/tmux.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 10);
 const WARMUP_RUNS = 2;
@@ -224,7 +235,45 @@ async function spanCostBench(): Promise<void> {
   await provider.shutdown();
 }
 
+/** Milliseconds from starting `kodelet chat` in tmux until its prompt and status line are drawn. */
+async function chatToPrompt(home: string): Promise<number> {
+  const started = performance.now();
+  await using term = await startTerminal({
+    command: [Deno.execPath(), "run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "chat"],
+    env: {
+      ...inheritedEnv(),
+      TERM: "xterm-256color",
+      ANTHROPIC_API_KEY: "sk-ant-bench-000000000000",
+      KODELET_BASE_PATH: `${home}/.kodelet`,
+    },
+    cwd: home,
+  });
+  await term.waitFor(/tokens · \$/, 30_000, 10);
+  return performance.now() - started;
+}
+
+async function chatStartupBench(): Promise<void> {
+  if (!hasTmux()) {
+    console.log("\n4. Chat start-up: skipped (tmux is not installed)");
+    return;
+  }
+  const home = await Deno.makeTempDir({ prefix: "kodelet-bench-chat-" });
+  try {
+    const results = await measure([
+      { name: "kodelet --version (deno run main.ts)", run: () => runKodelet(["--version"]) },
+      {
+        name: "kodelet chat: time to a usable prompt",
+        run: async () => ({ code: 0, stdout: "", stderr: "", durationMs: await chatToPrompt(home) }),
+      },
+    ]);
+    report("4. Chat start-up in a real terminal (tmux)", results, "kodelet --version (deno run main.ts)");
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+}
+
 console.log(`kodelet bench: deno ${Deno.version.deno}, ${Deno.build.target}`);
 await startupBench();
 await tracedNoopBench();
 await spanCostBench();
+await chatStartupBench();

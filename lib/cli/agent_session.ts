@@ -30,12 +30,26 @@ import { formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
 /** How the agent's progress is shown. */
 export type OutputMode = "text" | "json";
 
+/** A renderer that takes the agent's events itself (the terminal UI) instead of the printed ones. */
+export interface SessionView {
+  events: AgentEvents;
+  /** Gets each finished run's result, instead of the printed summary. */
+  onResult(result: AgentResult): void;
+}
+
 /** What a session starts from. */
 export interface SessionOptions {
   save: boolean;
   resumeId?: string | undefined;
   follow?: boolean;
   output: OutputMode;
+  /** When set, the agent's progress goes to this view and nothing is printed. */
+  view?: SessionView;
+  /**
+   * Text output on a terminal: the answer is collected and printed rendered (by this function) when
+   * the model finishes it or turns to tools, instead of streaming raw markdown.
+   */
+  renderMarkdown?: (text: string) => string;
 }
 
 /** A ready-to-use agent session. */
@@ -49,8 +63,9 @@ export interface AgentSession {
   close(): void;
 }
 
-function events(context: CommandContext, output: OutputMode): AgentEvents {
+function events(context: CommandContext, options: SessionOptions): AgentEvents {
   const { io } = context;
+  const output = options.output;
   if (output === "json") {
     const emit = (event: Record<string, unknown>) => io.stdout(JSON.stringify(event) + "\n");
     return {
@@ -71,17 +86,29 @@ function events(context: CommandContext, output: OutputMode): AgentEvents {
   // Text of a turn that asked for tools rarely ends in a newline; end the line before tool activity
   // so the next turn's answer does not run on from it.
   let atLineStart = true;
+  const render = options.renderMarkdown;
+  let pending = "";
+  const flush = () => {
+    if (render && pending.trim() !== "") io.stdout(render(pending) + "\n");
+    pending = "";
+  };
   return {
     onText: (text) => {
+      if (render) {
+        pending += text;
+        return;
+      }
       io.stdout(text);
       if (text !== "") atLineStart = text.endsWith("\n");
     },
     onToolStart: (call) => {
+      flush();
       if (!atLineStart) io.stdout("\n");
       atLineStart = true;
       io.stderr(toolStartLine(call, context.redact) + "\n");
     },
     onToolEnd: (call, result) => io.stderr(toolEndLine(call, result) + "\n"),
+    onTurnEnd: () => flush(),
   };
 }
 
@@ -137,7 +164,7 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
     maxTurns: config.llm.maxTurns,
     messages: previous?.messages ?? [],
     ...(options.save && store ? { persist: (turn) => store.saveTurn(turn) } : {}),
-    events: events(context, options.output),
+    events: options.view?.events ?? events(context, options),
   };
   // What the session spent: counted per finished turn (so a cancelled or failed run's finished
   // turns count too) and per subagent run.
@@ -201,13 +228,15 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
         };
       } catch (error) {
         if (error instanceof LlmError && error.kind === "cancelled") {
-          context.io.stderr("\nkodelet: cancelled\n");
+          if (!options.view) context.io.stderr("\nkodelet: cancelled\n");
           return 130;
         }
         if (error instanceof LlmError) throw new UserFacingError(error.message, 1, { cause: error });
         throw error;
       }
-      if (options.output === "json") {
+      if (options.view) {
+        options.view.onResult(result);
+      } else if (options.output === "json") {
         context.io.stdout(
           JSON.stringify({
             type: "done",
@@ -220,7 +249,9 @@ export function createAgentSession(context: CommandContext, options: SessionOpti
           }) + "\n",
         );
       } else {
-        context.io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
+        if (!options.renderMarkdown) {
+          context.io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
+        }
         context.io.stderr(formatSummary(result, options.save ? thread.conversationId : undefined) + "\n");
       }
       return 0;

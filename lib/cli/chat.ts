@@ -1,16 +1,26 @@
 /**
- * `kodelet chat`: a line-based REPL that works in any terminal and under a pipe. Ctrl-C cancels the
- * turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
+ * `kodelet chat`: the terminal UI on a terminal (lib/cli/tui, loaded only then); otherwise, with
+ * --plain, or when TERM=dumb, a line-based REPL that works under a pipe. In the line mode Ctrl-C
+ * cancels the turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
  */
 import type { Usage } from "../llm/mod.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { LineReader } from "./line_reader.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
+import { findSlashCommand, type SlashContext } from "./slash_commands.ts";
 
-const HELP =
-  "commands: /exit, /clear (new conversation), /model [name], /cost; Ctrl-C cancels a turn, Ctrl-D exits";
+const LINE_KEYS = "keys: Ctrl-C cancels a turn, Ctrl-D exits";
 
 async function chat(context: CommandContext): Promise<number> {
+  const flags = context.args.flags;
+  if (flags.plain !== true && context.io.interactive === true) {
+    const { runChatTui } = await import("./tui/mod.ts");
+    return runChatTui(context, sessionOptions(flags));
+  }
+  return await lineChat(context);
+}
+
+async function lineChat(context: CommandContext): Promise<number> {
   const { createAgentSession } = await import("./agent_session.ts");
   const { addCost, addUsage, zeroUsage } = await import("../llm/mod.ts");
   type Spent = { usage: Usage; costUsd: number | undefined };
@@ -32,39 +42,37 @@ async function chat(context: CommandContext): Promise<number> {
     else if (turn) quit(); // a second Ctrl-C while the cancelled turn is still winding down
     else void reader.cancel();
   };
+  let exit = false;
+  const slash: SlashContext = {
+    say: (text) => context.io.stderr(text + "\n"),
+    model: () => session.thread.model,
+    setModel: (name) => (session.thread.model = name),
+    newConversation: () => {
+      earlier = addSpent(earlier, session.spent());
+      session.close();
+      session = createAgentSession(context, { ...options, resumeId: undefined, follow: false });
+    },
+    spent: () => addSpent(earlier, session.spent()),
+    traceId: () => undefined,
+    exit: () => (exit = true),
+    keys: LINE_KEYS,
+  };
   Deno.addSignalListener("SIGINT", onInterrupt);
-  context.io.stderr(`kodelet chat (${session.thread.model}); ${HELP}\n`);
+  context.io.stderr(`kodelet chat (${session.thread.model}); /help lists the commands; ${LINE_KEYS}\n`);
   try {
-    while (true) {
+    while (!exit) {
       context.io.stderr("> ");
       const line = await reader.next();
       if (line === null) break;
       const text = line.trim();
       if (text === "") continue;
-      if (text === "/exit" || text === "/quit") break;
-      if (text === "/clear") {
-        earlier = addSpent(earlier, session.spent());
-        session.close();
-        session = createAgentSession(context, { ...options, resumeId: undefined, follow: false });
-        context.io.stderr("new conversation\n");
-        continue;
-      }
-      if (text.startsWith("/model")) {
-        const name = text.slice("/model".length).trim();
-        if (name !== "") session.thread.model = name;
-        context.io.stderr(`model: ${session.thread.model}\n`);
-        continue;
-      }
-      if (text === "/cost") {
-        const { usage, costUsd } = addSpent(earlier, session.spent());
-        const shown = costUsd === undefined ? "cost unknown" : `$${costUsd.toFixed(4)}`;
-        context.io.stderr(
-          `this session: tokens in ${usage.input} out ${usage.output} cached ${usage.cacheRead} · ${shown}\n`,
-        );
+      const command = findSlashCommand(text);
+      if (command) {
+        await command.command.run(slash, command.args);
         continue;
       }
       if (text.startsWith("/")) {
-        context.io.stderr(`unknown command ${text}; ${HELP}\n`);
+        context.io.stderr(`unknown command ${text}; /help lists them\n`);
         continue;
       }
       turn = new AbortController();
@@ -89,10 +97,15 @@ async function chat(context: CommandContext): Promise<number> {
 /** The command. */
 export const chatCommand: Command = {
   path: ["chat"],
-  summary: "interactive session (line-based; works in any terminal and under a pipe)",
+  summary: "interactive session: a terminal UI on a terminal, a line-based REPL otherwise",
   usage: "",
   flags: [
-    { name: "plain", type: "boolean", description: "line-based REPL (the only mode for now)" },
+    {
+      name: "plain",
+      type: "boolean",
+      description:
+        "line-based REPL (chosen automatically when stdin or stdout is not a terminal, or TERM=dumb)",
+    },
     ...SESSION_FLAGS,
   ],
   args: { min: 0, max: 0 },

@@ -3,13 +3,14 @@ import type { AgentResult } from "../llm/mod.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { ToolResult } from "../tools/tool.ts";
 
-function oneLine(text: string, max: number): string {
+/** Text on one line, cut to `max` characters with an ellipsis. */
+export function oneLine(text: string, max: number): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > max ? line.slice(0, max - 1) + "…" : line;
 }
 
 /** The most telling argument of a tool call, for a one-line preview. */
-function preview(input: Record<string, unknown>): string {
+export function preview(input: Record<string, unknown>): string {
   for (const key of ["command", "path", "file_path", "pattern", "url", "question"]) {
     const value = input[key];
     if (typeof value === "string") return value;

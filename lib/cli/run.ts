@@ -1,7 +1,15 @@
 /** `kodelet run`: one task, streamed to stdout, saved as a conversation. */
 import { UsageError } from "../errors.ts";
-import type { Command } from "./command.ts";
+import type { Command, CommandContext } from "./command.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
+
+/** A markdown renderer for this terminal's width and colour setting (loaded only when needed). */
+async function terminalMarkdown(context: CommandContext): Promise<(text: string) => string> {
+  const { renderMarkdown } = await import("./tui/markdown.ts");
+  const { createStyle } = await import("./tui/style.ts");
+  const style = createStyle(context.io.color);
+  return (text) => renderMarkdown(text, { width: context.io.columns, style });
+}
 
 /** The command. */
 export const runCommand: Command = {
@@ -22,7 +30,15 @@ export const runCommand: Command = {
       );
     }
     const { createAgentSession } = await import("./agent_session.ts");
-    const session = createAgentSession(context, { ...sessionOptions(flags), output });
+    // On a terminal the answer is shown rendered; under a pipe it stays the raw text scripts expect.
+    const renderMarkdown = output === "text" && context.io.stdoutIsTerminal
+      ? await terminalMarkdown(context)
+      : undefined;
+    const session = createAgentSession(context, {
+      ...sessionOptions(flags),
+      output,
+      ...(renderMarkdown ? { renderMarkdown } : {}),
+    });
     try {
       return await session.ask(context.args.positionals.join(" "), context.signal);
     } finally {

@@ -2,7 +2,7 @@
  * Telemetry for the rest of kodelet: `withSpan` and `tracer` to make spans, the attribute names, the
  * redactor, and `startTelemetry`, which loads the OpenTelemetry SDK only when tracing is enabled.
  */
-import { type Context, context, propagation, ROOT_CONTEXT } from "@opentelemetry/api";
+import { type Context, context, propagation, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import type { Config } from "../config/mod.ts";
 import type { DeliveryReport, TracingDeps } from "./types.ts";
 
@@ -63,4 +63,12 @@ export function traceContextEnv(): Record<string, string> {
   if (carrier.traceparent) env.TRACEPARENT = carrier.traceparent;
   if (carrier.tracestate) env.TRACESTATE = carrier.tracestate;
   return env;
+}
+
+/** The trace id of the active span, or undefined when nothing is recording (tracing off). */
+export function activeTraceId(): string | undefined {
+  const span = trace.getActiveSpan();
+  if (!span || !span.isRecording()) return undefined;
+  const { traceId } = span.spanContext();
+  return /^0+$/.test(traceId) ? undefined : traceId;
 }

@@ -1,0 +1,79 @@
+/**
+ * The terminal UI of `kodelet chat` (Ink + React). Loaded with a dynamic import only when chat
+ * starts on a terminal, so other commands never pay for React, Ink or the markdown renderer.
+ */
+import { render } from "ink";
+import { createElement } from "react";
+import { activeTraceId } from "../../telemetry/mod.ts";
+import { createAgentSession, type SessionOptions } from "../agent_session.ts";
+import type { CommandContext } from "../command.ts";
+import { formatCost } from "../slash_commands.ts";
+import { App } from "./app.tsx";
+import { directoryLister } from "./completion.ts";
+import { ChatController } from "./controller.ts";
+import { PromptHistory } from "./history.ts";
+import { createStyle } from "./style.ts";
+
+export type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
+
+/** The keys of the terminal UI, for /help. */
+export const TUI_KEYS = [
+  "keys: Enter sends · Alt+Enter, Ctrl-J or a trailing \\ starts a new line · ↑/↓ history · Tab completes /commands and @paths",
+  "      Ctrl-C clears the prompt (again on an empty prompt: exit) · Ctrl-D exits · Esc cancels the answer in progress",
+].join("\n");
+
+/** Runs the chat in the terminal UI until the user leaves; returns the exit code. */
+export async function runChatTui(
+  context: CommandContext,
+  options: Omit<SessionOptions, "output" | "view">,
+): Promise<number> {
+  const { config } = context;
+  const style = createStyle(context.io.color);
+  const history = await PromptHistory.load(config.basePath, config.cwd);
+  const { promise: exited, resolve: onExit } = Promise.withResolvers<void>();
+  let first = true;
+  const controller = new ChatController({
+    openSession: (view) => {
+      // Only the first conversation resumes; /clear starts afresh.
+      const resume = first ? options : { ...options, resumeId: undefined, follow: false };
+      first = false;
+      return createAgentSession(context, { ...resume, output: "text", view });
+    },
+    style,
+    redact: context.redact,
+    cwd: config.cwd,
+    traceId: activeTraceId(),
+    keys: TUI_KEYS,
+    onExit: () => onExit(),
+  });
+  const resumed = controller.session.thread.messages.length > 0;
+  controller.notice(
+    `kodelet chat · ${controller.session.thread.model} · ${config.cwd}${
+      resumed ? " · resumed conversation" : ""
+    }` +
+      "\n/help for commands and keys · Ctrl-D to exit",
+  );
+  const instance = render(
+    createElement(App, { controller, history, style, listDirectory: directoryLister(config.cwd) }),
+    {
+      exitOnCtrlC: false,
+      // Chosen only for a terminal, so always interactive, even when CI is set in the environment.
+      interactive: true,
+      patchConsole: true,
+    },
+  );
+  try {
+    await exited;
+  } finally {
+    instance.unmount();
+    await instance.waitUntilExit().catch(() => {});
+    controller.close();
+  }
+  const { usage, costUsd } = controller.spent();
+  const id = controller.session.thread.conversationId;
+  const saved = options.save ? ` · continue with: kodelet chat --resume ${id}` : "";
+  context.io.stderr(
+    `kodelet: tokens in ${usage.input} out ${usage.output} · ${formatCost(costUsd)}${saved}\n`,
+  );
+  return 0;
+}
