@@ -6,40 +6,43 @@
  * Everything but the version report is imported when main() runs, not at start-up: `--version`
  * then answers without evaluating a single npm module.
  */
-import type { Redactor } from "./lib/telemetry/redact.ts";
+import type { Redactor } from "./lib/telemetry/mod.ts";
 import { versionReport } from "./lib/cli/version.ts";
 import { exitCodeOf, UsageError, UserFacingError } from "./lib/errors.ts";
+import type * as SafeText from "./lib/safe_text.ts";
 
 /** One line for the user: usage and user-facing errors without a stack, bugs with one. */
-function describeError(error: unknown, redact: Redactor): string {
+function describeError(error: unknown, redact: Redactor, safe: typeof SafeText): string {
   if (error instanceof UsageError || error instanceof UserFacingError) {
-    return `kodelet: ${redact(error.message)}`;
+    // Messages quote what the user or a server gave: one line, no escape sequences.
+    return `kodelet: ${safe.escapeControl(redact(error.message))}`;
   }
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return `kodelet: internal error: ${redact(text)}`;
+  return `kodelet: internal error: ${safe.stripTerminalControls(redact(text))}`;
 }
 
 async function main(argv: string[]): Promise<number> {
   const [
-    { COMMANDS },
-    { commandHelp, mainHelp },
-    { parseCommandLine },
-    { runInRootSpan },
-    { logWriter, terminalIO },
+    {
+      COMMANDS,
+      commandHelp,
+      logWriter,
+      mainHelp,
+      parseCommandLine,
+      runInRootSpan,
+      terminalIO,
+      trustQuestion,
+    },
     { environmentSecrets, homeDirectory, loadConfig, readEnvironment },
     { createLogger },
-    { createRedactor, deliveryWarning, endOpenSpans, startTelemetry },
-    { tracingDeps },
+    { createRedactor, deliveryWarning, endOpenSpans, startTelemetry, tracingDeps },
+    safe,
   ] = await Promise.all([
-    import("./lib/cli/commands.ts"),
-    import("./lib/cli/help.ts"),
-    import("./lib/cli/parse.ts"),
-    import("./lib/cli/root_span.ts"),
-    import("./lib/cli/terminal.ts"),
+    import("./lib/cli/mod.ts"),
     import("./lib/config/mod.ts"),
     import("./lib/log.ts"),
     import("./lib/telemetry/mod.ts"),
-    import("./lib/trace_store/deps.ts"),
+    import("./lib/safe_text.ts"),
   ]);
   const env = readEnvironment();
   const io = terminalIO(env);
@@ -60,7 +63,15 @@ async function main(argv: string[]): Promise<number> {
     for (const [name, value] of Object.entries(line.flags)) {
       if (!Array.isArray(value)) configFlags[name] = value;
     }
-    const config = await loadConfig({ env, flags: configFlags, cwd: Deno.cwd(), home: homeDirectory(env) });
+    // `kodelet trust` itself does not ask: it is how one answers.
+    const askTrust = line.command.path[0] === "trust" ? undefined : trustQuestion(io);
+    const config = await loadConfig({
+      env,
+      flags: configFlags,
+      cwd: Deno.cwd(),
+      home: homeDirectory(env),
+      ...(askTrust ? { askTrust } : {}),
+    });
     redact = createRedactor(config.secrets);
     const log = createLogger(config.log, logWriter(config.log.file, io), redact);
     for (const warning of config.warnings) log.warn(warning);
@@ -103,13 +114,13 @@ async function main(argv: string[]): Promise<number> {
         telemetry.parentContext,
       );
     } catch (error) {
-      io.stderr(describeError(error, redact) + "\n");
+      io.stderr(describeError(error, redact, safe) + "\n");
       code = exitCodeOf(error);
     }
     if (!line.command.handlesInterrupt) Deno.removeSignalListener("SIGINT", onInterrupt);
     return await finish(code);
   } catch (error) {
-    io.stderr(describeError(error, redact) + "\n");
+    io.stderr(describeError(error, redact, safe) + "\n");
     return exitCodeOf(error);
   }
 }

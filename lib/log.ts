@@ -4,7 +4,8 @@
  */
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 import type { LogConfig } from "./config/mod.ts";
-import type { Redactor } from "./telemetry/redact.ts";
+import { escapeControl } from "./safe_text.ts";
+import type { Redactor } from "./telemetry/mod.ts";
 
 /** Severity, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -50,7 +51,10 @@ export function createLogger(
         `${key}=${typeof value === "string" && /\s/.test(value) ? JSON.stringify(value) : value}`
       )
       .join(" ");
-    write(redact(`${now().toISOString()} ${level.toUpperCase()} ${message}${rest === "" ? "" : " " + rest}`));
+    // One record is one line: a line break or escape sequence in a message (an unknown config key,
+    // a server's error text) must not start a second line or reach the terminal.
+    const line = `${now().toISOString()} ${level.toUpperCase()} ${message}${rest === "" ? "" : " " + rest}`;
+    write(escapeControl(redact(line)));
   };
   return {
     debug: (message, fields) => emit("debug", message, fields),

@@ -5,6 +5,7 @@
  *   deno run scripts/config_reference.ts
  */
 import { KEYS } from "../lib/config/mod.ts";
+import { projectPolicy } from "../lib/config/keys.ts";
 
 /** The Markdown table. */
 export function configReference(): string {
@@ -14,10 +15,16 @@ export function configReference(): string {
     const flag = spec.flag ? `\`--${spec.flag.name}\`` : "";
     const fallback = spec.defaultText ??
       (spec.default === undefined ? "unset" : `\`${cell(JSON.stringify(spec.default))}\``);
-    return `| \`${spec.key}\` | ${env} | ${flag} | ${cell(fallback)} | ${cell(spec.description)} |`;
+    const project = projectPolicy(spec);
+    return `| \`${spec.key}\` | ${env} | ${flag} | ${cell(fallback)} | ${project} | ${
+      cell(spec.description)
+    } |`;
   });
-  return ["| key | env vars (first wins) | flag | default | meaning |", "|---|---|---|---|---|", ...rows]
-    .join("\n");
+  return [
+    "| key | env vars (first wins) | flag | default | project file | meaning |",
+    "|---|---|---|---|---|---|",
+    ...rows,
+  ].join("\n");
 }
 
 if (import.meta.main) console.log(configReference());

@@ -3,7 +3,6 @@
  * --plain, or when TERM=dumb, a line-based REPL that works under a pipe. In the line mode Ctrl-C
  * cancels the turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
  */
-import type { Usage } from "../llm/mod.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { LineReader } from "./line_reader.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
@@ -12,29 +11,25 @@ import { findSlashCommand, type SlashContext } from "./slash_commands.ts";
 const LINE_KEYS = "keys: Ctrl-C cancels a turn, Ctrl-D exits";
 
 async function chat(context: CommandContext): Promise<number> {
-  const flags = context.args.flags;
-  if (flags.plain !== true && context.io.interactive === true) {
+  if (context.args.flags.plain !== true && context.io.interactive === true) {
     const { runChatTui } = await import("./tui/mod.ts");
-    return runChatTui(context, sessionOptions(flags));
+    return await runChatTui(context, sessionOptions(context.args.flags));
   }
   return await lineChat(context);
 }
 
 async function lineChat(context: CommandContext): Promise<number> {
-  const { createAgentSession } = await import("./agent_session.ts");
-  const { addCost, addUsage, zeroUsage } = await import("../llm/mod.ts");
-  type Spent = { usage: Usage; costUsd: number | undefined };
-  const addSpent = (a: Spent, b: Spent): Spent => ({
-    usage: addUsage(a.usage, b.usage),
-    costUsd: addCost(a.costUsd, b.costUsd),
-  });
-  const flags = context.args.flags;
-  const options = { ...sessionOptions(flags), output: "text" as const };
-  let session = createAgentSession(context, options);
+  const [{ openAgentSession }, { askAndShow, lineRenderer }] = await Promise.all([
+    import("../agent/mod.ts"),
+    import("./agent_output.ts"),
+  ]);
+  const renderer = lineRenderer(context.io, context.redact);
+  const session = openAgentSession(
+    { config: context.config, log: context.log, redact: context.redact, events: renderer.events },
+    sessionOptions(context.args.flags),
+  );
   const reader = new LineReader(context.io.stdin);
   let turn: AbortController | undefined;
-  // What sessions closed by /clear spent; the open one knows its own.
-  let earlier = { usage: zeroUsage(), costUsd: undefined as number | undefined };
   let quit: () => void = () => {};
   const quitting = new Promise<"quit">((resolve) => (quit = () => resolve("quit")));
   const onInterrupt = () => {
@@ -45,20 +40,16 @@ async function lineChat(context: CommandContext): Promise<number> {
   let exit = false;
   const slash: SlashContext = {
     say: (text) => context.io.stderr(text + "\n"),
-    model: () => session.thread.model,
-    setModel: (name) => (session.thread.model = name),
-    newConversation: () => {
-      earlier = addSpent(earlier, session.spent());
-      session.close();
-      session = createAgentSession(context, { ...options, resumeId: undefined, follow: false });
-    },
-    spent: () => addSpent(earlier, session.spent()),
+    model: () => session.model,
+    setModel: (name) => (session.model = name),
+    newConversation: () => session.newConversation(),
+    spent: () => session.spent(),
     traceId: () => undefined,
     exit: () => (exit = true),
     keys: LINE_KEYS,
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
-  context.io.stderr(`kodelet chat (${session.thread.model}); /help lists the commands; ${LINE_KEYS}\n`);
+  context.io.stderr(`kodelet chat (${session.model}); /help lists the commands; ${LINE_KEYS}\n`);
   try {
     while (!exit) {
       context.io.stderr("> ");
@@ -77,7 +68,8 @@ async function lineChat(context: CommandContext): Promise<number> {
       }
       turn = new AbortController();
       try {
-        if (await Promise.race([session.ask(text, turn.signal), quitting]) === "quit") return 130;
+        const asked = askAndShow(session, renderer, context.io, text, turn.signal);
+        if (await Promise.race([asked, quitting]) === "quit") return 130;
       } catch (error) {
         // A failed turn (bad key, provider down) is reported, and the session goes on.
         context.io.stderr(

@@ -13,6 +13,7 @@ import {
 import { runCommand } from "./run.ts";
 import { traceExportCommand, traceListCommand, traceShowCommand } from "./trace.ts";
 import { tracingCheckCommand } from "./tracing_check.ts";
+import { trustCommand } from "./trust.ts";
 import { versionCommand } from "./version.ts";
 
 /** All commands. */
@@ -26,5 +27,6 @@ export const COMMANDS: readonly Command[] = [
   traceShowCommand,
   traceExportCommand,
   tracingCheckCommand,
+  trustCommand,
   versionCommand,
 ];

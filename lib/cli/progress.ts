@@ -1,7 +1,7 @@
 /** The short lines that show the agent's progress on stderr, and the closing summary. */
-import type { AgentResult } from "../llm/mod.ts";
+import type { AgentResult } from "../agent/mod.ts";
 import type { Redactor } from "../telemetry/mod.ts";
-import type { ToolResult } from "../tools/tool.ts";
+import type { ToolResult } from "../tools/mod.ts";
 
 /** Text on one line, cut to `max` characters with an ellipsis. */
 export function oneLine(text: string, max: number): string {

@@ -4,8 +4,15 @@
  */
 import type { Context } from "@opentelemetry/api";
 import { exitCodeOf } from "../errors.ts";
-import { CMD, failSpan, PROCESS, safeUrl, SENSITIVE_FLAG, withSpan } from "../telemetry/mod.ts";
-import { executableName } from "../telemetry/resource.ts";
+import {
+  CMD,
+  executableName,
+  failSpan,
+  PROCESS,
+  safeUrl,
+  SENSITIVE_FLAG,
+  withSpan,
+} from "../telemetry/mod.ts";
 import { type Command, type CommandContext, commandName } from "./command.ts";
 
 /** The span name of a command: cmd.run, cmd.conversation.list. */

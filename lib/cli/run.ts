@@ -5,8 +5,10 @@ import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 
 /** A markdown renderer for this terminal's width and colour setting (loaded only when needed). */
 async function terminalMarkdown(context: CommandContext): Promise<(text: string) => string> {
-  const { renderMarkdown } = await import("./tui/markdown.ts");
-  const { createStyle } = await import("./tui/style.ts");
+  const [{ renderMarkdown }, { createStyle }] = await Promise.all([
+    import("./tui/markdown.ts"),
+    import("./tui/style.ts"),
+  ]);
   const style = createStyle(context.io.color);
   return (text) => renderMarkdown(text, { width: context.io.columns, style });
 }
@@ -29,18 +31,27 @@ export const runCommand: Command = {
         `Invalid --output "${String(output)}" (from the command line): must be text or json`,
       );
     }
-    const { createAgentSession } = await import("./agent_session.ts");
+    const [{ openAgentSession }, { askAndShow, rendererFor }] = await Promise.all([
+      import("../agent/mod.ts"),
+      import("./agent_output.ts"),
+    ]);
     // On a terminal the answer is shown rendered; under a pipe it stays the raw text scripts expect.
     const renderMarkdown = output === "text" && context.io.stdoutIsTerminal
       ? await terminalMarkdown(context)
       : undefined;
-    const session = createAgentSession(context, {
-      ...sessionOptions(flags),
-      output,
-      ...(renderMarkdown ? { renderMarkdown } : {}),
-    });
+    const renderer = rendererFor(output, context.io, context.redact, renderMarkdown);
+    const session = openAgentSession(
+      { config: context.config, log: context.log, redact: context.redact, events: renderer.events },
+      sessionOptions(flags),
+    );
     try {
-      return await session.ask(context.args.positionals.join(" "), context.signal);
+      return await askAndShow(
+        session,
+        renderer,
+        context.io,
+        context.args.positionals.join(" "),
+        context.signal,
+      );
     } finally {
       session.close();
     }

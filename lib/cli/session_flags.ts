@@ -7,6 +7,7 @@ export const SESSION_FLAGS: readonly CommandFlag[] = [
   configFlag("model"),
   configFlag("provider"),
   configFlag("max-turns"),
+  configFlag("rules"),
   { name: "save", type: "boolean", description: "save the conversation (default; --no-save to skip)" },
   { name: "resume", type: "string", description: "continue the conversation with this id" },
   { name: "follow", type: "boolean", description: "continue the most recent conversation" },

@@ -4,6 +4,7 @@
  * Adding a command is adding an entry.
  */
 import type { Usage } from "../llm/mod.ts";
+import { formatCost } from "./format.ts";
 
 /** What a slash command can do to the chat it runs in. */
 export interface SlashContext {
@@ -35,9 +36,9 @@ export interface SlashCommand {
 
 const number = new Intl.NumberFormat("en-US");
 
-/** "$0.0123" or "cost unknown". */
-export function formatCost(costUsd: number | undefined): string {
-  return costUsd === undefined ? "cost unknown" : `$${costUsd.toFixed(4)}`;
+/** "$0.0123", or "cost unknown" for a model without a price. */
+export function costText(costUsd: number | undefined): string {
+  return costUsd === undefined ? "cost unknown" : formatCost(costUsd);
 }
 
 /** Every slash command, in the order /help lists them. */
@@ -72,7 +73,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       context.say(
         `this session: tokens in ${number.format(usage.input)} out ${number.format(usage.output)} cached ${
           number.format(usage.cacheRead)
-        } · ${formatCost(costUsd)}`,
+        } · ${costText(costUsd)}`,
       );
     },
   },

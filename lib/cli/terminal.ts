@@ -1,5 +1,6 @@
 /** The real terminal behind CommandIO: synchronous writes, so lines never interleave mid-way. */
 import { UsageError } from "../errors.ts";
+import { escapeControl } from "../safe_text.ts";
 import type { CommandIO } from "./command.ts";
 
 const encoder = new TextEncoder();
@@ -46,4 +47,35 @@ export function logWriter(path: string | undefined, io: CommandIO): (line: strin
     throw new UsageError(`Invalid log.file "${path}": cannot open it for writing (${reason})`);
   }
   return (line) => writeAll(file, line + "\n");
+}
+
+/**
+ * The question asked when an untrusted project's kodelet-config.yaml wants keys that need trust;
+ * only on a terminal (stdin and stderr), never under a pipe or in CI, where the keys are ignored.
+ */
+export function trustQuestion(
+  io: CommandIO,
+): ((dir: string, keys: string[]) => Promise<boolean>) | undefined {
+  if (!Deno.stdin.isTerminal() || !Deno.stderr.isTerminal()) return undefined;
+  return async (dir, keys) => {
+    io.stderr(
+      `kodelet: ${escapeControl(dir)}/kodelet-config.yaml wants to set ${keys.join(", ")}.\n` +
+        "Only trust a directory whose files you wrote or reviewed: it could send your API key or your data " +
+        "elsewhere.\nTrust this directory? [y/N] ",
+    );
+    const answer = await readAnswer();
+    return /^\s*y(es)?\s*$/i.test(answer);
+  };
+}
+
+/** One line from stdin, read directly so that stdin's stream stays unlocked for the command. */
+async function readAnswer(): Promise<string> {
+  const buffer = new Uint8Array(256);
+  let text = "";
+  while (!text.includes("\n")) {
+    const count = await Deno.stdin.read(buffer);
+    if (count === null) break;
+    text += new TextDecoder().decode(buffer.subarray(0, count));
+  }
+  return text.split("\n")[0] ?? "";
 }

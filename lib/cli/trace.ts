@@ -2,20 +2,19 @@
  * `kodelet trace list|show|export`: the local trace store from the terminal. Reading and drawing are
  * light and imported here; the OpenTelemetry encoders `export` needs are loaded only when it runs.
  */
-import { httpUrl } from "../config/values.ts";
-import { tracesUrlFromBase } from "../config/keys.ts";
+import { httpUrl, tracesUrlFromBase } from "../config/mod.ts";
 import { UsageError, UserFacingError } from "../errors.ts";
+import { configuredTarget, describeOutcome, safeUrl as shownUrl, sendStoredSpans } from "../telemetry/mod.ts";
 import {
   exportRequestOf,
   findTrace,
-  formatTraceTable,
   loadTraces,
-  renderWaterfall,
-  SHORT_ID_LENGTH,
   type StoredTrace,
   summarize,
   type TraceSummary,
 } from "../trace_store/mod.ts";
+import { formatTraceTable, SHORT_ID_LENGTH } from "./trace_table.ts";
+import { renderWaterfall } from "./trace_viewer.ts";
 import { limitFlag } from "./parse.ts";
 import type { Command, CommandContext } from "./command.ts";
 
@@ -163,11 +162,6 @@ export const traceExportCommand: Command = {
     }
 
     const trace = await chooseTrace(context, context.args.positionals[0] ?? "last");
-    const [{ encodeStoredSpans }, { configuredTarget, describeOutcome, postOtlp, shownUrl }] = await Promise
-      .all([
-        import("../trace_store/encode.ts"),
-        import("../trace_store/otlp_send.ts"),
-      ]);
     // The configured headers carry credentials for the configured endpoint: they go to another
     // host only when no endpoint is configured (headers set just for this export).
     const sameOrigin = new URL(url).origin === new URL(otlp.tracesUrl).origin;
@@ -179,13 +173,7 @@ export const traceExportCommand: Command = {
           `they belong to ${new URL(otlp.tracesUrl).origin}\n`,
       );
     }
-    const outcome = await postOtlp(
-      target,
-      encodeStoredSpans(trace.spans, otlp.protocol),
-      {
-        signal: context.signal,
-      },
-    );
+    const outcome = await sendStoredSpans(target, trace.spans, otlp.protocol, { signal: context.signal });
     const spans = `${trace.spans.length} span${trace.spans.length === 1 ? "" : "s"}`;
     if (outcome.kind !== "delivered") {
       throw new UserFacingError(

@@ -2,7 +2,7 @@
  * `kodelet tracing check`: one test span to the configured endpoint, and what happened in plain words.
  * The check itself (and the OpenTelemetry encoders behind it) is loaded only when the command runs.
  */
-import { palette } from "../trace_store/format.ts";
+import { palette } from "./format.ts";
 import type { Command } from "./command.ts";
 
 /** `kodelet tracing check`. */
@@ -13,7 +13,7 @@ export const tracingCheckCommand: Command = {
   flags: [],
   args: { min: 0, max: 0 },
   async run(context) {
-    const { checkTracing } = await import("../trace_store/check.ts");
+    const { checkTracing } = await import("./tracing_check_report.ts");
     const paint = palette(context.io.color);
     // Lines are printed as they come: the setup shows while the request waits (up to the export timeout).
     const result = await checkTracing(context.config, {

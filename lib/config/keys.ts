@@ -9,6 +9,7 @@ import {
   integerBetween,
   keyValueList,
   listOf,
+  nameList,
   nonEmptyString,
   numberBetween,
   oneOf,
@@ -53,6 +54,21 @@ export interface KeySpec {
   default?: unknown;
   /** How the default is described in the README, when it is computed. */
   defaultText?: string;
+  /**
+   * Whether a project's ./kodelet-config.yaml may set the key: "allow" always (it cannot redirect
+   * credentials, data or files: model, max_turns, tool settings, permissions.deny ...), "trust" only
+   * when the user trusted that directory (`kodelet trust`), "never" not at all (API keys, base_path).
+   * Absent means "trust".
+   */
+  project?: ProjectPolicy;
+}
+
+/** Whether a project's config file may set a key; see KeySpec.project. */
+export type ProjectPolicy = "allow" | "trust" | "never";
+
+/** A key's project policy, "trust" when the table does not say. */
+export function projectPolicy(spec: KeySpec): ProjectPolicy {
+  return spec.project ?? "trust";
 }
 
 /** OTEL_EXPORTER_OTLP_ENDPOINT is a base URL; the spec appends the signal path to it. */
@@ -83,6 +99,7 @@ function tracingFlag(name: string, type: FlagSpec["type"], description: string):
 export const KEYS: readonly KeySpec[] = [
   {
     key: "base_path",
+    project: "never",
     defaultText: "~/.kodelet",
     description: "directory of kodelet's own files (config.yaml, storage.db, traces/)",
     parse: nonEmptyString,
@@ -90,6 +107,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "provider",
+    project: "allow",
     default: "anthropic",
     description: "LLM provider: anthropic or openai (any OpenAI-compatible server)",
     parse: oneOf(["anthropic", "openai"] as const),
@@ -98,6 +116,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "model",
+    project: "allow",
     defaultText: "claude-sonnet-5-5 (anthropic), gpt-5.5 (openai)",
     description: "model name; default depends on the provider",
     parse: nonEmptyString,
@@ -106,6 +125,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "max_tokens",
+    project: "allow",
     default: 8192,
     description: "maximum output tokens per LLM request",
     parse: integerBetween(1, 1_000_000),
@@ -113,6 +133,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "max_turns",
+    project: "allow",
     default: 50,
     description: "maximum LLM requests in one run before it stops",
     parse: integerBetween(1, 10_000),
@@ -121,6 +142,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "temperature",
+    project: "allow",
     description:
       "sampling temperature for OpenAI-compatible servers (the Anthropic API kodelet speaks has none)",
     parse: numberBetween(0, 2),
@@ -128,6 +150,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "thinking_budget_tokens",
+    project: "allow",
     default: 0,
     description: "Anthropic extended thinking budget; 0 turns thinking off",
     parse: integerBetween(0, 1_000_000),
@@ -135,13 +158,71 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "max_retries",
+    project: "allow",
     default: 4,
     description: "retries of an LLM request on 429, 529 and 5xx",
     parse: integerBetween(0, 20),
     env: [{ name: "KODELET_MAX_RETRIES" }],
   },
   {
+    key: "llm.request_timeout",
+    project: "allow",
+    default: 60_000,
+    defaultText: "60s",
+    description: "time limit for an LLM request's first streamed chunk (a number is seconds); retried",
+    parse: duration("s", 3_600_000),
+    env: [{ name: "KODELET_LLM_REQUEST_TIMEOUT" }],
+  },
+  {
+    key: "llm.stream_idle_timeout",
+    project: "allow",
+    default: 90_000,
+    defaultText: "90s",
+    description: "time limit between two chunks of a streaming answer (a number is seconds)",
+    parse: duration("s", 3_600_000),
+    env: [{ name: "KODELET_LLM_STREAM_IDLE_TIMEOUT" }],
+  },
+  {
+    key: "context.window",
+    defaultText: "the model's, from kodelet's table (128000 for a model it does not know)",
+    description: "context window of the model in tokens; compaction is measured against it",
+    parse: integerBetween(1024, 100_000_000),
+    env: [{ name: "KODELET_CONTEXT_WINDOW" }],
+    project: "allow",
+  },
+  {
+    key: "context.compact_ratio",
+    default: 0.8,
+    description: "share of the context window in use after which the conversation is compacted",
+    parse: numberBetween(0.1, 1),
+    env: [{ name: "KODELET_CONTEXT_COMPACT_RATIO" }],
+    project: "allow",
+  },
+  {
+    key: "context.compact_model",
+    defaultText: "the session's model",
+    description: "model that writes the summary when a conversation is compacted",
+    parse: nonEmptyString,
+    env: [{ name: "KODELET_CONTEXT_COMPACT_MODEL" }],
+    project: "allow",
+  },
+  {
+    key: "context.rules",
+    default: true,
+    description: "put AGENTS.md / KODELET.md (CLAUDE.md as a fallback) into the system prompt",
+    parse: boolean,
+    env: [{ name: "KODELET_CONTEXT_RULES" }],
+    project: "allow",
+    flag: {
+      name: "rules",
+      type: "boolean",
+      description: "read the project rules files (default; --no-rules leaves them out)",
+      global: false,
+    },
+  },
+  {
     key: "anthropic.api_key",
+    project: "never",
     description: "Anthropic API key",
     parse: nonEmptyString,
     env: [{ name: "KODELET_ANTHROPIC_API_KEY" }, { name: "ANTHROPIC_API_KEY" }],
@@ -155,6 +236,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "openai.api_key",
+    project: "never",
     description: "OpenAI (or compatible server) API key",
     parse: nonEmptyString,
     env: [{ name: "KODELET_OPENAI_API_KEY" }, { name: "OPENAI_API_KEY" }],
@@ -167,7 +249,15 @@ export const KEYS: readonly KeySpec[] = [
     env: [{ name: "KODELET_OPENAI_BASE_URL" }, { name: "OPENAI_BASE_URL" }],
   },
   {
+    key: "tools.bash.env_passthrough",
+    default: [],
+    description: "credential-looking env vars the bash tool's commands may see (kodelet's own keys: never)",
+    parse: nameList,
+    env: [{ name: "KODELET_TOOLS_BASH_ENV_PASSTHROUGH" }],
+  },
+  {
     key: "log.level",
+    project: "allow",
     default: "warn",
     description: "debug | info | warn | error | off",
     parse: oneOf(["debug", "info", "warn", "error", "off"] as const),
@@ -181,6 +271,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "log.format",
+    project: "allow",
     default: "text",
     description: "text | json",
     parse: oneOf(["text", "json"] as const),
@@ -194,6 +285,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.enabled",
+    project: "allow",
     defaultText: "false, or true when an OTLP endpoint is configured",
     description: "turn tracing on; default false, but a configured OTLP endpoint turns it on",
     parse: boolean,
@@ -202,6 +294,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.sampler",
+    project: "allow",
     default: "always",
     description: "always | never | ratio (ratio = ParentBased(TraceIdRatio(tracing.ratio)))",
     parse: oneOf(SAMPLER_NAMES),
@@ -210,6 +303,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.ratio",
+    project: "allow",
     default: 1,
     description: "fraction of traces kept by the ratio sampler, 0..1",
     parse: numberBetween(0, 1),
@@ -296,6 +390,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.shutdown_timeout",
+    project: "allow",
     default: 1000,
     defaultText: "1s",
     description: "how long kodelet may wait for spans to be delivered after a command ends",
@@ -328,6 +423,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.capture_max_bytes",
+    project: "allow",
     default: 4096,
     description: "size limit of one captured content attribute",
     parse: integerBetween(64, 1_048_576),
@@ -335,6 +431,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.batch.schedule_delay",
+    project: "allow",
     default: 1000,
     description: "delay between two batch exports (a number is milliseconds)",
     parse: duration("ms"),
@@ -342,6 +439,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.batch.export_timeout",
+    project: "allow",
     default: 10_000,
     description: "time limit of one batch export (a number is milliseconds)",
     parse: duration("ms"),
@@ -349,6 +447,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.batch.max_queue_size",
+    project: "allow",
     default: 2048,
     description: "spans kept in memory before new ones are dropped",
     parse: integerBetween(1, 1_000_000),
@@ -356,6 +455,7 @@ export const KEYS: readonly KeySpec[] = [
   },
   {
     key: "tracing.batch.max_export_batch_size",
+    project: "allow",
     default: 512,
     description: "spans per export request",
     parse: integerBetween(1, 1_000_000),

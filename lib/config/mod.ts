@@ -5,12 +5,31 @@
  */
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
-import { KEYS, type KeySpec } from "./keys.ts";
+import { escapeControl } from "../safe_text.ts";
+import { KEYS, type KeySpec, projectPolicy } from "./keys.ts";
+import { isTrusted, trustDirectory, trustFilePath } from "./trust.ts";
 import type { Config, ExporterName, LlmConfig, OtlpConfig, TracingConfig } from "./types.ts";
 import { ValueError } from "./values.ts";
 
-export type { Config, ExporterName, LlmConfig, LogConfig, OtlpConfig, TracingConfig } from "./types.ts";
-export { KEYS } from "./keys.ts";
+export type {
+  Config,
+  ContextConfig,
+  ExporterName,
+  LlmConfig,
+  LogConfig,
+  OtlpConfig,
+  ToolsConfig,
+  TracingConfig,
+} from "./types.ts";
+export { KEYS, tracesUrlFromBase } from "./keys.ts";
+export { httpUrl } from "./values.ts";
+export {
+  canonicalDirectory,
+  readTrustedDirectories,
+  revokeDirectory,
+  trustDirectory,
+  trustFilePath,
+} from "./trust.ts";
 
 /** Everything the loader reads, passed in so that tests can give their own. */
 export interface ConfigInput {
@@ -21,6 +40,11 @@ export interface ConfigInput {
   home: string;
   /** File reader; tests may replace it. */
   readTextFile?: (path: string) => Promise<string | undefined>;
+  /**
+   * Asked when an untrusted project's config file sets keys that need trust (main.ts asks on a
+   * terminal); true trusts the directory for good. Absent: the keys are ignored with a warning.
+   */
+  askTrust?: (dir: string, keys: string[]) => Promise<boolean>;
 }
 
 /** The process environment, read in one place. */
@@ -68,7 +92,7 @@ function flattenYaml(
     } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
       flattenYaml(value, path, warnings, key, out);
     } else {
-      warnings.push(`Unknown key "${key}" in ${path} (ignored)`);
+      warnings.push(`Unknown key "${escapeControl(key)}" in ${escapeControl(path)} (ignored)`);
     }
   }
   return out;
@@ -92,7 +116,7 @@ async function readYamlLayer(
       /:\s*$/,
       "",
     );
-    throw new UsageError(`Invalid YAML in ${path}: ${reason}`);
+    throw new UsageError(`Invalid YAML in ${path}: ${escapeControl(reason)}`);
   }
   return flattenYaml(document, path, warnings);
 }
@@ -202,6 +226,45 @@ async function readPem(
   }
 }
 
+/**
+ * What a project's config file may set: keys marked "allow" always, "trust" keys only in a trusted
+ * directory, "never" keys not at all. Whatever is dropped is named in one warning line each.
+ */
+async function projectLayer(
+  layer: Map<string, RawValue>,
+  path: string,
+  input: ConfigInput,
+  trustFile: string,
+  warnings: string[],
+): Promise<Map<string, RawValue>> {
+  const never = [...layer.keys()].filter((key) => policyOf(key) === "never");
+  const needTrust = [...layer.keys()].filter((key) => policyOf(key) === "trust");
+  for (const key of never) layer.delete(key);
+  if (never.length > 0) {
+    warnings.push(
+      `Ignored ${never.join(", ")} in ${escapeControl(path)}: a project's config file may never set ` +
+        `${never.length === 1 ? "it" : "them"}; put ${never.length === 1 ? "it" : "them"} in your own ` +
+        "config.yaml or the environment",
+    );
+  }
+  if (needTrust.length === 0 || await isTrusted(trustFile, input.cwd)) return layer;
+  if (input.askTrust && await input.askTrust(input.cwd, needTrust)) {
+    await trustDirectory(trustFile, input.cwd);
+    return layer;
+  }
+  for (const key of needTrust) layer.delete(key);
+  warnings.push(
+    `Ignored ${needTrust.join(", ")} in ${escapeControl(path)}: this directory is not trusted ` +
+      `(run "kodelet trust" in it to allow its config file to set ${needTrust.length === 1 ? "it" : "them"})`,
+  );
+  return layer;
+}
+
+function policyOf(key: string) {
+  const spec = keysByName.get(key);
+  return spec ? projectPolicy(spec) : "trust";
+}
+
 /** Loads and validates the configuration; throws UsageError with one clear line on any bad value. */
 export async function loadConfig(input: ConfigInput): Promise<Config> {
   const read = input.readTextFile ?? readIfExists;
@@ -209,7 +272,15 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
   const envBase = input.env.KODELET_BASE_PATH?.trim();
   const defaultBase = envBase && envBase !== "" ? envBase : join(input.home, ".kodelet");
   const globalLayer = await readYamlLayer(join(defaultBase, "config.yaml"), read, warnings);
-  const localLayer = await readYamlLayer(join(input.cwd, "kodelet-config.yaml"), read, warnings);
+  const localPath = join(input.cwd, "kodelet-config.yaml");
+  const trustFile = trustFilePath(defaultBase);
+  const localLayer = await projectLayer(
+    await readYamlLayer(localPath, read, warnings),
+    localPath,
+    input,
+    trustFile,
+    warnings,
+  );
   const layers = [localLayer, globalLayer];
 
   const values = new Map<string, unknown>();
@@ -263,6 +334,7 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
   return {
     basePath,
     cwd: input.cwd,
+    trustFile,
     tracing: {
       enabled,
       sampler: get<TracingConfig["sampler"]>("tracing.sampler"),
@@ -305,9 +377,18 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
       temperature: optional("temperature"),
       thinkingBudgetTokens: get<number>("thinking_budget_tokens"),
       maxRetries: get<number>("max_retries"),
+      requestTimeoutMs: get<number>("llm.request_timeout"),
+      streamIdleTimeoutMs: get<number>("llm.stream_idle_timeout"),
       anthropic: { apiKey: optional("anthropic.api_key"), baseUrl: optional("anthropic.base_url") },
       openai: { apiKey: optional("openai.api_key"), baseUrl: optional("openai.base_url") },
     },
+    context: {
+      window: optional("context.window"),
+      compactRatio: get<number>("context.compact_ratio"),
+      compactModel: optional("context.compact_model"),
+      rules: get<boolean>("context.rules"),
+    },
+    tools: { bash: { envPassthrough: get<string[]>("tools.bash.env_passthrough") } },
     log: { level: logLevel, format: get<Config["log"]["format"]>("log.format"), file: optional("log.file") },
     secrets: collectSecrets(input.env, values),
     warnings,

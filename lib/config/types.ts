@@ -53,8 +53,31 @@ export interface LlmConfig {
   temperature: number | undefined;
   thinkingBudgetTokens: number;
   maxRetries: number;
+  /** Limit until the first streamed chunk (llm.request_timeout). */
+  requestTimeoutMs: number;
+  /** Limit between two streamed chunks (llm.stream_idle_timeout). */
+  streamIdleTimeoutMs: number;
   anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
+}
+
+/** Context-window management: project rules and compaction. */
+export interface ContextConfig {
+  /** context.window; unset means the model's own window from the table. */
+  window: number | undefined;
+  compactRatio: number;
+  /** Unset: the session's model writes the summary. */
+  compactModel: string | undefined;
+  /** Whether the project rules files go into the system prompt. */
+  rules: boolean;
+}
+
+/** Tool settings. */
+export interface ToolsConfig {
+  bash: {
+    /** Credential-looking variables the bash tool passes on anyway (see lib/tools/child_env.ts). */
+    envPassthrough: string[];
+  };
 }
 
 /** Logging. */
@@ -68,8 +91,12 @@ export interface LogConfig {
 export interface Config {
   basePath: string;
   cwd: string;
+  /** The list of trusted project directories (see lib/config/trust.ts). */
+  trustFile: string;
   tracing: TracingConfig;
   llm: LlmConfig;
+  context: ContextConfig;
+  tools: ToolsConfig;
   log: LogConfig;
   /** Every secret value we were given, so that redaction can remove them from anything recorded. */
   secrets: string[];

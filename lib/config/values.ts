@@ -149,3 +149,15 @@ export const keyValueList: Parser<Record<string, string>> = (raw) => {
   }
   return result;
 };
+
+/** A comma-separated list (or a YAML list) of names such as environment variable names. */
+export const nameList: Parser<string[]> = (raw) => {
+  const items = Array.isArray(raw) ? raw.map((item) => text(item)) : text(raw).split(",");
+  const names = items.map((item) => item.trim()).filter((item) => item !== "");
+  for (const name of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new ValueError("must be a comma-separated list of environment variable names");
+    }
+  }
+  return names;
+};

@@ -6,8 +6,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import type { Message, Usage } from "../llm/types.ts";
-import type { TodoItem } from "../tools/tool.ts";
+import type { Message, Usage } from "../llm/mod.ts";
+import type { TodoItem } from "../tools/mod.ts";
 import { MIGRATIONS } from "./migrations.ts";
 
 /** A conversation's header, as `conversation list` shows it. */

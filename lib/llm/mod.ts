@@ -1,6 +1,6 @@
 /**
- * The LLM side of kodelet: providers behind one interface, wrapped with retries and chat spans,
- * and the agent loop (Thread).
+ * The LLM side of kodelet: providers behind one interface, wrapped with retries and chat spans, the
+ * provider-neutral conversation model, usage and cost. The agent loop that drives it is lib/agent/.
  */
 import type { LlmConfig } from "../config/mod.ts";
 import { UsageError } from "../errors.ts";
@@ -10,13 +10,31 @@ import { anthropicClient } from "./anthropic.ts";
 import { defaultModel } from "./models.ts";
 import { openAiClient } from "./openai.ts";
 import { withRetries } from "./retrying_client.ts";
+import { withTimeouts } from "./timeout_client.ts";
 import { withChatSpans } from "./traced_client.ts";
 import type { LlmClient } from "./types.ts";
 
 export { defaultModel } from "./models.ts";
-export { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
-export { systemPrompt } from "./system_prompt.ts";
-export { addCost, addUsage, LlmError, type Message, type Usage, zeroUsage } from "./types.ts";
+export { sessionSystemPrompt, systemPrompt } from "./system_prompt.ts";
+export { contextWindowOf } from "./context_windows.ts";
+export { responseCost } from "./traced_client.ts";
+export {
+  addCost,
+  addUsage,
+  type ContentBlock,
+  type FinishReason,
+  type LlmClient,
+  LlmError,
+  type LlmErrorKind,
+  type LlmRequest,
+  type LlmResponse,
+  type Message,
+  type StreamHandlers,
+  type ToolSchema,
+  UNPARSED_ARGUMENTS,
+  type Usage,
+  zeroUsage,
+} from "./types.ts";
 
 /** What the client needs besides the LLM configuration. */
 export interface ClientOptions {
@@ -64,5 +82,10 @@ export function createClient(config: LlmConfig, options: ClientOptions): LlmClie
     });
   }
   const retries = { maxRetries: config.maxRetries, ...(options.log ? { log: options.log } : {}) };
-  return withChatSpans(withRetries(client, retries), options);
+  // Each attempt gets its own time limits; a timed-out attempt is retried like a dropped connection.
+  const timed = withTimeouts(client, {
+    requestTimeoutMs: config.requestTimeoutMs,
+    streamIdleTimeoutMs: config.streamIdleTimeoutMs,
+  });
+  return withChatSpans(withRetries(timed, retries), options);
 }

@@ -3,14 +3,13 @@
  * compatible server (Ollama, vLLM, llama.cpp). The SDK's own retries are off: kodelet retries
  * around this client, once, for every provider.
  */
-import OpenAI from "openai";
 import type {
   ChatCompletionChunk,
   ChatCompletionCreateParamsStreaming,
   ChatCompletionMessageParam,
 } from "openai/resources/chat/completions";
-import { UNPARSED_ARGUMENTS } from "../tools/registry.ts";
 import { classifyError } from "./errors.ts";
+import { loadSdk } from "./load_sdk.ts";
 import { serverOf } from "./server_address.ts";
 import {
   type ContentBlock,
@@ -22,6 +21,7 @@ import {
   type Message,
   type ProviderOptions,
   type StreamHandlers,
+  UNPARSED_ARGUMENTS,
 } from "./types.ts";
 
 const DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -112,12 +112,15 @@ function parseArguments(text: string): Record<string, unknown> {
 /** The OpenAI (or compatible) provider. */
 export function openAiClient(options: ProviderOptions): LlmClient {
   const baseURL = options.baseUrl ?? DEFAULT_BASE_URL;
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    baseURL,
-    maxRetries: 0,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  // Loaded only by the provider in use (the SDK costs ~165 ms), starting now to overlap start-up.
+  const client = loadSdk(() => import("openai")).then(({ default: OpenAI }) =>
+    new OpenAI({
+      apiKey: options.apiKey,
+      baseURL,
+      maxRetries: 0,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    })
+  );
   const official = options.baseUrl === undefined || new URL(baseURL).hostname === "api.openai.com";
   return {
     provider: "openai",
@@ -132,8 +135,11 @@ export function openAiClient(options: ProviderOptions): LlmClient {
       let usage: ChatCompletionChunk["usage"] | undefined;
       const calls = new Map<number, PartialCall>();
       try {
-        const stream = await client.chat.completions.create(openAiParams(request, official), { signal });
+        const stream = await (await client).chat.completions.create(openAiParams(request, official), {
+          signal,
+        });
         for await (const chunk of stream) {
+          handlers.onActivity?.();
           if (firstChunkMs === undefined) {
             firstChunkMs = performance.now() - started;
             handlers.onFirstChunk?.();

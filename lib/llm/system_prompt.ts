@@ -1,11 +1,21 @@
 /**
  * The system prompt, kept in code (not a file read at run time) so that the compiled binary carries
- * it. Only the working directory and the date vary.
+ * it. The working directory, the date, the workspace facts and the project rules vary; all of them
+ * are fixed for a session, so every request of it starts with the same prefix (which caching needs).
  */
+import type { Config } from "../config/mod.ts";
+import { loadProjectRules, type RulesFile, rulesSection } from "./project_rules.ts";
+import { factsSection, type WorkspaceFacts, workspaceFacts } from "./workspace_facts.ts";
+
+/** What varies besides the working directory and the date. */
+export interface PromptContext {
+  facts?: WorkspaceFacts;
+  rules?: readonly RulesFile[];
+}
 
 /** The system prompt for a run in `cwd`. */
-export function systemPrompt(cwd: string, now: Date = new Date()): string {
-  return [
+export function systemPrompt(cwd: string, now: Date = new Date(), context: PromptContext = {}): string {
+  const lines = [
     "You are kodelet, a coding agent working in the user's repository from their terminal.",
     "Work on the task until it is done: read before you change, make the smallest change that solves it,",
     "and check your work (run the tests or the command that shows it works) when you can.",
@@ -17,5 +27,20 @@ export function systemPrompt(cwd: string, now: Date = new Date()): string {
     "",
     `Working directory: ${cwd}`,
     `Date: ${now.toISOString().slice(0, 10)}`,
-  ].join("\n");
+  ];
+  if (context.facts) lines.push(factsSection(context.facts));
+  const rules = rulesSection(context.rules ?? []);
+  if (rules !== "") lines.push("", rules);
+  return lines.join("\n");
+}
+
+/** The system prompt of a session: the workspace facts, and the project rules unless switched off. */
+export function sessionSystemPrompt(
+  config: Pick<Config, "cwd" | "basePath" | "context">,
+  env: Record<string, string>,
+): string {
+  return systemPrompt(config.cwd, new Date(), {
+    facts: workspaceFacts(config.cwd, env),
+    ...(config.context.rules ? { rules: loadProjectRules(config.cwd, config.basePath) } : {}),
+  });
 }

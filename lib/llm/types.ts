@@ -2,7 +2,6 @@
  * The provider-neutral conversation model and the one small streaming interface every provider
  * implements. Tracing and retries wrap this interface; they are not inside the providers.
  */
-import type { ToolSchema } from "../tools/registry.ts";
 
 /** A piece of a message. */
 export type ContentBlock =
@@ -12,6 +11,16 @@ export type ContentBlock =
   | { type: "redacted_thinking"; data: string }
   | { type: "tool_use"; id: string; name: string; input: Record<string, unknown> }
   | { type: "tool_result"; toolUseId: string; content: string; isError: boolean };
+
+/** What the model is told about a tool: its name, what it is for, and the JSON Schema of its arguments. */
+export interface ToolSchema {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+/** The key a provider puts tool arguments under when they were not valid JSON (the registry reports it). */
+export const UNPARSED_ARGUMENTS = "_unparsed_arguments";
 
 /** One message of the conversation. */
 export interface Message {
@@ -59,6 +68,8 @@ export interface StreamHandlers {
   onText?: (text: string) => void;
   /** Called once when the first chunk arrives. */
   onFirstChunk?: () => void;
+  /** Called on every chunk the stream delivers (text, thinking, tool input, pings): the stream is alive. */
+  onActivity?: () => void;
 }
 
 /** What a provider's client is built from. */
@@ -88,6 +99,8 @@ export type LlmErrorKind =
   | "server"
   | "connection"
   | "stream_broken"
+  /** No answer, or a stream that stalled (llm.request_timeout / llm.stream_idle_timeout). */
+  | "timeout"
   | "cancelled";
 
 /** A classified provider failure. */
@@ -107,7 +120,7 @@ export class LlmError extends Error {
   /** Whether waiting and trying again may help. */
   get retryable(): boolean {
     return this.kind === "rate_limited" || this.kind === "overloaded" || this.kind === "server" ||
-      this.kind === "connection";
+      this.kind === "connection" || this.kind === "timeout";
   }
 }
 

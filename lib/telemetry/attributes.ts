@@ -76,6 +76,17 @@ export const KODELET = {
   DURATION_MS: "kodelet.duration_ms",
   OUTPUT_BYTES: "kodelet.output.bytes",
   OUTPUT_TRUNCATED: "kodelet.output.truncated",
+  /** The whole output went to a file under <base_path>/tool-output. */
+  OUTPUT_SPILLED: "kodelet.output.spilled",
+  /** Share of the model's context window the request used (chat spans). */
+  CONTEXT_USED_RATIO: "kodelet.context.used_ratio",
+  CONTEXT_WINDOW: "kodelet.context.window",
+  COMPACT_TOKENS_BEFORE: "kodelet.compact.tokens_before",
+  COMPACT_TOKENS_AFTER: "kodelet.compact.tokens_after",
+  COMPACT_MODEL: "kodelet.compact.model",
+  COMPACT_REASON: "kodelet.compact.reason",
+  COMPACT_MESSAGES_SUMMARISED: "kodelet.compact.messages_summarised",
+  RULES_FILES: "kodelet.rules.files",
   FILE_PATH: "kodelet.file.path",
   BYTES_READ: "kodelet.file.bytes_read",
   LINES_RETURNED: "kodelet.file.lines_returned",
@@ -89,3 +100,6 @@ export const KODELET = {
 
 /** Flags whose values never go into a span: their names say they hold a credential. */
 export const SENSITIVE_FLAG = /key|token|secret|password/i;
+
+/** Name of the span `tracing check` sends, to find it in the backend. */
+export const CHECK_SPAN_NAME = "kodelet tracing check";

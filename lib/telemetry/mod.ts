@@ -1,14 +1,35 @@
 /**
  * Telemetry for the rest of kodelet: `withSpan` and `tracer` to make spans, the attribute names, the
  * redactor, and `startTelemetry`, which loads the OpenTelemetry SDK only when tracing is enabled.
+ * Everything about getting telemetry out of the process lives here too: the exporters (otlp, console,
+ * file), delivery, the spool and its resend, OTLP encoding and kodelet's own OTLP requests. What needs
+ * the SDK is behind the async functions at the end of this file, which load it on first use.
  */
+import { join } from "node:path";
 import { type Context, context, propagation, ROOT_CONTEXT, trace } from "@opentelemetry/api";
-import type { Config } from "../config/mod.ts";
+import type { Config, OtlpConfig } from "../config/mod.ts";
+import type { StoredSpan } from "../trace_store/mod.ts";
+import type { CheckSendOptions, CheckSendResult } from "./check.ts";
+import type { OtlpTarget, SendOptions, SendOutcome } from "./otlp_send.ts";
+import type { SpoolStatus } from "./spool.ts";
 import type { DeliveryReport, TracingDeps } from "./types.ts";
 
 export * from "./attributes.ts";
 export { createRedactor, type Redactor, safeUrl, truncateBytes } from "./redact.ts";
 export type { DeliveryReport, TracingDeps } from "./types.ts";
+export { tracingDeps } from "./tracing_deps.ts";
+export { classifyNetworkError, type NetworkErrorKind } from "./network_error.ts";
+export { executableName, resourceAttributes } from "./resource.ts";
+export {
+  configuredTarget,
+  describeOutcome,
+  type Fetch,
+  type OtlpTarget,
+  postOtlp,
+  type SendOutcome,
+} from "./otlp_send.ts";
+export type { SpoolStatus } from "./spool.ts";
+export type { CheckSendResult } from "./check.ts";
 export {
   type Attributes,
   endOpenSpans,
@@ -63,6 +84,33 @@ export function traceContextEnv(): Record<string, string> {
   if (carrier.traceparent) env.TRACEPARENT = carrier.traceparent;
   if (carrier.tracestate) env.TRACESTATE = carrier.tracestate;
   return env;
+}
+
+/** Sends one test span to the configured endpoint (`tracing check`); loads the encoders. */
+export async function checkEndpoint(
+  config: Config,
+  options: CheckSendOptions = {},
+): Promise<CheckSendResult> {
+  const { sendCheckSpan } = await import("./check.ts");
+  return sendCheckSpan(config, options);
+}
+
+/** The spool of the store at storeDir at a glance. */
+export async function spoolStatusOf(storeDir: string): Promise<SpoolStatus> {
+  const { SPOOL_DIR, spoolStatus } = await import("./spool.ts");
+  return spoolStatus(join(storeDir, SPOOL_DIR));
+}
+
+/** Sends stored spans to an OTLP endpoint in the configured encoding (`trace export`); loads the encoders. */
+export async function sendStoredSpans(
+  target: OtlpTarget,
+  spans: readonly StoredSpan[],
+  protocol: OtlpConfig["protocol"],
+  options: SendOptions = {},
+): Promise<SendOutcome> {
+  const { encodeStoredSpans } = await import("./encode.ts");
+  const { postOtlp } = await import("./otlp_send.ts");
+  return postOtlp(target, encodeStoredSpans(spans, protocol), options);
 }
 
 /** The trace id of the active span, or undefined when nothing is recording (tracing off). */

@@ -3,7 +3,7 @@
  * own so that a timeout or Ctrl-C ends everything it started, with head-and-tail output truncation.
  */
 import { z } from "zod";
-import { KODELET, PROCESS } from "../telemetry/attributes.ts";
+import { KODELET, PROCESS } from "../telemetry/mod.ts";
 import { HeadTailBuffer } from "./_head_tail.ts";
 import { interactiveReason } from "./_interactive.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
@@ -82,7 +82,9 @@ async function run(
   const child = new Deno.Command("bash", {
     args: ["-c", command],
     cwd: options.cwd,
+    // Exactly the environment given (filtered by child_env.ts), not kodelet's own with it merged in.
     env: options.env,
+    clearEnv: true,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -3,7 +3,7 @@
  * has read and that has not changed since, writing atomically and keeping the file's mode.
  */
 import { z } from "zod";
-import { KODELET } from "../telemetry/attributes.ts";
+import { KODELET } from "../telemetry/mod.ts";
 import {
   atomicWrite,
   displayPath,

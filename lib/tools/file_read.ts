@@ -4,7 +4,7 @@
  * directories are refused. Every read is recorded for file_edit's staleness check.
  */
 import { z } from "zod";
-import { KODELET } from "../telemetry/attributes.ts";
+import { KODELET } from "../telemetry/mod.ts";
 import { displayPath, fileState, looksBinary, resolvePath, SNIFF_BYTES, statOrUndefined } from "./_fs.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 

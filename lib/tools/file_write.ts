@@ -3,7 +3,7 @@
  * an existing file's mode and creating missing parent directories.
  */
 import { z } from "zod";
-import { KODELET } from "../telemetry/attributes.ts";
+import { KODELET } from "../telemetry/mod.ts";
 import { atomicWrite, displayPath, fileState, resolvePath, statOrUndefined, withPathLock } from "./_fs.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { KODELET } from "../telemetry/attributes.ts";
+import { KODELET } from "../telemetry/mod.ts";
 import { displayPath, resolvePath, statOrUndefined } from "./_fs.ts";
 import { walkFiles, yielder } from "./_walk.ts";
 import { globToRegExp } from "./gitignore.ts";

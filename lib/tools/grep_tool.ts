@@ -4,7 +4,7 @@
  * gives the same results otherwise.
  */
 import { z } from "zod";
-import { KODELET } from "../telemetry/attributes.ts";
+import { KODELET } from "../telemetry/mod.ts";
 import { displayPath, resolvePath, statOrUndefined } from "./_fs.ts";
 import {
   builtinSearch,

@@ -15,6 +15,7 @@ import type { Tool } from "./tool.ts";
 import { webFetchTool } from "./web_fetch.ts";
 
 export { bashParameters, bashTool } from "./bash.ts";
+export { childEnvironment } from "./child_env.ts";
 export { fileEditParameters, fileEditTool } from "./file_edit.ts";
 export { fileReadParameters, fileReadTool } from "./file_read.ts";
 export { fileWriteParameters, fileWriteTool } from "./file_write.ts";

@@ -16,10 +16,9 @@ import {
   truncateBytes,
   withSpan,
 } from "../telemetry/mod.ts";
+import { type ToolSchema, UNPARSED_ARGUMENTS } from "../llm/mod.ts";
+import { saveToolOutput, spilledOutput } from "./output_spill.ts";
 import type { FileReadTracker, TodoStore, Tool, ToolContext, ToolResult } from "./tool.ts";
-
-/** The key a provider puts tool arguments under when they were not valid JSON. */
-export const UNPARSED_ARGUMENTS = "_unparsed_arguments";
 
 /** The most a tool result may send back to the model. */
 export const MAX_TOOL_OUTPUT_BYTES = 64 * 1024;
@@ -29,13 +28,6 @@ export interface ToolCall {
   id: string;
   name: string;
   input: unknown;
-}
-
-/** What the model is told about a tool. */
-export interface ToolSchema {
-  name: string;
-  description: string;
-  inputSchema: Record<string, unknown>;
 }
 
 /** What every call shares: where, how content is captured, and the conversation's state. */
@@ -50,6 +42,8 @@ export interface ToolEnvironment {
   todos: TodoStore;
   fetch: typeof fetch;
   subagent?: (question: string, signal: AbortSignal) => Promise<string>;
+  /** Where an output over the cap is saved whole (<base_path>/tool-output); unset: it is only cut. */
+  toolOutputDir?: string;
 }
 
 /** The JSON Schema a tool's parameters become for the model. */
@@ -192,8 +186,21 @@ export class ToolRegistry {
     }
     if (result.ok) {
       const output = truncateBytes(result.output, MAX_TOOL_OUTPUT_BYTES);
-      if (output !== result.output) record({ [KODELET.OUTPUT_TRUNCATED]: true });
-      return { ok: true, output };
+      if (output === result.output) return result;
+      record({ [KODELET.OUTPUT_TRUNCATED]: true });
+      if (environment.toolOutputDir === undefined) return { ok: true, output };
+      try {
+        const path = await saveToolOutput(environment.toolOutputDir, call, result.output);
+        record({ [KODELET.OUTPUT_SPILLED]: true });
+        return { ok: true, output: spilledOutput(result.output, path, MAX_TOOL_OUTPUT_BYTES) };
+      } catch (error) {
+        // A full disk must not fail the tool: the model still gets the head, as before.
+        environment.log.warn("cannot save a large tool output", {
+          tool: call.name,
+          error: errorTypeOf(error),
+        });
+        return { ok: true, output };
+      }
     }
     return result;
   }

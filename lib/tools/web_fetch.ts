@@ -3,9 +3,8 @@
  * other text comes back as it is, binary content is refused. The span records the URL without its
  * query string or credentials.
  */
-import TurndownService from "turndown";
 import { z } from "zod";
-import { GENERAL, KODELET } from "../telemetry/attributes.ts";
+import { GENERAL, KODELET } from "../telemetry/mod.ts";
 import { looksBinary, SNIFF_BYTES } from "./_fs.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
@@ -34,11 +33,15 @@ interface Turndown {
   turndown(html: string): string;
   remove(filter: string[]): Turndown;
 }
-const TurndownConstructor = TurndownService as unknown as new (options: Record<string, string>) => Turndown;
+type TurndownConstructor = new (options: Record<string, string>) => Turndown;
 
-/** Converts an HTML page to markdown, dropping scripts, styles and other non-content. */
-export function htmlToMarkdown(html: string): string {
-  const converter = new TurndownConstructor({
+/**
+ * Converts an HTML page to markdown, dropping scripts, styles and other non-content. turndown is
+ * loaded here, on the first HTML page, not with the tool set: most runs never fetch one.
+ */
+export async function htmlToMarkdown(html: string): Promise<string> {
+  const { default: TurndownService } = await import("turndown");
+  const converter = new (TurndownService as unknown as TurndownConstructor)({
     headingStyle: "atx",
     codeBlockStyle: "fenced",
     bulletListMarker: "-",
@@ -173,7 +176,7 @@ export const webFetchTool = defineTool({
           : "text";
       }
       const text = decode(bytes, contentType);
-      const body = kind === "html" ? htmlToMarkdown(text) : text;
+      const body = kind === "html" ? await htmlToMarkdown(text) : text;
       if (!response.ok) {
         return toolError(
           "http_error",

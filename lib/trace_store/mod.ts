@@ -1,15 +1,17 @@
 /**
- * The local trace store: traces kept on disk as OTLP/JSON lines so that a user without any collector
- * can still see where a run spent its time and tokens. This face exports the light parts (reading,
- * summaries, the list table and the waterfall); the parts that load the OpenTelemetry SDK are
- * imported dynamically by who needs them: file_exporter.ts (the `file` exporter), encode.ts (request
- * bodies), check.ts (`tracing check`), and deps.ts wires the exporter and the spool into tracing.
+ * The local trace store, read side: traces kept on disk as OTLP/JSON lines (written by telemetry's
+ * `file` exporter) so that a user without any collector can still see where a run spent its time and
+ * tokens. This folder reads run files, decodes OTLP/JSON, and sums a trace up; drawing it is the
+ * commands' job (lib/cli/), writing and sending it is telemetry's (lib/telemetry/).
  */
 export {
   type AttributeMap,
+  attributeMap,
   type AttributeValue,
   exportRequestOf,
+  OtlpShapeError,
   parseRequest,
+  STATUS,
   type StoredSpan,
 } from "./otlp_json.ts";
 export {
@@ -21,13 +23,16 @@ export {
   loadTraces,
   readRunFile,
   type RetentionLimits,
+  RUN_FILE_SUFFIX,
   type RunFile,
-  SPOOL_DIR,
   type StoredTrace,
   type TraceLookup,
 } from "./store.ts";
-export { summarize, type TraceSummary } from "./summary.ts";
-export { formatTraceTable, SHORT_ID_LENGTH, type TableOptions } from "./list_table.ts";
-export { renderWaterfall, type WaterfallOptions } from "./viewer.ts";
-export { listBatches, type SpoolStatus, spoolStatus } from "./spool.ts";
-export { configuredTarget, describeOutcome, type SendOutcome, shownUrl } from "./otlp_send.ts";
+export {
+  isChatSpan,
+  isToolSpan,
+  numberAttribute,
+  rootSpans,
+  summarize,
+  type TraceSummary,
+} from "./summary.ts";

@@ -2,9 +2,9 @@
  * Reading the local trace store, and keeping it within its bounds.
  *
  * Layout of `<base_path>/traces/`:
- *   20250102T100000123Z-4242-9f3a1c.jsonl   one "run file" per kodelet process (see file_exporter.ts),
+ *   20250102T100000123Z-4242-9f3a1c.jsonl   one "run file" per kodelet process (telemetry/file_exporter.ts),
  *                                           one OTLP/JSON ExportTraceServiceRequest per line
- *   spool/                                  batches the OTLP endpoint did not get (see spool.ts)
+ *   spool/                                  batches the OTLP endpoint did not get (telemetry/spool.ts)
  *
  * A run file holds the spans of one command invocation, which is one trace (a kodelet started under
  * another kodelet's TRACEPARENT adds its own file to the same trace), so traces are found by reading
@@ -15,8 +15,6 @@ import { parseRequest, type StoredSpan } from "./otlp_json.ts";
 
 /** Run files end with this. */
 export const RUN_FILE_SUFFIX = ".jsonl";
-/** The spool's folder inside the store. */
-export const SPOOL_DIR = "spool";
 
 /** One run file on disk. */
 export interface RunFile {
@@ -71,7 +69,7 @@ async function isBeingWritten(path: string): Promise<boolean> {
   let file: Deno.FsFile | undefined;
   try {
     file = await Deno.open(path, { read: true });
-    // The writer holds a shared lock for life (see file_exporter.ts): an exclusive one fails meanwhile.
+    // The writer holds a shared lock for life (telemetry/file_exporter.ts): an exclusive one fails meanwhile.
     return !(await file.tryLock(true));
   } catch {
     return false;

@@ -2,7 +2,7 @@
  * What a trace amounts to, for `trace list` and the waterfall's header: when, which command, how
  * long, whether it failed, how many LLM and tool calls, tokens and cost.
  */
-import { CMD, GEN_AI, KODELET } from "../telemetry/attributes.ts";
+import { CMD, GEN_AI, KODELET } from "../telemetry/mod.ts";
 import type { AttributeMap, StoredSpan } from "./otlp_json.ts";
 import { STATUS } from "./otlp_json.ts";
 import type { StoredTrace } from "./store.ts";

@@ -12,6 +12,7 @@ import { startLlmServer } from "../support/llm_server.ts";
 import { startOtlpReceiver } from "../support/otlp_receiver.ts";
 import { linesOf, tempDir } from "../support/run_kodelet.ts";
 import { assetName, compile } from "../../scripts/build.ts";
+import { sourceFiles } from "../support/source_files.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -124,16 +125,6 @@ Deno.test("the module graph type-checks and bundles as compile sees it, dynamic 
   const size = (await Deno.stat(join(out.path, "kodelet.js"))).size;
   assert.ok(size > 100_000, `bundle suspiciously small: ${size} bytes`);
 });
-
-async function sourceFiles(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory) files.push(...await sourceFiles(path));
-    else if (entry.name.endsWith(".ts")) files.push(path);
-  }
-  return files;
-}
 
 Deno.test("no program file reads files beside its source or imports a computed specifier", async () => {
   const files = [join(ROOT, "main.ts"), ...await sourceFiles(join(ROOT, "lib"))];

@@ -20,6 +20,9 @@ interface SentinelSetup {
   sentinels: string[];
 }
 
+/** Heavy packages that a command loads only when it uses them; each has a default export. */
+const ON_DEMAND = ["@anthropic-ai/sdk", "openai", "turndown"];
+
 /** Writes the sentinel modules and a deno.json/deno.lock pair that routes the SDK through them. */
 async function writeSentinelConfig(dir: string): Promise<SentinelSetup> {
   const project = JSON.parse(await Deno.readTextFile(DENO_JSON)) as {
@@ -32,7 +35,7 @@ async function writeSentinelConfig(dir: string): Promise<SentinelSetup> {
     imports[name] = target.startsWith(".") ? new URL(target, `file://${REPO_ROOT}`).href : target;
   }
   const sentinels = Object.keys(project.imports).filter((name) =>
-    name.startsWith("@opentelemetry/") && !NOT_SDK.has(name)
+    (name.startsWith("@opentelemetry/") && !NOT_SDK.has(name)) || ON_DEMAND.includes(name)
   );
   await Deno.mkdir(join(dir, "sentinels"));
   for (const name of sentinels) {
@@ -42,7 +45,10 @@ async function writeSentinelConfig(dir: string): Promise<SentinelSetup> {
       `Deno.writeTextFileSync(Deno.env.get("KODELET_SENTINEL_LOG"), ${
         JSON.stringify(name + "\n")
       }, { append: true });\n` +
-        `export * from ${JSON.stringify(`kodelet-real/${name}`)};\n`,
+        `export * from ${JSON.stringify(`kodelet-real/${name}`)};\n` +
+        (ON_DEMAND.includes(name)
+          ? `export { default } from ${JSON.stringify(`kodelet-real/${name}`)};\n`
+          : ""),
     );
     imports[`kodelet-real/${name}`] = imports[name] ?? "";
     imports[name] = file;
@@ -71,6 +77,11 @@ async function evaluatedModules(
     ...new Set((await Deno.readTextFile(setup.log)).split("\n").filter((line) => line !== "")),
   ];
   return { result, evaluated: evaluated.sort() };
+}
+
+/** The evaluated modules that belong to the OpenTelemetry SDK. */
+function sdkModules(evaluated: string[]): string[] {
+  return evaluated.filter((name) => name.startsWith("@opentelemetry/"));
 }
 
 Deno.test("tracing off: version, --version and --help evaluate no OpenTelemetry SDK or exporter module", async () => {
@@ -127,7 +138,33 @@ Deno.test("tracing off: a whole agent run with a tool call evaluates no OpenTele
     });
     assert.equal(result.code, 0, result.stderr);
     assert.equal(llm.requests.length, 2, "the run really went through two turns");
-    assert.deepEqual(evaluated, []);
+    assert.deepEqual(sdkModules(evaluated), []);
+  } finally {
+    await llm.close();
+  }
+});
+
+Deno.test("a run loads only the provider it uses, and no turndown when no page is fetched", async () => {
+  await using dir = await tempDir();
+  const setup = await writeSentinelConfig(dir.path);
+  const llm = await startLlmServer();
+  try {
+    llm.enqueue({ kind: "message", text: "hello" }, { kind: "message", text: "hello" });
+    const anthropic = await evaluatedModules(setup, ["run", "--no-save", "hi"], {
+      ANTHROPIC_API_KEY: "sk-ant-test-000000000000",
+      ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+    });
+    assert.equal(anthropic.result.code, 0, anthropic.result.stderr);
+    assert.deepEqual(anthropic.evaluated, ["@anthropic-ai/sdk"]);
+    const openai = await evaluatedModules(setup, ["run", "--no-save", "--provider", "openai", "hi"], {
+      OPENAI_API_KEY: "sk-test-000000000000",
+      OPENAI_BASE_URL: llm.openaiBaseUrl,
+    });
+    assert.equal(openai.result.code, 0, openai.result.stderr);
+    assert.deepEqual(openai.evaluated, ["openai"]);
+    // Commands that make no request load no provider at all.
+    const version = await evaluatedModules(setup, ["version"]);
+    assert.deepEqual(version.evaluated, []);
   } finally {
     await llm.close();
   }

@@ -17,7 +17,7 @@ import { anthropicClient, anthropicParams } from "../../lib/llm/anthropic.ts";
 import { openAiClient, openAiParams } from "../../lib/llm/openai.ts";
 import { withChatSpans } from "../../lib/llm/traced_client.ts";
 import { type LlmClient, LlmError, type LlmRequest, type Message } from "../../lib/llm/types.ts";
-import type { ToolSchema } from "../../lib/tools/registry.ts";
+import type { ToolSchema } from "../../lib/llm/mod.ts";
 import { type LlmServer, startLlmServer } from "../support/llm_server.ts";
 
 const memory = new InMemorySpanExporter();

@@ -65,6 +65,15 @@ export type ScriptedReply =
   }
   | {
     /**
+     * Starts a 200 stream and then stalls: without `text`, nothing but the headers is ever sent;
+     * with it, the opening event(s) and the first half of `text`. The connection stays open, silent,
+     * until the client gives up or the server closes.
+     */
+    kind: "stall";
+    text?: string;
+  }
+  | {
+    /**
      * Starts a 200 stream, sends the opening event(s) and `text`, then an in-stream error: Anthropic's
      * `event: error` (default type overloaded_error) or an OpenAI `data: {"error": …}` payload.
      */
@@ -105,8 +114,8 @@ type MessageReply = Extract<ScriptedReply, { kind: "message" }>;
 type ErrorReply = Extract<ScriptedReply, { kind: "error" }>;
 type Json = Record<string, unknown>;
 
-/** How a stream ends: cleanly, or by dropping the connection. */
-type StreamEnd = "close" | "cut";
+/** How a stream ends: cleanly, by dropping the connection, or by going silent. */
+type StreamEnd = "close" | "cut" | "stall";
 
 const ANTHROPIC_PATH = "/v1/messages";
 const OPENAI_PATH = "/v1/chat/completions";
@@ -210,6 +219,14 @@ export async function startLlmServer(): Promise<LlmServer> {
           ? anthropicCutFrames(reply.text ?? "", body, seq)
           : openaiCutFrames(reply.text ?? "", body, seq);
         return streamResponse(provider, requestId, frames, "cut", 0, signal);
+      }
+      case "stall": {
+        const frames = reply.text === undefined
+          ? []
+          : provider === "anthropic"
+          ? anthropicCutFrames(reply.text, body, seq)
+          : openaiCutFrames(reply.text, body, seq);
+        return streamResponse(provider, requestId, frames, "stall", 0, signal);
       }
       case "streamError": {
         const frames = provider === "anthropic"
@@ -577,6 +594,15 @@ function streamResponse(
       }
       if (end === "close") {
         controller.close();
+        return;
+      }
+      if (end === "stall") {
+        // Silent until the client cancels or the server closes.
+        await new Promise<void>((resolve) => {
+          if (stopped.aborted) return resolve();
+          stopped.addEventListener("abort", () => resolve(), { once: true });
+        });
+        if (!stop.signal.aborted) controller.close();
         return;
       }
       await sleep(CUT_FLUSH_MS, stopped);

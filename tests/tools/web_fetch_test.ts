@@ -130,6 +130,6 @@ Deno.test("web_fetch reports an HTTP error status and a failed connection as too
   assert.doesNotMatch(error.message, /s3cret/);
 });
 
-Deno.test("web_fetch's HTML conversion works without a browser DOM", () => {
-  assert.equal(htmlToMarkdown("<p>Hello <em>there</em></p>"), "Hello _there_");
+Deno.test("web_fetch's HTML conversion works without a browser DOM", async () => {
+  assert.equal(await htmlToMarkdown("<p>Hello <em>there</em></p>"), "Hello _there_");
 });

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { listBatches } from "../../lib/trace_store/spool.ts";
+import { listBatches } from "../../lib/telemetry/spool.ts";
 import { parseRequest } from "../../lib/trace_store/otlp_json.ts";
 import { refusedEndpoint, startBlackHole, startOtlpReceiver } from "../support/otlp_receiver.ts";
 import { linesOf, runKodelet, tempDir } from "../support/run_kodelet.ts";

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ExportResultCode } from "@opentelemetry/core";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
-import { FileSpanExporter } from "../../lib/trace_store/file_exporter.ts";
+import { FileSpanExporter } from "../../lib/telemetry/file_exporter.ts";
 import {
   applyRetention,
   findTrace,

@@ -12,7 +12,7 @@
  */
 import { ExportResultCode } from "@opentelemetry/core";
 import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
-import { FileSpanExporter } from "../../lib/trace_store/file_exporter.ts";
+import { FileSpanExporter } from "../../lib/telemetry/file_exporter.ts";
 import { makeTrace } from "./_spans.ts";
 
 const [storeDir = "", batchesArg = "1", perBatchArg = "1", bytesArg = "0", mode = ""] = Deno.args;

@@ -3,11 +3,10 @@
  * transcript, the live answer, the spinner's activity and the status line, runs slash commands and
  * asks for approvals. The Ink components only draw its snapshots and forward keys.
  */
-import type { AgentResult, Usage } from "../../llm/mod.ts";
-import { addCost, addUsage, zeroUsage } from "../../llm/mod.ts";
+import type { AgentEvents, AgentSession, Spent } from "../../agent/mod.ts";
+import { LlmError, type Usage } from "../../llm/mod.ts";
 import type { Redactor } from "../../telemetry/mod.ts";
-import type { ToolResult } from "../../tools/tool.ts";
-import type { AgentSession, SessionView } from "../agent_session.ts";
+import type { ToolResult } from "../../tools/mod.ts";
 import { oneLine, preview } from "../progress.ts";
 import { findSlashCommand, type SlashContext } from "../slash_commands.ts";
 import type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
@@ -61,12 +60,10 @@ export interface TuiState {
   hint: string | undefined;
 }
 
-type Spent = { usage: Usage; costUsd: number | undefined };
-
 /** What the controller is built from. */
 export interface ControllerOptions {
-  /** Opens a session that reports to `view` (a new one for /clear). */
-  openSession(view: SessionView): AgentSession;
+  /** Opens the session, reporting to `events`. */
+  openSession(events: AgentEvents): AgentSession;
   style: Style;
   redact: Redactor;
   cwd: string;
@@ -96,8 +93,7 @@ export class ChatController {
   #state: TuiState;
   readonly #listeners = new Set<() => void>();
   readonly #options: ControllerOptions;
-  #session: AgentSession;
-  #earlier: Spent = { usage: zeroUsage(), costUsd: undefined };
+  readonly #session: AgentSession;
   #turn: AbortController | undefined;
   #nextId = 1;
   /** File content before a file_edit / file_write ran, for its diff. */
@@ -106,7 +102,7 @@ export class ChatController {
 
   constructor(options: ControllerOptions) {
     this.#options = options;
-    this.#session = options.openSession(this.#view());
+    this.#session = options.openSession(this.#events());
     this.#state = {
       transcript: [],
       streaming: "",
@@ -115,7 +111,7 @@ export class ChatController {
       approval: undefined,
       hint: undefined,
       status: {
-        model: this.#session.thread.model,
+        model: this.#session.model,
         contextTokens: undefined,
         sessionTokens: 0,
         costUsd: undefined,
@@ -180,9 +176,9 @@ export class ChatController {
     else this.#set({});
   }
 
-  #view(): SessionView {
+  #events(): AgentEvents {
     return {
-      events: {
+      ...{
         onText: (text) => {
           if (text === "") return;
           this.#set({
@@ -218,7 +214,6 @@ export class ChatController {
           });
         },
       },
-      onResult: (_result: AgentResult) => {},
     };
   }
 
@@ -278,29 +273,21 @@ export class ChatController {
     }
   }
 
-  /** What the whole chat spent: conversations closed by /clear, and the open one. */
+  /** What the whole chat spent, conversations closed by /clear included. */
   spent(): Spent {
-    const now = this.#session.spent();
-    return {
-      usage: addUsage(this.#earlier.usage, now.usage),
-      costUsd: addCost(this.#earlier.costUsd, now.costUsd),
-    };
+    return this.#session.spent();
   }
 
   #slashContext(): SlashContext {
     return {
       say: (text) => this.notice(text),
-      model: () => this.#session.thread.model,
+      model: () => this.#session.model,
       setModel: (name) => {
-        this.#session.thread.model = name;
+        this.#session.model = name;
         this.#set({ status: { ...this.#state.status, model: name, contextTokens: undefined } });
       },
       newConversation: () => {
-        this.#earlier = this.spent();
-        const model = this.#session.thread.model;
-        this.#session.close();
-        this.#session = this.#options.openSession(this.#view());
-        this.#session.thread.model = model;
+        this.#session.newConversation();
         this.#set({ status: { ...this.#state.status, contextTokens: undefined } });
       },
       spent: () => this.spent(),
@@ -340,12 +327,12 @@ export class ChatController {
     this.#turn = turn;
     this.#set({ turn: { started: performance.now(), activity: "thinking" } });
     try {
-      const code = await this.#session.ask(text, turn.signal);
+      await this.#session.ask(text, turn.signal);
       this.#commitStreaming(true);
-      if (code === 130) this.notice("cancelled", "error");
     } catch (error) {
       this.#commitStreaming(true);
-      this.notice(this.#options.redact(error instanceof Error ? error.message : String(error)), "error");
+      if (error instanceof LlmError && error.kind === "cancelled") this.notice("cancelled", "error");
+      else this.notice(this.#options.redact(error instanceof Error ? error.message : String(error)), "error");
     } finally {
       this.#turn = undefined;
       const spent = this.spent();

@@ -5,9 +5,9 @@
 import { render } from "ink";
 import { createElement } from "react";
 import { activeTraceId } from "../../telemetry/mod.ts";
-import { createAgentSession, type SessionOptions } from "../agent_session.ts";
+import { openAgentSession, type SessionOptions } from "../../agent/mod.ts";
 import type { CommandContext } from "../command.ts";
-import { formatCost } from "../slash_commands.ts";
+import { costText } from "../slash_commands.ts";
 import { App } from "./app.tsx";
 import { directoryLister } from "./completion.ts";
 import { ChatController } from "./controller.ts";
@@ -23,22 +23,14 @@ export const TUI_KEYS = [
 ].join("\n");
 
 /** Runs the chat in the terminal UI until the user leaves; returns the exit code. */
-export async function runChatTui(
-  context: CommandContext,
-  options: Omit<SessionOptions, "output" | "view">,
-): Promise<number> {
+export async function runChatTui(context: CommandContext, options: SessionOptions): Promise<number> {
   const { config } = context;
   const style = createStyle(context.io.color);
   const history = await PromptHistory.load(config.basePath, config.cwd);
   const { promise: exited, resolve: onExit } = Promise.withResolvers<void>();
-  let first = true;
   const controller = new ChatController({
-    openSession: (view) => {
-      // Only the first conversation resumes; /clear starts afresh.
-      const resume = first ? options : { ...options, resumeId: undefined, follow: false };
-      first = false;
-      return createAgentSession(context, { ...resume, output: "text", view });
-    },
+    openSession: (events) =>
+      openAgentSession({ config, log: context.log, redact: context.redact, events }, options),
     style,
     redact: context.redact,
     cwd: config.cwd,
@@ -46,11 +38,9 @@ export async function runChatTui(
     keys: TUI_KEYS,
     onExit: () => onExit(),
   });
-  const resumed = controller.session.thread.messages.length > 0;
+  const resumed = options.resumeId !== undefined || options.follow === true;
   controller.notice(
-    `kodelet chat · ${controller.session.thread.model} · ${config.cwd}${
-      resumed ? " · resumed conversation" : ""
-    }` +
+    `kodelet chat · ${controller.session.model} · ${config.cwd}${resumed ? " · resumed conversation" : ""}` +
       "\n/help for commands and keys · Ctrl-D to exit",
   );
   const instance = render(
@@ -70,10 +60,8 @@ export async function runChatTui(
     controller.close();
   }
   const { usage, costUsd } = controller.spent();
-  const id = controller.session.thread.conversationId;
-  const saved = options.save ? ` · continue with: kodelet chat --resume ${id}` : "";
-  context.io.stderr(
-    `kodelet: tokens in ${usage.input} out ${usage.output} · ${formatCost(costUsd)}${saved}\n`,
-  );
+  const { session } = controller;
+  const saved = session.saving ? ` · continue with: kodelet chat --resume ${session.conversationId}` : "";
+  context.io.stderr(`kodelet: tokens in ${usage.input} out ${usage.output} · ${costText(costUsd)}${saved}\n`);
   return 0;
 }

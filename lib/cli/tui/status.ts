@@ -1,5 +1,5 @@
 /** The status line under the prompt: model, context used, session tokens and cost, last trace id. */
-import { formatCost } from "../slash_commands.ts";
+import { costText } from "../slash_commands.ts";
 
 /**
  * Context windows by model prefix, for the "% of context" figure. A stand-in until the llm layer
@@ -46,7 +46,7 @@ export function statusParts(figures: StatusFigures): string[] {
   }
   // Nothing spent yet is $0, not "unknown".
   const cost = figures.sessionTokens === 0 && figures.costUsd === undefined ? 0 : figures.costUsd;
-  parts.push(`${compact(figures.sessionTokens)} tokens`, formatCost(cost));
+  parts.push(`${compact(figures.sessionTokens)} tokens`, costText(cost));
   if (figures.traceId !== undefined) parts.push(`trace ${figures.traceId}`);
   return parts;
 }

@@ -23,8 +23,8 @@ Deno.test("markdown renders headings, emphasis, lists, quotes and links without 
 Deno.test("markdown with colour uses SGR codes and the same text", () => {
   const source = "## Part\n\n**bold** `code`\n\n```ts\nconst x = 1;\n```";
   const out = renderMarkdown(source, { width: 80, style: colour });
-  assert.match(out, /\x1b\[1m/);
-  assert.match(out, /\x1b\[35mconst/); // the keyword is highlighted
+  assert.ok(out.includes("\x1b[1m"), out);
+  assert.ok(out.includes("\x1b[35mconst"), out); // the keyword is highlighted
   assert.equal(stripAnsi(out), "Part\n\nbold code\n\n╭ ts\n│ const x = 1;");
 });
 
@@ -33,7 +33,7 @@ Deno.test("markdown tables fit the width, wrapping the widest column", () => {
   const out = renderMarkdown(source, { width: 40, style: plain });
   for (const line of out.split("\n")) assert.ok([...line].length <= 40, line);
   assert.match(out, /^┌─────┬/);
-  assert.match(out, /│ bb  │ short\s+│/);
+  assert.match(out, /│ bb {2}│ short\s+│/);
   assert.doesNotMatch(out, /\|---/);
 });
 
@@ -68,7 +68,7 @@ Deno.test("diff of an edit: coloured hunks, counts, and a cap with the number of
     " line 4",
     " line 5",
   ]);
-  assert.match(diffLines("a.txt", before, after, colour).lines.join("\n"), /\x1b\[31m-line 3/);
+  assert.ok(diffLines("a.txt", before, after, colour).lines.includes("\x1b[31m-line 3\x1b[39m"));
   const rewrite = diffLines("a.txt", before, "", plain, 10);
   assert.equal(rewrite.lines.length, 11);
   assert.equal(rewrite.lines.at(-1), "… 51 more lines");

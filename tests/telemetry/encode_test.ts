@@ -5,11 +5,11 @@
 import assert from "node:assert/strict";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
-import { encodeStoredSpans } from "../../lib/trace_store/encode.ts";
+import { encodeStoredSpans } from "../../lib/telemetry/encode.ts";
 import { parseRequest } from "../../lib/trace_store/otlp_json.ts";
-import { postOtlp } from "../../lib/trace_store/otlp_send.ts";
+import { postOtlp } from "../../lib/telemetry/otlp_send.ts";
 import { startOtlpReceiver } from "../support/otlp_receiver.ts";
-import { makeSpan, randomHex } from "./_spans.ts";
+import { makeSpan, randomHex } from "../trace_store/_spans.ts";
 
 for (const protocol of ["http/protobuf", "http/json"] as const) {
   Deno.test(`stored spans reach an OTLP receiver unchanged (${protocol})`, async () => {

@@ -1,19 +1,18 @@
 /**
- * `kodelet tracing check`: sends one test span to the configured OTLP endpoint and says, in plain
- * words, what happened and what to change. Loads the OpenTelemetry encoders: import it dynamically.
+ * What `kodelet tracing check` says: the setup it checks, and the verdict on the test span with what
+ * to change, one sentence per line. Sending the span is telemetry's job (loaded only when this runs).
  */
-import { join } from "node:path";
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
-import { resourceFromAttributes } from "@opentelemetry/resources";
-import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { Config } from "../config/mod.ts";
-import { resourceAttributes } from "../telemetry/resource.ts";
-import { VERSION } from "../version.ts";
-import { encodeReadableSpans, partialRejection } from "./encode.ts";
+import {
+  CHECK_SPAN_NAME,
+  checkEndpoint,
+  type Fetch,
+  safeUrl as shownUrl,
+  type SendOutcome,
+  spoolStatusOf,
+} from "../telemetry/mod.ts";
+
 import { formatCount } from "./format.ts";
-import { configuredTarget, type Fetch, postOtlp, type SendOutcome, shownUrl } from "./otlp_send.ts";
-import { spoolStatus } from "./spool.ts";
-import { SPOOL_DIR } from "./store.ts";
 
 /** What the check found: whether the span arrived, and the report, one sentence per line. */
 export interface CheckResult {
@@ -29,38 +28,6 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** Receives each line as soon as it is known, so the setup shows while the request is under way. */
   onLine?: (line: string) => void;
-}
-
-/** Name of the test span, to find it in the backend. */
-export const CHECK_SPAN_NAME = "kodelet tracing check";
-
-function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
-}
-
-function testSpan(config: Config, traceId: string): ReadableSpan {
-  const spanId = randomHex(8);
-  const nowMs = Date.now();
-  const start: [number, number] = [Math.floor(nowMs / 1000), (nowMs % 1000) * 1_000_000];
-  return {
-    name: CHECK_SPAN_NAME,
-    kind: SpanKind.INTERNAL,
-    spanContext: () => ({ traceId, spanId, traceFlags: 1 }),
-    startTime: start,
-    endTime: start,
-    status: { code: SpanStatusCode.OK },
-    attributes: { "command.name": "tracing check" },
-    links: [],
-    events: [],
-    duration: [0, 0],
-    ended: true,
-    resource: resourceFromAttributes(resourceAttributes(config.tracing)),
-    instrumentationScope: { name: "kodelet", version: VERSION },
-    droppedAttributesCount: 0,
-    droppedEventsCount: 0,
-    droppedLinksCount: 0,
-  };
 }
 
 /** "Basic dXNl…": the scheme and the first few characters, enough to recognise, too few to use. */
@@ -124,6 +91,7 @@ function hostOf(url: string): string {
 /** The verdict and what to do about it. */
 function explain(
   outcome: SendOutcome,
+  partial: { message: string } | undefined,
   config: Config,
   traceId: string,
   protocol: string,
@@ -133,7 +101,6 @@ function explain(
   const ms = `${Math.round(outcome.ms)} ms`;
   switch (outcome.kind) {
     case "delivered": {
-      const partial = partialRejection(outcome.responseBody, otlp.protocol);
       if (partial) {
         return {
           delivered: false,
@@ -250,7 +217,6 @@ function explain(
 export async function checkTracing(config: Config, options: CheckOptions = {}): Promise<CheckResult> {
   const tracing = config.tracing;
   const otlp = tracing.otlp;
-  const traceId = randomHex(16);
   const lines: string[] = [];
   const say = (...items: string[]) => {
     for (const item of items) options.onLine?.(item);
@@ -271,7 +237,7 @@ export async function checkTracing(config: Config, options: CheckOptions = {}): 
   } else if (!tracing.exporters.includes("otlp")) {
     say(`Exporters: ${tracing.exporters.join(", ")}; add otlp to tracing.exporter to send runs here.`);
   }
-  const spool = await spoolStatus(join(tracing.storeDir, SPOOL_DIR)).catch(() => undefined);
+  const spool = await spoolStatusOf(tracing.storeDir).catch(() => undefined);
   if (spool && (spool.batches > 0 || spool.droppedSpans > 0)) {
     const spans = `${formatCount(spool.spans)} undelivered span${spool.spans === 1 ? "" : "s"}`;
     const dropped = spool.droppedSpans > 0
@@ -281,12 +247,11 @@ export async function checkTracing(config: Config, options: CheckOptions = {}): 
   }
   say("");
 
-  const request = encodeReadableSpans([testSpan(config, traceId)], otlp.protocol);
-  const outcome = await postOtlp(configuredTarget(otlp), request, {
+  const { outcome, partial, traceId } = await checkEndpoint(config, {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const verdict = explain(outcome, config, traceId, otlp.protocol);
+  const verdict = explain(outcome, partial, config, traceId, otlp.protocol);
   say(...verdict.lines);
   return { delivered: verdict.delivered, outcome, traceId, lines };
 }

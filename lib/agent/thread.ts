@@ -4,10 +4,6 @@
  * whole loop is one `invoke_agent kodelet` span; each turn is handed to `persist` whole.
  */
 import type { TurnRecord } from "../conversations/mod.ts";
-import type { ToolEnvironment, ToolRegistry } from "../tools/registry.ts";
-import type { ToolResult } from "../tools/tool.ts";
-import { GEN_AI, KODELET, withSpan } from "../telemetry/mod.ts";
-import { responseCost } from "./traced_client.ts";
 import {
   addCost,
   addUsage,
@@ -16,9 +12,12 @@ import {
   LlmError,
   type LlmResponse,
   type Message,
+  responseCost,
   type Usage,
   zeroUsage,
-} from "./types.ts";
+} from "../llm/mod.ts";
+import { GEN_AI, KODELET, withSpan } from "../telemetry/mod.ts";
+import type { ToolEnvironment, ToolRegistry, ToolResult } from "../tools/mod.ts";
 
 /** What the terminal (or a JSON stream) hears while the agent works. */
 export interface AgentEvents {

@@ -9,11 +9,11 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { type Config, loadConfig } from "../../lib/config/mod.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { TracingDeps } from "../../lib/telemetry/mod.ts";
-import { tracingDeps } from "../../lib/trace_store/deps.ts";
-import { isRetryable } from "../../lib/trace_store/otlp_send.ts";
-import { listBatches, spoolStatus } from "../../lib/trace_store/spool.ts";
+import { tracingDeps } from "../../lib/telemetry/tracing_deps.ts";
+import { isRetryable } from "../../lib/telemetry/otlp_send.ts";
+import { listBatches, spoolStatus } from "../../lib/telemetry/spool.ts";
 import { refusedEndpoint, startOtlpReceiver } from "../support/otlp_receiver.ts";
-import { makeTrace, spanKeys } from "./_spans.ts";
+import { makeTrace, spanKeys } from "../trace_store/_spans.ts";
 
 const IO = (_line: string) => {};
 

@@ -1,15 +1,14 @@
 /**
- * The local trace store's part in tracing: the `file` exporter, the spool that keeps what the OTLP
- * endpoint did not get, and the background resend of earlier runs' spool. main.ts imports this file
- * on every start, so everything behind it is loaded dynamically, and only when tracing asks for it.
+ * Tracing's ties to the disk: the `file` exporter, the spool that keeps what the OTLP endpoint did
+ * not get, and the background resend of earlier runs' spool. main.ts loads this file (through
+ * mod.ts) on every start, so everything behind it is loaded dynamically, and only when tracing asks.
  */
 import { join } from "node:path";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { Config } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
-import type { TracingDeps } from "../telemetry/mod.ts";
 import type { SendOutcome } from "./otlp_send.ts";
-import { SPOOL_DIR } from "./store.ts";
+import type { TracingDeps } from "./types.ts";
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -20,7 +19,7 @@ async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): 
   // tracing.spool.max_bytes = 0 switches the spool off: nothing is kept, and that is not news.
   if (spans.length === 0 || tracing.spoolMaxBytes === 0) return 0;
   try {
-    const [{ JsonTraceSerializer }, { spoolBatch }] = await Promise.all([
+    const [{ JsonTraceSerializer }, { SPOOL_DIR, spoolBatch }] = await Promise.all([
       import("@opentelemetry/otlp-transformer"),
       import("./spool.ts"),
     ]);
@@ -47,11 +46,11 @@ async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): 
 
 async function resend(config: Config, log: Logger): Promise<void> {
   const otlp = config.tracing.otlp;
+  const { listBatches, resendBatches, SPOOL_DIR } = await import("./spool.ts");
   const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
-  const { listBatches, resendBatches } = await import("./spool.ts");
   if ((await listBatches(spoolDir)).length === 0) return;
   const { configuredTarget, describeOutcome, postOtlp, shownUrl } = await import("./otlp_send.ts");
-  const { parseRequest } = await import("./otlp_json.ts");
+  const { parseRequest } = await import("../trace_store/mod.ts");
   const target = configuredTarget(otlp);
   const send = async (json: Uint8Array): Promise<SendOutcome> => {
     // Parsing first turns a damaged batch into an OtlpShapeError, which drops it instead of sending junk.

@@ -68,11 +68,6 @@ export function formatTime(epochMs: number, utc: boolean): string {
   return `${y}-${two(mo)}-${two(d)} ${two(h)}:${two(mi)}:${two(s)}`;
 }
 
-/** "20250102T100000123Z": sorts like the time it stands for, and is a valid file name on every OS. */
-export function fileStamp(date: Date): string {
-  return date.toISOString().replace(/[-:.]/g, "");
-}
-
 /** Visible width of a text without escape codes. */
 export function widthOf(text: string): number {
   return Array.from(text).length;

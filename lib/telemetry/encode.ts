@@ -15,7 +15,7 @@ import { JsonTraceSerializer, ProtobufTraceSerializer } from "@opentelemetry/otl
 import { type Resource, resourceFromAttributes } from "@opentelemetry/resources";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { OtlpConfig } from "../config/mod.ts";
-import { type AttributeMap, attributeMap, exportRequestOf, type StoredSpan } from "./otlp_json.ts";
+import { type AttributeMap, attributeMap, exportRequestOf, type StoredSpan } from "../trace_store/mod.ts";
 
 /** An encoded request and the Content-Type that goes with it. */
 export interface EncodedRequest {

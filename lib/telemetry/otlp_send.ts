@@ -5,7 +5,7 @@
  * failures as opaque errors and retries on its own schedule.
  */
 import type { OtlpConfig } from "../config/mod.ts";
-import { classifyNetworkError, type NetworkErrorKind } from "../telemetry/network_error.ts";
+import { classifyNetworkError, type NetworkErrorKind } from "./network_error.ts";
 
 /** Where and how to send. */
 export interface OtlpTarget {
@@ -37,7 +37,7 @@ export function configuredTarget(otlp: OtlpConfig, url: string = otlp.tracesUrl)
   };
 }
 
-export { safeUrl as shownUrl } from "../telemetry/redact.ts";
+export { safeUrl as shownUrl } from "./redact.ts";
 
 async function gzip(body: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(

@@ -16,9 +16,12 @@
  * way a span is sent twice is a crash between the endpoint's answer and the delete.
  */
 import { join } from "node:path";
-import { fileStamp } from "./format.ts";
-import { OtlpShapeError } from "./otlp_json.ts";
+import { OtlpShapeError } from "../trace_store/mod.ts";
+import { fileStamp } from "./file_stamp.ts";
 import { isRetryable, type SendOutcome } from "./otlp_send.ts";
+
+/** The spool's folder inside the trace store. */
+export const SPOOL_DIR = "spool";
 
 const BATCH = /^\d{8}T\d{9}Z-\d+-\d{6}-[0-9a-f]+-(\d+)\.json$/;
 const DROPPED_LOG = "dropped.log";

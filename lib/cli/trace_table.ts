@@ -9,7 +9,7 @@ import {
   palette,
   widthOf,
 } from "./format.ts";
-import type { TraceSummary } from "./summary.ts";
+import type { TraceSummary } from "../trace_store/mod.ts";
 
 /** How to draw the table. */
 export interface TableOptions {

@@ -17,7 +17,7 @@ import { z } from "zod";
 import type { TurnRecord } from "../../lib/conversations/mod.ts";
 import { anthropicClient } from "../../lib/llm/anthropic.ts";
 import { withRetries } from "../../lib/llm/retrying_client.ts";
-import { runAgent, type Thread } from "../../lib/llm/thread.ts";
+import { runAgent, type Thread } from "../../lib/agent/thread.ts";
 import { withChatSpans } from "../../lib/llm/traced_client.ts";
 import { LlmError, type Message } from "../../lib/llm/types.ts";
 import { testToolEnvironment } from "../tools/_context.ts";
@@ -117,7 +117,7 @@ function environment(): ToolEnvironment {
   return testToolEnvironment(Deno.cwd(), { env: {}, captureMaxBytes: 4096 });
 }
 
-/** A thread as agent_session builds one (retries inside chat spans), recording what it persists. */
+/** A thread as the agent session builds one (retries inside chat spans), recording what it persists. */
 function makeThread(
   server: LlmServer,
   tools: Tool[],
@@ -478,7 +478,7 @@ Deno.test("runAgent nested inside a tool (a subagent) nests its invoke_agent spa
       { kind: "message", text: "The helper found it." },
     );
     const thread = makeThread(server, [askHelperTool, echoTool]);
-    // As agent_session does: a nested agent with its own tools and no persistence.
+    // As the agent session does: a nested agent with its own tools and no persistence.
     const { persist: _persist, persisted: _persisted, ...parent } = thread;
     thread.tools.subagent = async (question, signal) => {
       const result = await runAgent(

@@ -18,17 +18,18 @@ import {
   truncate,
   widthOf,
 } from "./format.ts";
-import { GEN_AI, GENERAL, KODELET, PROCESS } from "../telemetry/attributes.ts";
-import { STATUS, type StoredSpan } from "./otlp_json.ts";
-import type { StoredTrace } from "./store.ts";
+import { GEN_AI, GENERAL, KODELET, PROCESS } from "../telemetry/mod.ts";
 import {
   isChatSpan,
   isToolSpan,
   numberAttribute,
   rootSpans,
+  STATUS,
+  type StoredSpan,
+  type StoredTrace,
   summarize,
   type TraceSummary,
-} from "./summary.ts";
+} from "../trace_store/mod.ts";
 
 /** How to draw the waterfall. */
 export interface WaterfallOptions {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { type Config, loadConfig } from "../../lib/config/mod.ts";
-import { checkTracing, previewSecret } from "../../lib/trace_store/check.ts";
+import { checkTracing, previewSecret } from "../../lib/cli/tracing_check_report.ts";
 import { classifyNetworkError } from "../../lib/telemetry/network_error.ts";
 import { refusedEndpoint, startBlackHole, startOtlpReceiver } from "../support/otlp_receiver.ts";
 

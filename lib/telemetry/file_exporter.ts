@@ -21,8 +21,8 @@ import { join } from "node:path";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
-import { fileStamp } from "./format.ts";
-import { applyRetention, RUN_FILE_SUFFIX } from "./store.ts";
+import { applyRetention, RUN_FILE_SUFFIX } from "../trace_store/mod.ts";
+import { fileStamp } from "./file_stamp.ts";
 
 /** How the exporter is set up. */
 export interface FileExporterOptions {

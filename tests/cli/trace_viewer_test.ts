@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { formatTraceTable } from "../../lib/trace_store/list_table.ts";
+import { formatTraceTable } from "../../lib/cli/trace_table.ts";
 import { groupTraces, readRunFile, type StoredTrace } from "../../lib/trace_store/store.ts";
 import { summarize } from "../../lib/trace_store/summary.ts";
-import { renderWaterfall } from "../../lib/trace_store/viewer.ts";
-import { formatCompact, formatCost, formatDuration } from "../../lib/trace_store/format.ts";
+import { renderWaterfall } from "../../lib/cli/trace_viewer.ts";
+import { formatCompact, formatCost, formatDuration } from "../../lib/cli/format.ts";
 
 const FIXTURE = fileURLToPath(new URL("../testdata/trace_store/fixed_trace.jsonl", import.meta.url));
 const GOLDEN_DIR = new URL("../testdata/golden/", import.meta.url);

@@ -1,0 +1,191 @@
+/**
+ * The agent session: what `run` and `chat` share, built from the configuration in one place. It opens
+ * the conversation store, resumes a conversation, builds the provider client, the tools and the
+ * Thread, runs subagents, keeps the one record of what was spent, and saves each turn. It prints
+ * nothing: the command hands it the events it renders (line mode or JSON) and shows what `ask` returns.
+ */
+import { join } from "node:path";
+import { newConversationId, openConversationStore } from "../conversations/mod.ts";
+import type { Conversation, ConversationStore } from "../conversations/mod.ts";
+import { UserFacingError } from "../errors.ts";
+import { type Config, readEnvironment } from "../config/mod.ts";
+import type { Logger } from "../log.ts";
+import { createClient, type LlmClient, modelFor, sessionSystemPrompt } from "../llm/mod.ts";
+import type { Redactor } from "../telemetry/mod.ts";
+import {
+  childEnvironment,
+  defaultRegistry,
+  InMemoryFileReadTracker,
+  InMemoryTodoStore,
+  type ToolEnvironment,
+} from "../tools/mod.ts";
+import { Spending, type Spent } from "./spending.ts";
+import { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
+
+/** What a session starts from. */
+export interface SessionOptions {
+  save: boolean;
+  resumeId?: string | undefined;
+  follow?: boolean;
+}
+
+/** What a session is built from: the configuration, and the command's logger, redactor and renderer. */
+export interface SessionSetup {
+  config: Config;
+  log: Logger;
+  redact: Redactor;
+  /** What the renderer hears while the agent works. */
+  events: AgentEvents;
+  /** Replaces the provider client (tests). */
+  client?: LlmClient;
+}
+
+/** A ready-to-use agent session. */
+export interface AgentSession {
+  /** The conversation in progress. */
+  readonly conversationId: string;
+  /** The model of the next request; `/model` changes it. */
+  model: string;
+  /** Whether turns are saved to the conversation store. */
+  readonly saving: boolean;
+  /**
+   * Runs one user message. The result's usage and cost are everything this run's requests cost,
+   * its subagents' included. Throws LlmError when the provider fails for good or the run is cancelled.
+   */
+  ask(text: string, signal: AbortSignal): Promise<AgentResult>;
+  /** Everything this session's requests cost so far, every conversation (/clear) and subagent included. */
+  spent(): Spent;
+  /** Starts a new, empty conversation in the same session (`/clear`). */
+  newConversation(): void;
+  close(): void;
+}
+
+/** The tool environment a subagent gets: no subagent of its own, so no recursion. */
+function toolsWithoutSubagent(tools: ToolEnvironment): ToolEnvironment {
+  const { subagent: _subagent, ...rest } = tools;
+  return rest;
+}
+
+/** Opens the store, loads a resumed conversation, and builds the session. */
+export function openAgentSession(setup: SessionSetup, options: SessionOptions): AgentSession {
+  const { config } = setup;
+  const needsStore = options.save || options.resumeId !== undefined || options.follow === true;
+  const store: ConversationStore | undefined = needsStore
+    ? openConversationStore(config.basePath)
+    : undefined;
+  let resumeId = options.resumeId;
+  if (options.follow && resumeId === undefined) resumeId = store?.latestId();
+  const previous = resumeId !== undefined ? store?.get(resumeId) : undefined;
+  if (resumeId !== undefined && !previous) {
+    store?.close();
+    throw new UserFacingError(`No conversation "${resumeId}": see "kodelet conversation list"`);
+  }
+  // The one record of what this session spent: every finished turn (so a cancelled or failed run's
+  // finished turns count too) and every subagent run.
+  const spending = new Spending();
+  const events: AgentEvents = {
+    ...setup.events,
+    onTurnEnd: (turn) => {
+      spending.add(turn.usage, turn.costUsd);
+      setup.events.onTurnEnd?.(turn);
+    },
+  };
+  const registry = defaultRegistry();
+  // Commands the model runs never see kodelet's keys or the user's tokens (see tools/child_env.ts).
+  const env = childEnvironment(readEnvironment(), config.tools.bash.envPassthrough);
+  let model = modelFor(config.llm);
+  const system = sessionSystemPrompt(config, env);
+
+  const buildThread = (from: Conversation | undefined): Thread => {
+    const conversationId = from?.id ?? newConversationId();
+    const client = setup.client ?? createClient(config.llm, {
+      conversationId,
+      captureContent: config.tracing.captureContent,
+      captureMaxBytes: config.tracing.captureMaxBytes,
+      redact: setup.redact,
+      log: setup.log,
+    });
+    const tools: ToolEnvironment = {
+      cwd: config.cwd,
+      env,
+      log: setup.log,
+      redact: setup.redact,
+      captureContent: config.tracing.captureContent,
+      captureMaxBytes: config.tracing.captureMaxBytes,
+      files: new InMemoryFileReadTracker(),
+      todos: new InMemoryTodoStore(from?.todos ?? []),
+      fetch: globalThis.fetch,
+      toolOutputDir: join(config.basePath, "tool-output"),
+      // A focused, read-only nested agent; its spans nest under the calling execute_tool span. It has
+      // no persist (its turns are not the user's conversation) and what it spent is the session's.
+      subagent: async (question, signal) => {
+        const result = await runAgent(
+          {
+            conversationId,
+            client,
+            registry: registry.readOnly(),
+            tools: {
+              ...toolsWithoutSubagent(tools),
+              files: new InMemoryFileReadTracker(),
+              todos: new InMemoryTodoStore(),
+            },
+            model,
+            system,
+            maxTokens: config.llm.maxTokens,
+            temperature: config.llm.temperature,
+            thinkingBudgetTokens: config.llm.thinkingBudgetTokens,
+            messages: [],
+            events: {},
+            agentName: "kodelet-subagent",
+            maxTurns: Math.min(config.llm.maxTurns, 20),
+          },
+          question,
+          signal,
+        );
+        spending.add(result.usage, result.costUsd);
+        return result.text;
+      },
+    };
+    return {
+      conversationId,
+      client,
+      registry,
+      tools,
+      model,
+      system,
+      maxTokens: config.llm.maxTokens,
+      temperature: config.llm.temperature,
+      thinkingBudgetTokens: config.llm.thinkingBudgetTokens,
+      maxTurns: config.llm.maxTurns,
+      messages: from?.messages ?? [],
+      ...(options.save && store ? { persist: (turn) => store.saveTurn(turn) } : {}),
+      events,
+    };
+  };
+  let thread = buildThread(previous);
+
+  return {
+    get conversationId() {
+      return thread.conversationId;
+    },
+    get model() {
+      return model;
+    },
+    set model(name: string) {
+      model = name;
+      thread.model = name;
+    },
+    saving: options.save && store !== undefined,
+    async ask(text: string, signal: AbortSignal): Promise<AgentResult> {
+      const mark = spending.mark();
+      const result = await runAgent(thread, text, signal);
+      // What the user pays for includes the subagents' requests: the run's share of the one record.
+      return { ...result, ...spending.since(mark) };
+    },
+    spent: () => spending.since(0),
+    newConversation() {
+      thread = buildThread(undefined);
+    },
+    close: () => store?.close(),
+  };
+}

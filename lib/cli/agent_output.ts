@@ -1,0 +1,128 @@
+/**
+ * Two views of an agent session's events: line mode (text to stdout, tool activity and the summary to
+ * stderr) and JSON (one event per line on stdout). `askAndShow` runs one message through a session
+ * and turns its end into output and an exit code.
+ */
+import type { AgentEvents, AgentResult, AgentSession } from "../agent/mod.ts";
+import { UserFacingError } from "../errors.ts";
+import { LlmError } from "../llm/mod.ts";
+import type { Redactor } from "../telemetry/mod.ts";
+import type { CommandIO } from "./command.ts";
+import { formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
+
+/** How the agent's progress is shown. */
+export type OutputMode = "text" | "json";
+
+/** A view of the session: its events as they happen, and the end of a run. */
+export interface SessionRenderer {
+  events: AgentEvents;
+  done(result: AgentResult, session: AgentSession): void;
+}
+
+/** One JSON event per line on stdout. */
+export function jsonRenderer(io: CommandIO): SessionRenderer {
+  const emit = (event: Record<string, unknown>) => io.stdout(JSON.stringify(event) + "\n");
+  return {
+    events: {
+      onText: (text) => emit({ type: "text", text }),
+      onToolStart: (call) => emit({ type: "tool_call", id: call.id, name: call.name, input: call.input }),
+      onToolEnd: (call, result) =>
+        emit({
+          type: "tool_result",
+          id: call.id,
+          name: call.name,
+          ok: result.ok,
+          ...(result.ok ? { output: result.output } : { error: result.error }),
+        }),
+      onTurnEnd: (turn) =>
+        emit({ type: "turn", turn: turn.number, usage: turn.usage, cost_usd: turn.costUsd ?? null }),
+    },
+    done: (result, session) =>
+      emit({
+        type: "done",
+        conversation_id: session.conversationId,
+        turns: result.turns,
+        stop_reason: result.stopReason,
+        usage: result.usage,
+        cost_usd: result.costUsd ?? null,
+        duration_ms: Math.round(result.durationMs),
+      }),
+  };
+}
+
+/**
+ * The answer on stdout, tool activity and the closing summary on stderr. With `renderMarkdown` (a
+ * terminal), each answer is collected and printed rendered when the model finishes it or turns to
+ * tools, instead of streaming raw markdown.
+ */
+export function lineRenderer(
+  io: CommandIO,
+  redact: Redactor,
+  renderMarkdown?: (text: string) => string,
+): SessionRenderer {
+  // Text of a turn that asked for tools rarely ends in a newline; end the line before tool activity
+  // so the next turn's answer does not run on from it.
+  let atLineStart = true;
+  let pending = "";
+  const flush = () => {
+    if (renderMarkdown && pending.trim() !== "") io.stdout(renderMarkdown(pending) + "\n");
+    pending = "";
+  };
+  return {
+    events: {
+      onText: (text) => {
+        if (renderMarkdown) {
+          pending += text;
+          return;
+        }
+        io.stdout(text);
+        if (text !== "") atLineStart = text.endsWith("\n");
+      },
+      onToolStart: (call) => {
+        flush();
+        if (!atLineStart) io.stdout("\n");
+        atLineStart = true;
+        io.stderr(toolStartLine(call, redact) + "\n");
+      },
+      onToolEnd: (call, result) => io.stderr(toolEndLine(call, result) + "\n"),
+      onTurnEnd: () => flush(),
+    },
+    done: (result, session) => {
+      if (!renderMarkdown) io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
+      io.stderr(formatSummary(result, session.saving ? session.conversationId : undefined) + "\n");
+    },
+  };
+}
+
+/** The renderer for an output mode (text rendered as markdown when `renderMarkdown` is given). */
+export function rendererFor(
+  output: OutputMode,
+  io: CommandIO,
+  redact: Redactor,
+  renderMarkdown?: (text: string) => string,
+): SessionRenderer {
+  return output === "json" ? jsonRenderer(io) : lineRenderer(io, redact, renderMarkdown);
+}
+
+/** Runs one user message and shows how it ended; returns the exit code (130 when cancelled). */
+export async function askAndShow(
+  session: AgentSession,
+  renderer: SessionRenderer,
+  io: CommandIO,
+  text: string,
+  signal: AbortSignal,
+): Promise<number> {
+  let result: AgentResult;
+  try {
+    result = await session.ask(text, signal);
+  } catch (error) {
+    if (error instanceof LlmError && error.kind === "cancelled") {
+      io.stderr("\nkodelet: cancelled\n");
+      return 130;
+    }
+    if (error instanceof LlmError) throw new UserFacingError(error.message, 1, { cause: error });
+    throw error;
+  }
+  renderer.done(result, session);
+  return 0;
+}
