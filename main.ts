@@ -21,17 +21,40 @@ function describeError(error: unknown, redact: Redactor, safe: typeof SafeText):
   return `kodelet: internal error: ${safe.stripTerminalControls(redact(text))}`;
 }
 
+/** Moves into the folder the user started kodelet from (through `deno task dev`). */
+function enterDirectory(path: string, source: string): void {
+  try {
+    Deno.chdir(path);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new UsageError(`Invalid ${source} "${path}": cannot work in that folder (${reason})`);
+  }
+}
+
+/**
+ * From source with "nodeModulesDir": "manual", a checkout whose packages were never installed fails
+ * on the first npm import with a long message; say in one line what to do instead.
+ */
+function notInstalled(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/in the node_modules directory/.test(message)) throw error;
+  throw new UserFacingError('The npm packages are not installed: run "deno install" in kodelet\'s checkout');
+}
+
 async function main(argv: string[]): Promise<number> {
   const [
     {
       COMMANDS,
       commandHelp,
+      groupHelp,
       logWriter,
       mainHelp,
       parseCommandLine,
       runInRootSpan,
+      taskWorkingDirectory,
       terminalIO,
       trustQuestion,
+      handleSignals,
     },
     { environmentSecrets, homeDirectory, loadConfig, readEnvironment },
     { createLogger },
@@ -43,16 +66,24 @@ async function main(argv: string[]): Promise<number> {
     import("./lib/log.ts"),
     import("./lib/telemetry/mod.ts"),
     import("./lib/safe_text.ts"),
-  ]);
+  ]).catch(notInstalled);
   const env = readEnvironment();
   const io = terminalIO(env);
+  const workIn = taskWorkingDirectory(env, Deno.cwd());
   // Credentials from the environment are known before the configuration is: a usage error that
   // echoes a mistyped argument must not print one either.
   let redact: Redactor = createRedactor(environmentSecrets(env));
   try {
-    const line = parseCommandLine(argv, COMMANDS);
+    if (workIn !== undefined) enterDirectory(workIn, "INIT_CWD");
+    const line = parseCommandLine(argv, COMMANDS, { interactive: io.stdinIsTerminal === true });
     if (line.kind === "help") {
-      io.stdout(line.command ? commandHelp(line.command) : mainHelp(COMMANDS));
+      io.stdout(
+        line.command
+          ? commandHelp(line.command)
+          : line.group
+          ? groupHelp(line.group, COMMANDS)
+          : mainHelp(COMMANDS),
+      );
       return 0;
     }
     if (line.kind === "version") {
@@ -81,23 +112,16 @@ async function main(argv: string[]): Promise<number> {
       tracingDeps(config, (line) => io.stderr(line + "\n"), log),
     );
     const controller = new AbortController();
-    let interrupts = 0;
-    const finish = async (code: number): Promise<number> => {
-      const warning = deliveryWarning(await telemetry.shutdown());
-      if (warning) io.stderr(warning + "\n");
-      return code;
-    };
-    const onInterrupt = () => {
-      interrupts++;
-      if (interrupts === 1) {
-        controller.abort(new DOMException("interrupted", "AbortError"));
-        return;
-      }
-      // The user insists: end every open span as failed, flush within the bound, and go.
-      endOpenSpans("interrupted");
-      finish(130).then((code) => Deno.exit(code));
-    };
-    if (!line.command.handlesInterrupt) Deno.addSignalListener("SIGINT", onInterrupt);
+    const signals = handleSignals({
+      controller,
+      handlesInterrupt: line.command.handlesInterrupt === true,
+      endOpenSpans,
+      shutdown: async () => {
+        const warning = deliveryWarning(await telemetry.shutdown());
+        if (warning) io.stderr(warning + "\n");
+      },
+      exit: (code) => Deno.exit(code),
+    });
 
     let code: number;
     try {
@@ -117,8 +141,7 @@ async function main(argv: string[]): Promise<number> {
       io.stderr(describeError(error, redact, safe) + "\n");
       code = exitCodeOf(error);
     }
-    if (!line.command.handlesInterrupt) Deno.removeSignalListener("SIGINT", onInterrupt);
-    return await finish(code);
+    return await signals.finish(code);
   } catch (error) {
     io.stderr(describeError(error, redact, safe) + "\n");
     return exitCodeOf(error);
@@ -130,5 +153,13 @@ if (import.meta.main) {
     Deno.stdout.writeSync(new TextEncoder().encode(versionReport()));
     Deno.exit(0);
   }
-  Deno.exit(await main(Deno.args));
+  Deno.exit(
+    await main(Deno.args).catch((error) => {
+      // Only the start-up imports fail this early (see notInstalled): nothing is loaded to redact or
+      // escape with, and the message is kodelet's own.
+      const text = error instanceof UserFacingError ? error.message : `internal error: ${String(error)}`;
+      Deno.stderr.writeSync(new TextEncoder().encode(`kodelet: ${text}\n`));
+      return exitCodeOf(error);
+    }),
+  );
 }

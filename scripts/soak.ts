@@ -12,6 +12,7 @@
  * spans counted in dropped.log (spool full).
  */
 import { join } from "node:path";
+import { randomHex } from "../lib/bytes.ts";
 import { listBatches } from "../lib/telemetry/spool.ts";
 import { parseRequest, type StoredSpan } from "../lib/trace_store/mod.ts";
 import { loadTraces } from "../lib/trace_store/mod.ts";
@@ -111,6 +112,8 @@ const env = {
   ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
   OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
   OTEL_TRACES_EXPORTER: "otlp,file",
+  // The default mode (the test harness picks the wait mode for tests; the soak measures the default).
+  KODELET_TRACING_DELIVERY: "background",
   KODELET_TRACING_STORE_MAX_TRACES: String(RUNS * 2 + 100),
   KODELET_TRACING_STORE_MAX_BYTES: String(1024 ** 3),
 };
@@ -131,18 +134,13 @@ async function oneRun(): Promise<void> {
   }
   const args = agent ? ["run", "--no-save", "soak"] : ["version"];
   // A parent per run, so that its trace (and the end of its root span) can be found afterwards.
-  const traceId = hex(16);
+  const traceId = randomHex(16);
   const result = await runKodelet(args, {
-    env: { ...env, TRACEPARENT: `00-${traceId}-${hex(8)}-01` },
+    env: { ...env, TRACEPARENT: `00-${traceId}-${randomHex(8)}-01` },
     cwd: home.path,
   });
   exitTimes.set(traceId, performance.timeOrigin + performance.now());
   codes.set(result.code, (codes.get(result.code) ?? 0) + 1);
-}
-
-function hex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
 }
 
 async function worker(): Promise<void> {
@@ -159,13 +157,21 @@ async function worker(): Promise<void> {
 await Promise.all(Array.from({ length: PARALLEL }, worker));
 const runsMs = performance.now() - started;
 
-// The faults stop; what was spooled must now get through: runs resend the spool when they start.
+// The faults stop; what was spooled must now get through. Background senders may still be at work
+// (one at a time, under a lock); when none is, `tracing flush` sends what is left.
 faultsOn = false;
 for (const conn of hung) conn.close();
-for (let attempt = 0; attempt < 20; attempt++) {
-  if ((await listBatches(join(storeDir, "spool"))).length === 0) break;
-  await runKodelet(["version"], { env: { ...env, OTEL_TRACES_EXPORTER: "otlp" }, cwd: home.path });
-  await new Promise((resolve) => setTimeout(resolve, 250));
+const spoolDir = join(storeDir, "spool");
+async function senderRunning(): Promise<boolean> {
+  return await Deno.stat(join(spoolDir, "sender.lock")).then(() => true, () => false);
+}
+for (let attempt = 0; attempt < 40; attempt++) {
+  if (await senderRunning()) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    continue;
+  }
+  if ((await listBatches(spoolDir)).length === 0) break;
+  await runKodelet(["tracing", "flush"], { env: { ...env, OTEL_SDK_DISABLED: "true" }, cwd: home.path });
 }
 
 // The account.
@@ -184,13 +190,13 @@ for (const span of receiver.spans) {
   deliveredCount.set(key, (deliveredCount.get(key) ?? 0) + 1);
 }
 const spooled = new Set<string>();
-for (const batch of await listBatches(join(storeDir, "spool"))) {
+for (const batch of await listBatches(spoolDir)) {
   const spans: StoredSpan[] = parseRequest(await Deno.readTextFile(batch.path));
   for (const span of spans) spooled.add(`${span.traceId}/${span.spanId}`);
 }
 let droppedSpoolFull = 0;
 try {
-  for (const line of (await Deno.readTextFile(join(storeDir, "spool", "dropped.log"))).split("\n")) {
+  for (const line of (await Deno.readTextFile(join(spoolDir, "dropped.log"))).split("\n")) {
     if (line.trim() !== "") droppedSpoolFull += Number((JSON.parse(line) as { spans?: number }).spans ?? 0);
   }
 } catch (error) {

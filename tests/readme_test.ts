@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { configReference } from "../scripts/config_reference.ts";
 import { KEYS } from "../lib/config/mod.ts";
+import { installFromSource } from "./support/readme.ts";
 
 const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
 
@@ -21,4 +22,11 @@ Deno.test("README names every configuration key and env var", () => {
 Deno.test("README gives the one command that runs the tests and the one that runs kodelet", () => {
   assert.match(readme, /```sh\ndeno task test\n```/);
   assert.match(readme, /deno task dev run /);
+});
+
+Deno.test("README installs from source in two commands: clone and install, then kodelet on PATH", () => {
+  const [first, second, ...more] = installFromSource(readme);
+  assert.deepEqual(more, []);
+  assert.match(first ?? "", /^git clone \S+ && cd kodelet && deno install$/);
+  assert.match(second ?? "", /^deno install --global .*--name kodelet .*main\.ts"?$/);
 });

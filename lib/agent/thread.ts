@@ -7,12 +7,11 @@ import type { TurnRecord } from "../conversations/mod.ts";
 import {
   addCost,
   addUsage,
-  type ContentBlock,
   type LlmClient,
   LlmError,
   type LlmResponse,
   type Message,
-  responseCost,
+  textOf,
   type Usage,
   zeroUsage,
 } from "../llm/mod.ts";
@@ -62,10 +61,6 @@ export interface AgentResult {
 function summarise(text: string): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > 80 ? line.slice(0, 77) + "..." : line;
-}
-
-function textOf(content: readonly ContentBlock[]): string {
-  return content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
 }
 
 /** Runs the agent on one user message. Throws LlmError when the provider fails for good. */
@@ -124,7 +119,7 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
         thread.messages.push(assistant);
         unsaved.push(assistant);
         lastText = textOf(response.content) || lastText;
-        const turnCost = responseCost(response, thread.model);
+        const turnCost = response.costUsd;
         totals = addUsage(totals, response.usage);
         cost = addCost(cost, turnCost);
 

@@ -33,6 +33,7 @@ export function jsonRenderer(io: CommandIO): SessionRenderer {
           name: call.name,
           ok: result.ok,
           ...(result.ok ? { output: result.output } : { error: result.error }),
+          ...(result.ok && result.failed !== undefined ? { failed: result.failed } : {}),
         }),
       onTurnEnd: (turn) =>
         emit({ type: "turn", turn: turn.number, usage: turn.usage, cost_usd: turn.costUsd ?? null }),

@@ -49,6 +49,13 @@ async function lineChat(context: CommandContext): Promise<number> {
     keys: LINE_KEYS,
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
+  // SIGTERM/SIGHUP abort the command's signal: the turn stops and the session ends.
+  const onTerminate = () => {
+    turn?.abort();
+    quit();
+    void reader.cancel();
+  };
+  context.signal.addEventListener("abort", onTerminate, { once: true });
   context.io.stderr(`kodelet chat (${session.model}); /help lists the commands; ${LINE_KEYS}\n`);
   try {
     while (!exit) {
@@ -81,6 +88,7 @@ async function lineChat(context: CommandContext): Promise<number> {
     }
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
+    context.signal.removeEventListener("abort", onTerminate);
     session.close();
   }
   return 0;

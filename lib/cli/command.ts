@@ -22,6 +22,12 @@ export interface CommandIO {
   stdin: ReadableStream<Uint8Array>;
   /** Whether stdout is a terminal (colour, progress). */
   stdoutIsTerminal: boolean;
+  /** Whether stderr is a terminal (an updating status line instead of none). */
+  stderrIsTerminal?: boolean;
+  /** Whether stdin is a terminal (bare `kodelet` starts the interactive session). */
+  stdinIsTerminal?: boolean;
+  /** Whether stdin is a pipe or a file that holds input (`git diff | kodelet run ...`), not a terminal or /dev/null. */
+  stdinIsPiped?: boolean;
   /** NO_COLOR or not a terminal. */
   color: boolean;
   /** Terminal width, 80 when unknown. */

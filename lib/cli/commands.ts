@@ -13,6 +13,7 @@ import {
 import { runCommand } from "./run.ts";
 import { traceExportCommand, traceListCommand, traceShowCommand } from "./trace.ts";
 import { tracingCheckCommand } from "./tracing_check.ts";
+import { tracingFlushCommand } from "./tracing_flush.ts";
 import { trustCommand } from "./trust.ts";
 import { versionCommand } from "./version.ts";
 
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   traceShowCommand,
   traceExportCommand,
   tracingCheckCommand,
+  tracingFlushCommand,
   trustCommand,
   versionCommand,
 ];

@@ -2,6 +2,7 @@
 import type { ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { formatCost } from "./format.ts";
 import { limitFlag } from "./parse.ts";
 
 /** Runs fn with the conversation store open, and closes it whatever happens. */
@@ -16,10 +17,6 @@ async function withStore<T>(
   } finally {
     store.close();
   }
-}
-
-function money(cost: number | undefined): string {
-  return cost === undefined ? "-" : `$${cost.toFixed(4)}`;
 }
 
 /** `conversation list`. */
@@ -52,7 +49,7 @@ export const conversationListCommand: Command = {
           `${item.id}  ${
             item.updatedAt.slice(0, 19).replace("T", " ")
           }  ${item.model}  ${item.turns} turns  ` +
-            `${tokens} tok  ${money(item.costUsd)}  ${item.summary}\n`,
+            `${tokens} tok  ${formatCost(item.costUsd)}  ${item.summary}\n`,
         );
       }
       return 0;
@@ -80,7 +77,7 @@ export const conversationShowCommand: Command = {
       }
       context.io.stdout(
         `conversation ${conversation.id} · ${conversation.model} · ${conversation.turns} turns · ${
-          money(conversation.costUsd)
+          formatCost(conversation.costUsd)
         }\n\n`,
       );
       for (const message of conversation.messages) {

@@ -36,8 +36,12 @@ function trimZero(text: string): string {
   return text.endsWith(".0") ? text.slice(0, -2) : text;
 }
 
-/** US dollars: four decimals below a dollar (one LLM call often costs a fraction of a cent), two above. */
-export function formatCost(usd: number): string {
+/**
+ * US dollars: four decimals below a dollar (one LLM call often costs a fraction of a cent), two above;
+ * `unknown` when no request had a price.
+ */
+export function formatCost(usd: number | undefined, unknown = "-"): string {
+  if (usd === undefined) return unknown;
   return usd < 1 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(2)}`;
 }
 

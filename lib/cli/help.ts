@@ -11,23 +11,28 @@ function flagLines(flags: readonly CommandFlag[]): string[] {
   return flags.map((flag, index) => `  ${(labels[index] ?? "").padEnd(width)}${flag.description}`);
 }
 
-/** The top-level help: what kodelet is, its commands and global flags. */
-export function mainHelp(commands: readonly Command[]): string {
+/** One aligned line per command: its name, usage and summary. */
+function commandLines(commands: readonly Command[]): string[] {
   const names = commands.map((command) => `${commandName(command)} ${command.usage}`.trim());
   const width = Math.max(...names.map((name) => name.length)) + 2;
+  return commands.map((command, index) => `  ${(names[index] ?? "").padEnd(width)}${command.summary}`);
+}
+
+/** The top-level help: what kodelet is, its commands and global flags. */
+export function mainHelp(commands: readonly Command[]): string {
   return [
     `kodelet ${VERSION}: a coding agent for the terminal, traced with OpenTelemetry`,
     "",
-    "Usage: kodelet <command> [flags]",
+    "Usage: kodelet [command] [flags]   (no command on a terminal: the interactive session, as kodelet chat)",
     "",
     "Commands:",
-    ...commands.map((command, index) => `  ${(names[index] ?? "").padEnd(width)}${command.summary}`),
+    ...commandLines(commands),
     "",
     "Global flags (every command):",
     // --version is handled before any command; listed with the flags so that it shares their column.
     ...flagLines([...GLOBAL_FLAGS, { name: "version", type: "boolean", description: "print the version" }]),
     "",
-    'Run "kodelet <command> --help" for the flags of a command.',
+    'Run "kodelet help <command>" or "kodelet <command> --help" for the flags of a command.',
     "",
   ].join("\n");
 }
@@ -43,6 +48,20 @@ export function commandHelp(command: Command): string {
     "",
     "Global flags:",
     ...flagLines(GLOBAL_FLAGS),
+    "",
+  ].join("\n");
+}
+
+/** The help of a group ("kodelet trace"): its sub-commands. */
+export function groupHelp(group: string, commands: readonly Command[]): string {
+  const members = commands.filter((command) => command.path.length > 1 && command.path[0] === group);
+  return [
+    `Usage: kodelet ${group} <command> [flags]`,
+    "",
+    "Commands:",
+    ...commandLines(members),
+    "",
+    `Run "kodelet help ${group} <command>" for the flags of a command.`,
     "",
   ].join("\n");
 }

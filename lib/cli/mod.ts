@@ -4,7 +4,9 @@
  */
 export { COMMANDS } from "./commands.ts";
 export { type Command, type CommandContext, type CommandIO } from "./command.ts";
-export { commandHelp, mainHelp } from "./help.ts";
+export { commandHelp, groupHelp, mainHelp } from "./help.ts";
 export { type CommandLine, parseCommandLine } from "./parse.ts";
 export { runInRootSpan } from "./root_span.ts";
+export { taskWorkingDirectory } from "./task_cwd.ts";
 export { logWriter, terminalIO, trustQuestion } from "./terminal.ts";
+export { handleSignals } from "./signals.ts";

@@ -5,7 +5,8 @@
 import { parseArgs } from "node:util";
 import { KEYS } from "../config/mod.ts";
 import { UsageError } from "../errors.ts";
-import type { Command, CommandFlag } from "./command.ts";
+import { nearest } from "../suggest.ts";
+import { type Command, type CommandFlag, commandName } from "./command.ts";
 
 /** Flags every command has: the configuration's global flags, plus help and verbosity. */
 export const GLOBAL_FLAGS: readonly CommandFlag[] = [
@@ -23,7 +24,8 @@ export function configFlag(name: string): CommandFlag {
 
 /** What the command line asks for. */
 export type CommandLine =
-  | { kind: "help"; command: Command | undefined }
+  /** Help: of one command, of a group ("trace": its sub-commands), or the main help when neither. */
+  | { kind: "help"; command: Command | undefined; group?: string }
   | { kind: "version" }
   | {
     kind: "run";
@@ -75,13 +77,25 @@ function firstSentence(message: string): string {
   return message.split(/\.(?:\s|$)/)[0] ?? message;
 }
 
-function translate(error: unknown, where: string): UsageError {
+/** The flag a mistyped one was probably meant to be, among the flags allowed here. */
+function nearFlag(flag: string, flags: readonly CommandFlag[]): string | undefined {
+  if (!flag.startsWith("--")) return undefined;
+  const names = flags.flatMap((known) =>
+    known.type === "boolean" ? [known.name, `no-${known.name}`] : [known.name]
+  );
+  const name = nearest(flag.slice(2).replace(/=.*$/, ""), names);
+  return name === undefined ? undefined : `--${name}`;
+}
+
+function translate(error: unknown, where: string, flags: readonly CommandFlag[]): UsageError {
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown }).code;
   const flag = /'(-[^' ]+)/.exec(message)?.[1] ?? "";
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+    const near = nearFlag(flag, flags);
     return new UsageError(
-      `Unknown flag "${flag}" (from the command line): see "${where} --help" for the flags`,
+      `Unknown flag "${flag}" (from the command line): ` +
+        (near ? `did you mean "${near}"?` : `see "${where} --help" for the flags`),
     );
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
@@ -90,9 +104,56 @@ function translate(error: unknown, where: string): UsageError {
   return new UsageError(`Invalid command line: ${firstSentence(message)}`);
 }
 
+/** The command names a mistyped one may have meant: every path and its first word ("trace"). */
+function knownNames(commands: readonly Command[]): Set<string> {
+  const names = new Set<string>(["help"]);
+  for (const command of commands) {
+    names.add(command.path.join(" "));
+    names.add(command.path[0] ?? "");
+  }
+  return names;
+}
+
+/** Groups are the first words of multi-word commands ("conversation", "trace"). */
+function isGroup(word: string | undefined, commands: readonly Command[]): boolean {
+  return commands.some((command) => command.path.length > 1 && command.path[0] === word);
+}
+
+/** `kodelet help`, `kodelet help run`, `kodelet help trace` (a group), `kodelet help trace show`. */
+function helpFor(words: string[], commands: readonly Command[]): CommandLine {
+  if (words.length === 0) return { kind: "help", command: undefined };
+  const command = findCommand(words, commands);
+  if (command && command.path.length === words.length) return { kind: "help", command };
+  if (words.length === 1 && isGroup(words[0], commands)) {
+    return { kind: "help", command: undefined, group: words[0] ?? "" };
+  }
+  throw unknownCommand(words, commands);
+}
+
+function unknownCommand(words: string[], commands: readonly Command[]): UsageError {
+  const group = isGroup(words[0], commands) ? words[0] : undefined;
+  // "conversation lst" is compared with the group's commands, "rn" with the top-level names.
+  const typed = words.slice(0, group ? 2 : 1).join(" ");
+  const known = [...knownNames(commands)].filter((name) => group ? name.startsWith(`${group} `) : true);
+  const near = nearest(typed, known);
+  return new UsageError(
+    `Unknown command "${typed}" (from the command line): ` +
+      (near ? `did you mean "${near}"?` : `see "kodelet --help" for the commands`),
+  );
+}
+
+/** How the process was started, for the choices that depend on it. */
+export interface CommandLineOptions {
+  /** stdin is a terminal: bare `kodelet` starts the interactive session, as `kodelet chat` does. */
+  interactive?: boolean;
+}
+
 /** Parses argv against the command table; throws UsageError on anything it cannot accept. */
-export function parseCommandLine(argv: readonly string[], commands: readonly Command[]): CommandLine {
-  if (argv.length === 0) return { kind: "help", command: undefined };
+export function parseCommandLine(
+  argv: readonly string[],
+  commands: readonly Command[],
+  options: CommandLineOptions = {},
+): CommandLine {
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) return { kind: "version" };
 
   // First pass, lenient, knowing every flag of every command so that flag values are not taken
@@ -107,30 +168,31 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
     allowPositionals: true,
     allowNegative: true,
   });
-  const command = findCommand(lenient.positionals, commands);
   const wantsHelp = lenient.values.help === true;
+  if (lenient.positionals[0] === "help") return helpFor(lenient.positionals.slice(1), commands);
+  let command = findCommand(lenient.positionals, commands);
   if (!command) {
-    if (wantsHelp || lenient.positionals.length === 0) return { kind: "help", command: undefined };
-    const name = lenient.positionals.slice(0, 2).join(" ");
-    throw new UsageError(
-      `Unknown command "${name}" (from the command line): see "kodelet --help" for the commands`,
-    );
+    const [first] = lenient.positionals;
+    // `kodelet trace` (a group) lists its sub-commands, as `kodelet trace --help` does.
+    if (first !== undefined && isGroup(first, commands) && (wantsHelp || lenient.positionals.length === 1)) {
+      return { kind: "help", command: undefined, group: first };
+    }
+    if (wantsHelp) return { kind: "help", command: undefined };
+    if (first !== undefined) throw unknownCommand(lenient.positionals, commands);
+    // Only flags, or nothing: the interactive session on a terminal (as every peer does), help otherwise.
+    const interactive = options.interactive
+      ? commands.find((known) => commandName(known) === "chat")
+      : undefined;
+    if (!interactive) {
+      strictParse(args, GLOBAL_FLAGS, "kodelet");
+      return { kind: "help", command: undefined };
+    }
+    command = interactive;
   }
-  const where = `kodelet ${command.path.join(" ")}`;
+  const where = `kodelet ${commandName(command)}`;
   if (wantsHelp) return { kind: "help", command };
 
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      options: optionsOf([...GLOBAL_FLAGS, ...command.flags]),
-      strict: true,
-      allowPositionals: true,
-      allowNegative: true,
-    });
-  } catch (error) {
-    throw translate(error, where);
-  }
+  const parsed = strictParse(args, [...GLOBAL_FLAGS, ...command.flags], where);
   const positionals = parsed.positionals.slice(command.path.length);
   if (positionals.length < command.args.min) {
     throw new UsageError(`Missing arguments for "${where} ${command.usage}": see "${where} --help"`);
@@ -144,6 +206,21 @@ export function parseCommandLine(argv: readonly string[], commands: readonly Com
     if (value !== undefined) flags[name] = value as string | boolean | string[];
   }
   return { kind: "run", command, positionals, flags };
+}
+
+/** The strict pass: only the flags given are allowed; an unknown one is a usage error with a suggestion. */
+function strictParse(args: string[], flags: readonly CommandFlag[], where: string) {
+  try {
+    return parseArgs({
+      args,
+      options: optionsOf(flags),
+      strict: true,
+      allowPositionals: true,
+      allowNegative: true,
+    });
+  } catch (error) {
+    throw translate(error, where, flags);
+  }
 }
 
 /** The value of a --limit flag: a whole number above 0, or the default when not given. */

@@ -2,6 +2,7 @@
 import type { AgentResult } from "../agent/mod.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { ToolResult } from "../tools/mod.ts";
+import { formatCost, formatCount } from "./format.ts";
 
 /** Text on one line, cut to `max` characters with an ellipsis. */
 export function oneLine(text: string, max: number): string {
@@ -26,25 +27,24 @@ export function toolStartLine(
   return `→ ${call.name}: ${oneLine(redact(preview(call.input)), 100)}`;
 }
 
-/** "  ✓ bash: 12 lines" or "  ✗ bash: timeout: ..." */
+/** "  ✓ bash: 12 lines", "  ✗ bash: exit 3" or "  ✗ bash: timeout: ..." */
 export function toolEndLine(call: { name: string }, result: ToolResult): string {
   if (!result.ok) return `  ✗ ${call.name}: ${result.error.kind}: ${oneLine(result.error.message, 100)}`;
-  const lines = result.output === "" ? 0 : result.output.split("\n").length;
+  if (result.failed !== undefined) return `  ✗ ${call.name}: ${oneLine(result.failed, 100)}`;
+  // "fine\n" is one line: a final newline ends the last line, it does not start another.
+  const lines = result.output === "" ? 0 : result.output.replace(/\n$/, "").split("\n").length;
   return `  ✓ ${call.name}: ${lines} line${lines === 1 ? "" : "s"}`;
 }
-
-const number = new Intl.NumberFormat("en-US");
 
 /** The one-line summary at the end of a run. */
 export function formatSummary(result: AgentResult, conversationId: string | undefined): string {
   const { usage } = result;
-  const cost = result.costUsd === undefined ? "cost unknown" : `$${result.costUsd.toFixed(4)}`;
   const parts = [
     `${result.turns} turn${result.turns === 1 ? "" : "s"}`,
-    `tokens in ${number.format(usage.input)} out ${number.format(usage.output)} cached ${
-      number.format(usage.cacheRead)
-    } written ${number.format(usage.cacheWrite)}`,
-    cost,
+    `tokens in ${formatCount(usage.input)} out ${formatCount(usage.output)} cached ${
+      formatCount(usage.cacheRead)
+    } written ${formatCount(usage.cacheWrite)}`,
+    formatCost(result.costUsd, "cost unknown"),
     result.durationMs < 1000
       ? `${Math.round(result.durationMs)}ms`
       : `${(result.durationMs / 1000).toFixed(1)}s`,

@@ -1,6 +1,7 @@
-/** `kodelet run`: one task, streamed to stdout, saved as a conversation. */
+/** `kodelet run`: one task (from the arguments and/or stdin), streamed to stdout, saved as a conversation. */
 import { UsageError } from "../errors.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { readPromptInput } from "./prompt_input.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 
 /** A markdown renderer for this terminal's width and colour setting (loaded only when needed). */
@@ -17,12 +18,13 @@ async function terminalMarkdown(context: CommandContext): Promise<(text: string)
 export const runCommand: Command = {
   path: ["run"],
   summary: "run the agent on one task; the answer streams to stdout, tool activity to stderr",
-  usage: "<query...>",
+  usage: "<query...> | -",
   flags: [
     ...SESSION_FLAGS,
     { name: "output", type: "string", description: "text (default) | json: one JSON event per line" },
   ],
-  args: { min: 1, max: Infinity },
+  // No arguments: the task comes on stdin (checked by readPromptInput, which says what is missing).
+  args: { min: 0, max: Infinity },
   async run(context) {
     const flags = context.args.flags;
     const output = flags.output ?? "text";
@@ -31,6 +33,7 @@ export const runCommand: Command = {
         `Invalid --output "${String(output)}" (from the command line): must be text or json`,
       );
     }
+    const prompt = await readPromptInput(context.args.positionals, context.io);
     const [{ openAgentSession }, { askAndShow, rendererFor }] = await Promise.all([
       import("../agent/mod.ts"),
       import("./agent_output.ts"),
@@ -49,7 +52,7 @@ export const runCommand: Command = {
         session,
         renderer,
         context.io,
-        context.args.positionals.join(" "),
+        prompt,
         context.signal,
       );
     } finally {

@@ -4,7 +4,7 @@
  * Adding a command is adding an entry.
  */
 import type { Usage } from "../llm/mod.ts";
-import { formatCost } from "./format.ts";
+import { formatCost, formatCount } from "./format.ts";
 
 /** What a slash command can do to the chat it runs in. */
 export interface SlashContext {
@@ -34,11 +34,9 @@ export interface SlashCommand {
   run(context: SlashContext, args: string): void | Promise<void>;
 }
 
-const number = new Intl.NumberFormat("en-US");
-
 /** "$0.0123", or "cost unknown" for a model without a price. */
 export function costText(costUsd: number | undefined): string {
-  return costUsd === undefined ? "cost unknown" : formatCost(costUsd);
+  return formatCost(costUsd, "cost unknown");
 }
 
 /** Every slash command, in the order /help lists them. */
@@ -71,8 +69,8 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     run: (context) => {
       const { usage, costUsd } = context.spent();
       context.say(
-        `this session: tokens in ${number.format(usage.input)} out ${number.format(usage.output)} cached ${
-          number.format(usage.cacheRead)
+        `this session: tokens in ${formatCount(usage.input)} out ${formatCount(usage.output)} cached ${
+          formatCount(usage.cacheRead)
         } · ${costText(costUsd)}`,
       );
     },

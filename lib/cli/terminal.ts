@@ -1,18 +1,33 @@
 /** The real terminal behind CommandIO: synchronous writes, so lines never interleave mid-way. */
+import { fstatSync } from "node:fs";
 import { UsageError } from "../errors.ts";
+import { writeAllSync } from "../files.ts";
 import { escapeControl } from "../safe_text.ts";
 import type { CommandIO } from "./command.ts";
 
 const encoder = new TextEncoder();
 
 function writeAll(target: { writeSync(data: Uint8Array): number }, text: string): void {
-  const data = encoder.encode(text);
-  let written = 0;
   try {
-    while (written < data.length) written += target.writeSync(data.subarray(written));
+    writeAllSync(target, encoder.encode(text));
   } catch (error) {
     // A closed pipe (kodelet run ... | head) is not our failure; anything else is.
     if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
+
+/**
+ * Whether stdin is a pipe or a regular file: something sent input. A terminal is not, and neither is
+ * /dev/null (a character device), which is what a process started without input usually has.
+ */
+function stdinIsPiped(): boolean {
+  if (Deno.stdin.isTerminal()) return false;
+  try {
+    // node:fs, because Deno asks for --allow-all before it stats /dev/stdin.
+    const info = fstatSync(0);
+    return info.isFile() || info.isFIFO() || info.isSocket();
+  } catch {
+    return false; // stdin closed: nothing to read
   }
 }
 
@@ -26,6 +41,9 @@ export function terminalIO(env: Record<string, string>): CommandIO {
     // not a terminal after all
   }
   return {
+    stderrIsTerminal: Deno.stderr.isTerminal(),
+    stdinIsTerminal: Deno.stdin.isTerminal(),
+    stdinIsPiped: stdinIsPiped(),
     stdout: (text) => writeAll(Deno.stdout, text),
     stderr: (text) => writeAll(Deno.stderr, text),
     stdin: Deno.stdin.readable,

@@ -4,7 +4,7 @@
  */
 import { httpUrl, tracesUrlFromBase } from "../config/mod.ts";
 import { UsageError, UserFacingError } from "../errors.ts";
-import { configuredTarget, describeOutcome, safeUrl as shownUrl, sendStoredSpans } from "../telemetry/mod.ts";
+import { configuredTarget, describeOutcome, safeUrl, sendStoredSpans } from "../telemetry/mod.ts";
 import {
   exportRequestOf,
   findTrace,
@@ -177,14 +177,14 @@ export const traceExportCommand: Command = {
     const spans = `${trace.spans.length} span${trace.spans.length === 1 ? "" : "s"}`;
     if (outcome.kind !== "delivered") {
       throw new UserFacingError(
-        `Could not send trace ${trace.traceId} to ${shownUrl(url)}: ${
+        `Could not send trace ${trace.traceId} to ${safeUrl(url)}: ${
           describeOutcome(outcome, otlp.timeoutMs)
         } ` +
           `(run "kodelet tracing check" for what to change)`,
       );
     }
     context.io.stdout(
-      `Sent trace ${trace.traceId} (${spans}, ${otlp.protocol}) to ${shownUrl(url)} in ${
+      `Sent trace ${trace.traceId} (${spans}, ${otlp.protocol}) to ${safeUrl(url)} in ${
         Math.round(outcome.ms)
       } ms.\n`,
     );

@@ -71,7 +71,7 @@ export function formatTraceTable(summaries: readonly TraceSummary[], options: Ta
       width: 7,
       align: "right",
       gap: 1,
-      cell: (s) => (s.costUsd === undefined ? "-" : formatCost(s.costUsd)),
+      cell: (s) => formatCost(s.costUsd),
     },
   ];
   const used = fixed.reduce((sum, column) => sum + column.gap + column.width, 0);

@@ -7,7 +7,7 @@ import {
   CHECK_SPAN_NAME,
   checkEndpoint,
   type Fetch,
-  safeUrl as shownUrl,
+  safeUrl,
   type SendOutcome,
   spoolStatusOf,
 } from "../telemetry/mod.ts";
@@ -60,7 +60,7 @@ function authAdvice(config: Config): string[] {
 }
 
 function pathAdvice(url: string): string[] {
-  const lines = [`Check the endpoint path: kodelet sends to ${shownUrl(url)}.`];
+  const lines = [`Check the endpoint path: kodelet sends to ${safeUrl(url)}.`];
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
@@ -223,7 +223,7 @@ export async function checkTracing(config: Config, options: CheckOptions = {}): 
     lines.push(...items);
   };
   say(
-    `Endpoint: ${shownUrl(otlp.tracesUrl)} (${otlp.protocol}${otlp.compression === "gzip" ? ", gzip" : ""})`,
+    `Endpoint: ${safeUrl(otlp.tracesUrl)} (${otlp.protocol}${otlp.compression === "gzip" ? ", gzip" : ""})`,
   );
   if (!tracing.endpointConfigured) {
     say(

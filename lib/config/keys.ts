@@ -398,6 +398,14 @@ export const KEYS: readonly KeySpec[] = [
     env: [{ name: "KODELET_TRACING_SHUTDOWN_TIMEOUT" }],
   },
   {
+    key: "tracing.delivery",
+    default: "background",
+    description:
+      "background: exit at once and let a short-lived background kodelet send what is left; wait: wait up to tracing.shutdown_timeout",
+    parse: oneOf(["background", "wait"] as const),
+    env: [{ name: "KODELET_TRACING_DELIVERY" }],
+  },
+  {
     key: "tracing.service_name",
     defaultText: "kodelet",
     description: "service.name of the resource",

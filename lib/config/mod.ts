@@ -6,6 +6,7 @@
 import { join, resolve } from "node:path";
 import { UsageError } from "../errors.ts";
 import { escapeControl } from "../safe_text.ts";
+import { nearest } from "../suggest.ts";
 import { KEYS, type KeySpec, projectPolicy } from "./keys.ts";
 import { isTrusted, trustDirectory, trustFilePath } from "./trust.ts";
 import type { Config, ExporterName, LlmConfig, OtlpConfig, TracingConfig } from "./types.ts";
@@ -92,7 +93,12 @@ function flattenYaml(
     } else if (value !== null && typeof value === "object" && !Array.isArray(value)) {
       flattenYaml(value, path, warnings, key, out);
     } else {
-      warnings.push(`Unknown key "${escapeControl(key)}" in ${escapeControl(path)} (ignored)`);
+      const near = nearest(key, keysByName.keys());
+      warnings.push(
+        `Unknown key "${escapeControl(key)}" in ${escapeControl(path)} (ignored)${
+          near ? `: did you mean "${near}"?` : ""
+        }`,
+      );
     }
   }
   return out;
@@ -351,6 +357,7 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
         tls,
       },
       shutdownTimeoutMs,
+      delivery: get<"background" | "wait">("tracing.delivery"),
       // OTEL_SERVICE_NAME wins over a service.name inside OTEL_RESOURCE_ATTRIBUTES, as the spec says.
       serviceName: optional<string>("tracing.service_name") ?? resourceAttributes["service.name"] ??
         "kodelet",

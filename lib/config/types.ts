@@ -25,6 +25,8 @@ export interface TracingConfig {
   /** Whether an endpoint was configured at all (it decides the default exporter). */
   endpointConfigured: boolean;
   shutdownTimeoutMs: number;
+  /** background: spans not delivered at exit go to the spool and a detached kodelet sends them. */
+  delivery: "background" | "wait";
   serviceName: string;
   resourceAttributes: Record<string, string>;
   captureContent: boolean;

@@ -17,7 +17,6 @@ import type { LlmClient } from "./types.ts";
 export { defaultModel } from "./models.ts";
 export { sessionSystemPrompt, systemPrompt } from "./system_prompt.ts";
 export { contextWindowOf } from "./context_windows.ts";
-export { responseCost } from "./traced_client.ts";
 export {
   addCost,
   addUsage,
@@ -30,6 +29,7 @@ export {
   type LlmResponse,
   type Message,
   type StreamHandlers,
+  textOf,
   type ToolSchema,
   UNPARSED_ARGUMENTS,
   type Usage,

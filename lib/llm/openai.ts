@@ -21,6 +21,7 @@ import {
   type Message,
   type ProviderOptions,
   type StreamHandlers,
+  textOf,
   UNPARSED_ARGUMENTS,
 } from "./types.ts";
 
@@ -38,7 +39,7 @@ function toParams(message: Message): ChatCompletionMessageParam[] {
     if (text.length > 0) params.push({ role: "user", content: text.join("\n") });
     return params;
   }
-  const text = message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
+  const text = textOf(message.content);
   const calls = message.content.flatMap((block) =>
     block.type === "tool_use"
       ? [{

@@ -16,7 +16,14 @@ import {
 } from "../telemetry/mod.ts";
 import { conventionMessages, conventionOutput, fitNewest } from "./content_capture.ts";
 import { costUsd } from "./pricing.ts";
-import { type LlmClient, LlmError, type LlmRequest, type LlmResponse, type StreamHandlers } from "./types.ts";
+import {
+  type LlmClient,
+  LlmError,
+  type LlmRequest,
+  type LlmResponse,
+  type StreamHandlers,
+  textOf,
+} from "./types.ts";
 
 /** What the chat spans need besides the request. */
 export interface ChatSpanOptions {
@@ -38,7 +45,7 @@ function lastUserTextLength(request: LlmRequest): number {
   for (let index = request.messages.length - 1; index >= 0; index--) {
     const message = request.messages[index];
     if (message?.role !== "user") continue;
-    const text = message.content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
+    const text = textOf(message.content);
     if (text !== "") return text.length;
   }
   return 0;
@@ -138,7 +145,7 @@ export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmC
           ...(cost !== undefined ? { [KODELET.COST_USD]: cost } : {}),
         });
         capture(span, GEN_AI.OUTPUT_MESSAGES, conventionOutput(response.content, response.finishReason));
-        return response;
+        return { ...response, costUsd: cost };
       }, { kind: SpanKind.CLIENT, attributes });
     },
   };

@@ -28,6 +28,11 @@ export interface Message {
   content: ContentBlock[];
 }
 
+/** The text blocks of a message's content, joined: what the model said, without thinking or tool calls. */
+export function textOf(content: readonly ContentBlock[]): string {
+  return content.flatMap((block) => (block.type === "text" ? [block.text] : [])).join("");
+}
+
 /** Token counts of one request; `input` excludes cache reads and writes. */
 export interface Usage {
   input: number;
@@ -60,6 +65,11 @@ export interface LlmResponse {
   usage: Usage;
   /** Milliseconds from sending the request to the first streamed chunk. */
   timeToFirstChunkMs: number | undefined;
+  /**
+   * What the response cost in USD (undefined: a model without a price). Priced once, by the chat
+   * span around every client createClient builds; a bare provider leaves it unset.
+   */
+  costUsd?: number | undefined;
 }
 
 /** Callbacks while a response streams. */

@@ -6,6 +6,7 @@
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import { resourceFromAttributes } from "@opentelemetry/resources";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import { randomHex } from "../bytes.ts";
 import type { Config } from "../config/mod.ts";
 import { VERSION } from "../version.ts";
 import { encodeReadableSpans, partialRejection } from "./encode.ts";
@@ -25,11 +26,6 @@ export interface CheckSendResult {
   traceId: string;
   /** Set when the endpoint answered 2xx but rejected the span in its body (OTLP partial success). */
   partial: { message: string } | undefined;
-}
-
-function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
 }
 
 function testSpan(config: Config, traceId: string): ReadableSpan {

@@ -39,6 +39,8 @@ export class DeliveryTracker {
   #delivered = 0;
   #forgotten = 0;
   #lastFailure: string | undefined;
+  #inFlight = 0;
+  #whenSettled: (() => void)[] = [];
 
   /**
    * maxPending bounds the memory a long run can hold while the collector is down (the batch
@@ -71,6 +73,23 @@ export class DeliveryTracker {
   /** An export failed; the spans stay pending. */
   failed(reason: string): void {
     this.#lastFailure = reason;
+  }
+
+  /** An export request went out. */
+  sending(): void {
+    this.#inFlight++;
+  }
+
+  /** An export request came back (either way). */
+  answered(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    if (this.#inFlight === 0) { for (const resolve of this.#whenSettled.splice(0)) resolve(); }
+  }
+
+  /** Resolves once no export request is waiting for its answer. */
+  settled(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#whenSettled.push(resolve));
   }
 
   /** Spans not (yet) delivered, oldest first. */
@@ -109,13 +128,16 @@ export class TrackedExporter implements SpanExporter {
   constructor(private readonly inner: SpanExporter, private readonly tracker: DeliveryTracker) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+    this.tracker.sending();
     try {
       this.inner.export(spans, (result) => {
         if (result.code === ExportResultCode.SUCCESS) this.tracker.delivered(spans);
         else this.tracker.failed(describeExportError(result.error));
+        this.tracker.answered();
         resultCallback(result);
       });
     } catch (error) {
+      this.tracker.answered();
       this.tracker.failed(describeExportError(error));
       resultCallback({
         code: ExportResultCode.FAILED,

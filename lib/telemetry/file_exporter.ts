@@ -21,8 +21,12 @@ import { join } from "node:path";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
 import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { concatBytes, randomHex } from "../bytes.ts";
+import { writeAll } from "../files.ts";
 import { applyRetention, RUN_FILE_SUFFIX } from "../trace_store/mod.ts";
 import { fileStamp } from "./file_stamp.ts";
+
+const NEWLINE = new Uint8Array([0x0a]);
 
 /** How the exporter is set up. */
 export interface FileExporterOptions {
@@ -35,11 +39,6 @@ export interface FileExporterOptions {
   now?: () => Date;
   /** Retention runs after the first write and then at most this often (ms); default 10 s. */
   retentionIntervalMs?: number;
-}
-
-function randomSuffix(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(3));
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 /** Writes finished spans to this process's run file. */
@@ -101,9 +100,7 @@ export class FileSpanExporter implements SpanExporter {
   async #append(body: Uint8Array): Promise<void> {
     const file = this.#file ?? (await this.#create());
     // One buffer, so that the line usually reaches the file in a single write.
-    const line = new Uint8Array(body.length + 1);
-    line.set(body);
-    line[body.length] = 0x0a;
+    const line = concatBytes([body, NEWLINE]);
     try {
       await writeAll(file, line);
     } catch (error) {
@@ -117,7 +114,7 @@ export class FileSpanExporter implements SpanExporter {
     await Deno.mkdir(storeDir, { recursive: true, mode: 0o700 });
     const stamp = fileStamp((this.#options.now ?? (() => new Date()))());
     for (let attempt = 0;; attempt++) {
-      const path = join(storeDir, `${stamp}-${Deno.pid}-${randomSuffix()}${RUN_FILE_SUFFIX}`);
+      const path = join(storeDir, `${stamp}-${Deno.pid}-${randomHex(3)}${RUN_FILE_SUFFIX}`);
       try {
         // Traces may hold captured content: readable by the user only.
         const file = await Deno.open(path, { createNew: true, append: true, mode: 0o600 });
@@ -158,9 +155,4 @@ export class FileSpanExporter implements SpanExporter {
       // a warning must never break exporting
     }
   }
-}
-
-async function writeAll(file: Deno.FsFile, data: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < data.length) written += await file.write(data.subarray(written));
 }

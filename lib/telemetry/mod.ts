@@ -8,6 +8,7 @@
 import { join } from "node:path";
 import { type Context, context, propagation, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import type { Config, OtlpConfig } from "../config/mod.ts";
+import type { Logger } from "../log.ts";
 import type { StoredSpan } from "../trace_store/mod.ts";
 import type { CheckSendOptions, CheckSendResult } from "./check.ts";
 import type { OtlpTarget, SendOptions, SendOutcome } from "./otlp_send.ts";
@@ -16,6 +17,8 @@ import type { DeliveryReport, TracingDeps } from "./types.ts";
 
 export * from "./attributes.ts";
 export { createRedactor, type Redactor, safeUrl, truncateBytes } from "./redact.ts";
+import { safeUrl } from "./redact.ts";
+import { describeOutcome } from "./otlp_send.ts";
 export type { DeliveryReport, TracingDeps } from "./types.ts";
 export { tracingDeps } from "./tracing_deps.ts";
 export { classifyNetworkError, type NetworkErrorKind } from "./network_error.ts";
@@ -67,6 +70,10 @@ export async function startTelemetry(config: Config, deps: TracingDeps): Promise
 
 /** The one line printed when spans could not be delivered, or undefined when all arrived. */
 export function deliveryWarning(report: DeliveryReport | undefined): string | undefined {
+  if (report?.backgroundFailure && report.undelivered === 0) {
+    return `kodelet: spans wait in the spool: the last background send failed (${report.backgroundFailure}); ` +
+      `see "kodelet tracing check"`;
+  }
   if (!report || report.undelivered === 0) return undefined;
   const spans = report.undelivered === 1 ? "1 span" : `${report.undelivered} spans`;
   const kept = report.spooled > 0 ? `; ${report.spooled} kept in the spool for the next run` : "";
@@ -111,6 +118,55 @@ export async function sendStoredSpans(
   const { encodeStoredSpans } = await import("./encode.ts");
   const { postOtlp } = await import("./otlp_send.ts");
   return postOtlp(target, encodeStoredSpans(spans, protocol), options);
+}
+
+/** What `flushSpool` did. */
+export type SpoolFlush =
+  | { kind: "busy" }
+  | { kind: "empty" }
+  | { kind: "sent"; sentSpans: number; rejectedSpans: number; remainingBatches: number; failure?: string };
+
+/**
+ * Sends the spool to the configured endpoint now, unless another sender holds the lock, and records
+ * the outcome for the next command's warning (`tracing flush`, and the background sender).
+ */
+export async function flushSpool(config: Config, log: Logger): Promise<SpoolFlush> {
+  const [{ recordLastSend, takeSenderLock }, { resend }, { SPOOL_DIR }] = await Promise.all([
+    import("./background_sender.ts"),
+    import("./tracing_deps.ts"),
+    import("./spool.ts"),
+  ]);
+  const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
+  const release = await takeSenderLock(spoolDir);
+  if (!release) return { kind: "busy" };
+  try {
+    const result = await resend(config, log);
+    const time = new Date().toISOString();
+    if (!result) {
+      await recordLastSend(spoolDir, { time, ok: true, remainingBatches: 0 });
+      return { kind: "empty" };
+    }
+    const failure = result.stoppedBy
+      ? `${safeUrl(config.tracing.otlp.tracesUrl)}: ${
+        describeOutcome(result.stoppedBy, config.tracing.otlp.timeoutMs)
+      }`
+      : undefined;
+    await recordLastSend(spoolDir, {
+      time,
+      ok: failure === undefined,
+      ...(failure ? { reason: failure } : {}),
+      remainingBatches: result.remainingBatches,
+    });
+    return {
+      kind: "sent",
+      sentSpans: result.sentSpans,
+      rejectedSpans: result.rejectedSpans,
+      remainingBatches: result.remainingBatches,
+      ...(failure ? { failure } : {}),
+    };
+  } finally {
+    await release();
+  }
 }
 
 /** The trace id of the active span, or undefined when nothing is recording (tracing off). */

@@ -37,8 +37,6 @@ export function configuredTarget(otlp: OtlpConfig, url: string = otlp.tracesUrl)
   };
 }
 
-export { safeUrl as shownUrl } from "./redact.ts";
-
 async function gzip(body: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([body as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
     new CompressionStream("gzip"),

@@ -57,12 +57,15 @@ export function truncateBytes(text: string, maxBytes: number): string {
   return `${decoder.decode(bytes.subarray(0, end))}…[truncated ${bytes.length - end} bytes]`;
 }
 
-/** A URL as it may be shown or recorded: no credentials, no query string, no fragment. */
-export function safeUrl(url: string): string {
+/**
+ * A URL as it may be shown or recorded: no credentials, no query string, no fragment. Text that is
+ * not a URL becomes `unparsable`, since it may hold anything.
+ */
+export function safeUrl(url: string | URL, unparsable = "the OTLP endpoint"): string {
   try {
-    const parsed = new URL(url);
+    const parsed = url instanceof URL ? url : new URL(url);
     return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
   } catch {
-    return "the OTLP endpoint";
+    return unparsable;
   }
 }

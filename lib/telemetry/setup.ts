@@ -63,6 +63,9 @@ function batchProcessor(exporter: SpanExporter, config: TracingConfig): BatchSpa
   });
 }
 
+/** How long export requests already on the wire may take to answer when kodelet exits (background mode). */
+const IN_FLIGHT_GRACE_MS = 20;
+
 function delay(ms: number): { promise: Promise<"timeout">; cancel: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const promise = new Promise<"timeout">((resolve) => {
@@ -76,6 +79,8 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
   const tracing = config.tracing;
   const redact = createRedactor(config.secrets);
   const processors: SpanProcessor[] = [];
+  // Exporters that write locally (file, console): flushed at exit whatever the delivery mode.
+  const local: SpanProcessor[] = [];
   let tracker: DeliveryTracker | undefined;
 
   for (const name of tracing.exporters) {
@@ -87,20 +92,18 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
       );
       processors.push(new TrackingProcessor(tracker), batchProcessor(exporter, tracing));
     } else if (name === "console") {
-      processors.push(
+      local.push(
         new SimpleSpanProcessor(new RedactingExporter(new ConsoleLineExporter(deps.writeErr), redact)),
       );
     } else if (name === "file" && deps.fileExporter) {
-      processors.push(
-        batchProcessor(new RedactingExporter(await deps.fileExporter(config), redact), tracing),
-      );
+      local.push(batchProcessor(new RedactingExporter(await deps.fileExporter(config), redact), tracing));
     }
   }
 
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes(resourceAttributes(tracing)),
     sampler: samplerFor(tracing),
-    spanProcessors: processors,
+    spanProcessors: [...processors, ...local],
   });
   trace.setGlobalTracerProvider(provider);
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
@@ -108,11 +111,43 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   );
   const parentContext: Context = propagation.extract(ROOT_CONTEXT, { ...tracing.parent });
-  const resending = deps.resendSpool?.().catch(() => undefined) ?? Promise.resolve();
+  const background = tracing.delivery === "background" && tracker !== undefined;
+  // In the background mode the spool is sent after the command, by a detached kodelet, not here.
+  const resending = background
+    ? Promise.resolve()
+    : deps.resendSpool?.().catch(() => undefined) ?? Promise.resolve();
+
+  /**
+   * tracing.delivery = background: nothing waits on the network. Local exporters are flushed; export
+   * requests already on the wire get a short grace (an answer spares sending those spans twice);
+   * everything else goes to the spool, and a detached kodelet sends it after we are gone.
+   */
+  async function handOver(otlpTracker: DeliveryTracker): Promise<DeliveryReport> {
+    const bound = delay(tracing.shutdownTimeoutMs);
+    await Promise.race([Promise.all(local.map((p) => p.forceFlush().catch(() => undefined))), bound.promise]);
+    bound.cancel();
+    const grace = delay(IN_FLIGHT_GRACE_MS);
+    await Promise.race([otlpTracker.settled(), grace.promise]);
+    grace.cancel();
+    const undelivered = otlpTracker.undelivered();
+    const spooled = undelivered.length > 0 && deps.spool
+      ? await deps.spool(undelivered.map((span) => redactSpanForSpool(span, redact)))
+      : 0;
+    const backgroundFailure = await deps.sendInBackground?.().catch(() => undefined);
+    return {
+      undelivered: undelivered.length - spooled + otlpTracker.forgottenCount,
+      destination: safeUrl(tracing.otlp.tracesUrl),
+      reason: spooled < undelivered.length ? "the spool is full or cannot be written" : "spans were dropped",
+      spooled,
+      background: true,
+      ...(backgroundFailure ? { backgroundFailure } : {}),
+    };
+  }
 
   return {
     parentContext,
     async shutdown(): Promise<DeliveryReport> {
+      if (background && tracker) return await handOver(tracker);
       const bound = delay(tracing.shutdownTimeoutMs);
       const flushed = Promise.all([provider.forceFlush().catch(() => undefined), resending]);
       await Promise.race([flushed, bound.promise]);

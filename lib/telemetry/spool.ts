@@ -16,6 +16,8 @@
  * way a span is sent twice is a crash between the endpoint's answer and the delete.
  */
 import { join } from "node:path";
+import { concatBytes, randomHex } from "../bytes.ts";
+import { listFiles } from "../files.ts";
 import { OtlpShapeError } from "../trace_store/mod.ts";
 import { fileStamp } from "./file_stamp.ts";
 import { isRetryable, type SendOutcome } from "./otlp_send.ts";
@@ -73,28 +75,13 @@ export type BatchSender = (json: Uint8Array) => Promise<SendOutcome>;
 
 /** Batches in the spool, oldest first. */
 export async function listBatches(spoolDir: string): Promise<SpoolBatch[]> {
-  const batches: SpoolBatch[] = [];
-  try {
-    for await (const entry of Deno.readDir(spoolDir)) {
-      const match = BATCH.exec(entry.name);
-      if (!entry.isFile || !match) continue;
-      const path = join(spoolDir, entry.name);
-      try {
-        batches.push({
-          name: entry.name,
-          path,
-          spans: Number(match[1]),
-          bytes: (await Deno.stat(path)).size,
-        });
-      } catch (error) {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-      }
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-  return batches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const files = await listFiles(spoolDir, (name) => BATCH.test(name));
+  return files.map((file) => ({
+    name: file.name,
+    path: file.path,
+    spans: Number(BATCH.exec(file.name)?.[1]),
+    bytes: file.size,
+  }));
 }
 
 async function recordDropped(spoolDir: string, spans: number, reason: string, now: Date): Promise<void> {
@@ -105,12 +92,6 @@ async function recordDropped(spoolDir: string, spans: number, reason: string, no
 
 /** Orders the batches of one process written within the same millisecond. */
 let sequence = 0;
-
-function randomHex(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(3)), (b) => b.toString(16).padStart(2, "0")).join(
-    "",
-  );
-}
 
 /**
  * Keeps one undelivered batch (OTLP/JSON) for the next run, unless that would take the spool past
@@ -130,9 +111,9 @@ export async function spoolBatch(
     return { kept: 0, dropped: spanCount, spoolBytes };
   }
   sequence = (sequence + 1) % 1_000_000;
-  const name = `${fileStamp(now)}-${Deno.pid}-${
-    String(sequence).padStart(6, "0")
-  }-${randomHex()}-${spanCount}.json`;
+  const name = `${fileStamp(now)}-${Deno.pid}-${String(sequence).padStart(6, "0")}-${
+    randomHex(3)
+  }-${spanCount}.json`;
   const temp = join(spoolDir, name + TEMP_SUFFIX);
   await Deno.writeFile(temp, json, { createNew: true, mode: 0o600 });
   await Deno.rename(temp, join(spoolDir, name));
@@ -185,21 +166,13 @@ async function removeStaleTemps(spoolDir: string, now: Date): Promise<void> {
 
 async function readAll(file: Deno.FsFile): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  let total = 0;
   for (;;) {
     const chunk = new Uint8Array(64 * 1024);
     const read = await file.read(chunk);
     if (read === null) break;
     chunks.push(chunk.subarray(0, read));
-    total += read;
   }
-  const data = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    data.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return data;
+  return concatBytes(chunks);
 }
 
 /** Whether the path still names the file we opened (another sender may have deleted it meanwhile). */

@@ -8,6 +8,8 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { Config } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
 import type { SendOutcome } from "./otlp_send.ts";
+import { safeUrl } from "./redact.ts";
+import type { ResendResult } from "./spool.ts";
 import type { TracingDeps } from "./types.ts";
 
 function reason(error: unknown): string {
@@ -44,12 +46,13 @@ async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): 
   }
 }
 
-async function resend(config: Config, log: Logger): Promise<void> {
+/** Sends the spool to the configured endpoint; undefined when it was empty. */
+export async function resend(config: Config, log: Logger): Promise<ResendResult | undefined> {
   const otlp = config.tracing.otlp;
   const { listBatches, resendBatches, SPOOL_DIR } = await import("./spool.ts");
   const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
-  if ((await listBatches(spoolDir)).length === 0) return;
-  const { configuredTarget, describeOutcome, postOtlp, shownUrl } = await import("./otlp_send.ts");
+  if ((await listBatches(spoolDir)).length === 0) return undefined;
+  const { configuredTarget, describeOutcome, postOtlp } = await import("./otlp_send.ts");
   const { parseRequest } = await import("../trace_store/mod.ts");
   const target = configuredTarget(otlp);
   const send = async (json: Uint8Array): Promise<SendOutcome> => {
@@ -62,7 +65,7 @@ async function resend(config: Config, log: Logger): Promise<void> {
     return postOtlp(target, encodeStoredSpans(spans, otlp.protocol));
   };
   const result = await resendBatches(spoolDir, send);
-  const where = shownUrl(otlp.tracesUrl);
+  const where = safeUrl(otlp.tracesUrl);
   if (result.sentSpans > 0) {
     log.info(`Sent ${result.sentSpans} spans of earlier runs from the spool to ${where}`);
   }
@@ -76,6 +79,7 @@ async function resend(config: Config, log: Logger): Promise<void> {
       }`,
     );
   }
+  return result;
 }
 
 /** What startTelemetry needs from the store and the terminal. */
@@ -95,9 +99,20 @@ export function tracingDeps(config: Config, writeLine: (line: string) => void, l
     spool: (spans) => keepInSpool(config, spans, log),
   };
   // Only a run that exports to OTLP sends the spool: it goes to the endpoint configured now.
-  if (tracing.exporters.includes("otlp")) {
-    deps.resendSpool = () =>
-      resend(config, log).catch((error) => log.warn(`Could not send the trace spool: ${reason(error)}`));
+  if (tracing.exporters.includes("otlp") && tracing.delivery === "background") {
+    deps.sendInBackground = async () => {
+      const [{ startBackgroundSender }, { SPOOL_DIR }] = await Promise.all([
+        import("./background_sender.ts"),
+        import("./spool.ts"),
+      ]);
+      return await startBackgroundSender(join(tracing.storeDir, SPOOL_DIR));
+    };
+  } else if (tracing.exporters.includes("otlp")) {
+    deps.resendSpool = async () => {
+      await resend(config, log).catch((error) =>
+        log.warn(`Could not send the trace spool: ${reason(error)}`)
+      );
+    };
   }
   return deps;
 }

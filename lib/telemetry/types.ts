@@ -16,6 +16,11 @@ export interface TracingDeps {
    * only what is left of the shutdown bound when the command ends.
    */
   resendSpool?: () => Promise<void>;
+  /**
+   * Starts a detached, short-lived kodelet that sends the spool and exits (tracing.delivery =
+   * background); returns why the previous one could not deliver, if it could not.
+   */
+  sendInBackground?: () => Promise<string | undefined>;
 }
 
 /** The outcome of the bounded shutdown. */
@@ -24,12 +29,16 @@ export interface DeliveryReport {
   destination: string;
   reason: string;
   spooled: number;
+  /** Spooled spans that a background kodelet is now sending: not news, unless it failed last time. */
+  background?: boolean;
+  /** Why the last background send could not deliver, when it could not. */
+  backgroundFailure?: string;
 }
 
 /** A started tracing runtime. */
 export interface TracingRuntime {
   /** The context the root span starts in (carries TRACEPARENT's trace when one was given). */
   parentContext: Context;
-  /** Flushes within tracing.shutdown_timeout and reports what could not be delivered. */
+  /** Flushes (or hands to the background sender) and reports what could not be delivered. */
   shutdown(): Promise<DeliveryReport>;
 }

@@ -3,6 +3,7 @@
  * write (temp file in the same directory, fsync, rename) that keeps the file's mode.
  */
 import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
+import { writeAll } from "../files.ts";
 
 /** Resolves a path the model gave (relative to cwd, or absolute). */
 export function resolvePath(cwd: string, path: string): string {
@@ -69,8 +70,7 @@ export async function atomicWrite(path: string, data: Uint8Array): Promise<{ cre
   const file = await Deno.open(temp, { write: true, createNew: true, mode });
   try {
     try {
-      let written = 0;
-      while (written < data.length) written += await file.write(data.subarray(written));
+      await writeAll(file, data);
       // The umask may have narrowed the mode given to open().
       await Deno.chmod(temp, mode);
       await file.syncData();

@@ -3,17 +3,9 @@
  * what it did, its last lines hold the error or the summary, and the middle of a huge log is cut.
  */
 
-const decoder = new TextDecoder();
+import { concatBytes } from "../bytes.ts";
 
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
+const decoder = new TextDecoder();
 
 /** A byte sink that remembers the first headBytes and the last tailBytes. */
 export class HeadTailBuffer {
@@ -63,9 +55,9 @@ export class HeadTailBuffer {
 
   /** The text: all of it when it fit, otherwise head, a note of how much was cut, and tail. */
   text(): string {
-    const head = concat(this.#head, this.#headLength);
-    let tail = concat(this.#tail, this.#tailLength);
-    if (!this.truncated) return decoder.decode(concat([head, tail], head.length + tail.length));
+    const head = concatBytes(this.#head);
+    let tail = concatBytes(this.#tail);
+    if (!this.truncated) return decoder.decode(concatBytes([head, tail]));
     tail = tail.subarray(tail.length - this.#tailMax);
     let headEnd = head.length;
     let tailStart = 0;

@@ -180,8 +180,10 @@ export const bashTool = defineTool({
     if (result.cancelled) {
       return toolError("cancelled", `Command cancelled by the user. Output so far:\n${shown}`);
     }
+    if (result.code === 0) return toolOutput(shown);
     return toolOutput(
-      result.code === 0 ? shown : `${shown}${shown.endsWith("\n") ? "" : "\n"}Exit code: ${result.code}`,
+      `${shown}${shown.endsWith("\n") ? "" : "\n"}Exit code: ${result.code}`,
+      `exit ${result.code}`,
     );
   },
 });

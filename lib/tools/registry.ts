@@ -4,7 +4,6 @@
  * in one place.
  */
 import { z } from "zod";
-import type { Logger } from "../log.ts";
 import {
   type Attributes,
   errorTypeOf,
@@ -18,7 +17,7 @@ import {
 } from "../telemetry/mod.ts";
 import { type ToolSchema, UNPARSED_ARGUMENTS } from "../llm/mod.ts";
 import { saveToolOutput, spilledOutput } from "./output_spill.ts";
-import type { FileReadTracker, TodoStore, Tool, ToolContext, ToolResult } from "./tool.ts";
+import type { Tool, ToolContext, ToolResult, ToolSessionState } from "./tool.ts";
 
 /** The most a tool result may send back to the model. */
 export const MAX_TOOL_OUTPUT_BYTES = 64 * 1024;
@@ -31,17 +30,11 @@ export interface ToolCall {
 }
 
 /** What every call shares: where, how content is captured, and the conversation's state. */
-export interface ToolEnvironment {
-  cwd: string;
+export interface ToolEnvironment extends ToolSessionState {
   env: Record<string, string>;
-  log: Logger;
   redact: Redactor;
   captureContent: boolean;
   captureMaxBytes: number;
-  files: FileReadTracker;
-  todos: TodoStore;
-  fetch: typeof fetch;
-  subagent?: (question: string, signal: AbortSignal) => Promise<string>;
   /** Where an output over the cap is saved whole (<base_path>/tool-output); unset: it is only cut. */
   toolOutputDir?: string;
 }
@@ -161,18 +154,13 @@ export class ToolRegistry {
       };
     }
     const context: ToolContext = {
-      cwd: environment.cwd,
+      ...environment,
       signal,
       callId: call.id,
-      log: environment.log,
       // The span of this call is active here, so children (bash) join the trace under it.
       env: { ...environment.env, ...traceContextEnv() },
       record,
       capture,
-      files: environment.files,
-      todos: environment.todos,
-      fetch: environment.fetch,
-      ...(environment.subagent ? { subagent: environment.subagent } : {}),
     };
     let result: ToolResult;
     try {
@@ -188,18 +176,18 @@ export class ToolRegistry {
       const output = truncateBytes(result.output, MAX_TOOL_OUTPUT_BYTES);
       if (output === result.output) return result;
       record({ [KODELET.OUTPUT_TRUNCATED]: true });
-      if (environment.toolOutputDir === undefined) return { ok: true, output };
+      if (environment.toolOutputDir === undefined) return { ...result, output };
       try {
         const path = await saveToolOutput(environment.toolOutputDir, call, result.output);
         record({ [KODELET.OUTPUT_SPILLED]: true });
-        return { ok: true, output: spilledOutput(result.output, path, MAX_TOOL_OUTPUT_BYTES) };
+        return { ...result, output: spilledOutput(result.output, path, MAX_TOOL_OUTPUT_BYTES) };
       } catch (error) {
         // A full disk must not fail the tool: the model still gets the head, as before.
         environment.log.warn("cannot save a large tool output", {
           tool: call.name,
           error: errorTypeOf(error),
         });
-        return { ok: true, output };
+        return { ...result, output };
       }
     }
     return result;

@@ -9,7 +9,11 @@ import type { Attributes } from "../telemetry/mod.ts";
 
 /** A tool's outcome, as the model will see it. */
 export type ToolResult =
-  | { ok: true; output: string }
+  /**
+   * `failed`: the tool ran and its output goes to the model as a result, but what it ran did not
+   * succeed (bash: "exit 3"); the terminal shows it as a failure, so the user sees it without the trace.
+   */
+  | { ok: true; output: string; failed?: string }
   | { ok: false; error: { kind: string; message: string } };
 
 /** What the agent has read, so that file_edit can refuse a file that changed since. */
@@ -34,26 +38,30 @@ export interface TodoStore {
   write(items: TodoItem[]): void;
 }
 
-/** Everything a tool may use, passed in (no globals), so tests can give their own. */
-export interface ToolContext {
+/** What every call of a session shares; the registry hands it on to each call as it is. */
+export interface ToolSessionState {
   /** Working directory: relative paths resolve here. */
   cwd: string;
-  /** Aborted on Ctrl-C; a tool stops its work (and kills its processes) when it fires. */
-  signal: AbortSignal;
-  callId: string;
   log: Logger;
-  /** Environment for child processes (bash), already holding TRACEPARENT of the tool's span. */
-  env: Record<string, string>;
-  /** Adds figures (exit code, bytes, ...) to the tool's span. */
-  record(attributes: Attributes): void;
-  /** Records content (a command, output) on the span, only when content capture is on; redacted, truncated. */
-  capture(key: string, text: string): void;
   files: FileReadTracker;
   todos: TodoStore;
   /** Runs a nested agent for the subagent tool; absent inside a subagent (no recursion). */
   subagent?: (question: string, signal: AbortSignal) => Promise<string>;
   /** Network fetch, replaceable in tests. */
   fetch: typeof fetch;
+}
+
+/** Everything a tool may use, passed in (no globals), so tests can give their own. */
+export interface ToolContext extends ToolSessionState {
+  /** Aborted on Ctrl-C; a tool stops its work (and kills its processes) when it fires. */
+  signal: AbortSignal;
+  callId: string;
+  /** Environment for child processes (bash), already holding TRACEPARENT of the tool's span. */
+  env: Record<string, string>;
+  /** Adds figures (exit code, bytes, ...) to the tool's span. */
+  record(attributes: Attributes): void;
+  /** Records content (a command, output) on the span, only when content capture is on; redacted, truncated. */
+  capture(key: string, text: string): void;
 }
 
 /** A tool definition. */
@@ -78,6 +86,6 @@ export function toolError(kind: string, message: string): ToolResult {
 }
 
 /** A successful result. */
-export function toolOutput(output: string): ToolResult {
-  return { ok: true, output };
+export function toolOutput(output: string, failed?: string): ToolResult {
+  return failed === undefined ? { ok: true, output } : { ok: true, output, failed };
 }

@@ -4,7 +4,7 @@
  * query string or credentials.
  */
 import { z } from "zod";
-import { GENERAL, KODELET } from "../telemetry/mod.ts";
+import { GENERAL, KODELET, safeUrl } from "../telemetry/mod.ts";
 import { looksBinary, SNIFF_BYTES } from "./_fs.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
@@ -22,11 +22,6 @@ export const webFetchParameters = z.object({
     `Seconds before the request is abandoned (1-120, default ${DEFAULT_FETCH_TIMEOUT_SECONDS}).`,
   ),
 });
-
-/** The URL as it may be recorded: no credentials, no query string, no fragment. */
-export function recordableUrl(url: URL): string {
-  return `${url.protocol}//${url.host}${url.pathname}`;
-}
 
 /** The part of turndown's API used here (the package ships no types). */
 interface Turndown {
@@ -135,7 +130,7 @@ export const webFetchTool = defineTool({
   readOnly: true,
   async execute(args, ctx) {
     const url = new URL(args.url);
-    const shown = recordableUrl(url);
+    const shown = safeUrl(url);
     ctx.record({ [GENERAL.URL_FULL]: shown, [GENERAL.SERVER_ADDRESS]: url.hostname });
     const seconds = args.timeout_seconds ?? DEFAULT_FETCH_TIMEOUT_SECONDS;
     const deadline = new AbortController();

@@ -10,7 +10,7 @@
  * another kodelet's TRACEPARENT adds its own file to the same trace), so traces are found by reading
  * every run file and grouping spans by trace id, and retention counts run files.
  */
-import { join } from "node:path";
+import { listFiles } from "../files.ts";
 import { parseRequest, type StoredSpan } from "./otlp_json.ts";
 
 /** Run files end with this. */
@@ -44,24 +44,9 @@ export interface LoadResult {
 }
 
 /** Run files of the store, oldest first (names start with their creation time); none if no store. */
-export async function listRunFiles(storeDir: string): Promise<RunFile[]> {
-  const files: RunFile[] = [];
-  try {
-    for await (const entry of Deno.readDir(storeDir)) {
-      if (!entry.isFile || !entry.name.endsWith(RUN_FILE_SUFFIX)) continue;
-      const path = join(storeDir, entry.name);
-      try {
-        files.push({ name: entry.name, path, size: (await Deno.stat(path)).size });
-      } catch (error) {
-        // Removed by another process's retention between readDir and stat.
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
-      }
-    }
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return [];
-    throw error;
-  }
-  return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+export function listRunFiles(storeDir: string): Promise<RunFile[]> {
+  // A file removed by another process's retention between the listing and its stat is left out.
+  return listFiles(storeDir, (name) => name.endsWith(RUN_FILE_SUFFIX));
 }
 
 /** Whether a live process holds the file's writer lock (it is being written right now). */

@@ -138,8 +138,15 @@ Deno.test("the module graph type-checks and bundles as compile sees it, dynamic 
   assert.ok(size > 100_000, `bundle suspiciously small: ${size} bytes`);
 });
 
+/**
+ * Files that use the module location only on a path a compiled binary never takes: the background
+ * sender starts `deno run <main.ts>` when kodelet itself runs from source, and the binary otherwise.
+ */
+const FROM_SOURCE_ONLY = new Set(["lib/telemetry/background_sender.ts"]);
+
 Deno.test("no program file reads files beside its source or imports a computed specifier", async () => {
-  const files = [join(ROOT, "main.ts"), ...await sourceFiles(join(ROOT, "lib"))];
+  const files = [join(ROOT, "main.ts"), ...await sourceFiles(join(ROOT, "lib"))]
+    .filter((file) => !FROM_SOURCE_ONLY.has(file.slice(ROOT.length)));
   const problems: string[] = [];
   for (const file of files) {
     const lines = linesOf(await Deno.readTextFile(file));

@@ -125,5 +125,7 @@ Deno.test("formatting helpers: durations, compact counts and money", () => {
     ["0.42ms", "12ms", "1.00s", "3.40s", "1m00s", "2m05s", "1h07m"],
   );
   assert.deepEqual([950, 12_345, 123_456, 1_234_567].map(formatCompact), ["950", "12,345", "123k", "1.2M"]);
-  assert.deepEqual([0.0049, 0.5, 12.345].map(formatCost), ["$0.0049", "$0.5000", "$12.35"]);
+  assert.deepEqual([0.0049, 0.5, 12.345].map((usd) => formatCost(usd)), ["$0.0049", "$0.5000", "$12.35"]);
+  assert.equal(formatCost(undefined), "-");
+  assert.equal(formatCost(undefined, "cost unknown"), "cost unknown");
 });

@@ -46,6 +46,8 @@ export interface RunOptions {
   cwd?: string;
   /** The deno.json whose import map applies; the project's own by default. */
   config?: string;
+  /** Sent on stdin through a pipe (closed after it); stdin is /dev/null without it. */
+  input?: string;
 }
 
 let denoDir: Promise<string> | undefined;
@@ -87,18 +89,28 @@ export async function runDeno(args: readonly string[], options: RunOptions = {})
     DENO_NO_UPDATE_CHECK: "1",
     HOME: home.path,
     KODELET_BASE_PATH: `${home.path}/.kodelet`,
+    // The temporary HOME (and the spool in it) is gone when the run returns, before a background
+    // sender could read it: tests deliver in-process unless they test the background mode itself
+    // (tests/e2e/background_delivery_test.ts), which keeps its own HOME.
+    KODELET_TRACING_DELIVERY: "wait",
     ...options.env,
   };
   const started = performance.now();
-  const output = await new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(Deno.execPath(), {
     args: [...args],
     env,
     clearEnv: true,
     cwd: options.cwd ?? home.path,
-    stdin: "null",
+    stdin: options.input === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  if (options.input !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.input));
+    await writer.close();
+  }
+  const output = await child.output();
   const durationMs = performance.now() - started;
   const decoder = new TextDecoder();
   return {

@@ -62,7 +62,11 @@ Deno.test("parent/child links survive await, async generators, Promise.all and t
   const receiver = await startOtlpReceiver();
   try {
     const config = await loadConfig({
-      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" },
+      env: {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: "http/json",
+        KODELET_TRACING_DELIVERY: "wait",
+      },
       flags: {},
       cwd: "/nonexistent-kodelet-test-dir",
       home: "/nonexistent-kodelet-test-dir",

@@ -31,7 +31,13 @@ function recordingLogger(): Logger & { lines: string[] } {
 }
 
 async function configFor(base: string, env: Record<string, string>): Promise<Config> {
-  return await loadConfig({ env: { KODELET_BASE_PATH: base, ...env }, flags: {}, cwd: base, home: base });
+  // In-process resend is the wait mode's; the background mode hands the spool to another process.
+  return await loadConfig({
+    env: { KODELET_BASE_PATH: base, KODELET_TRACING_DELIVERY: "wait", ...env },
+    flags: {},
+    cwd: base,
+    home: base,
+  });
 }
 
 function depsFor(

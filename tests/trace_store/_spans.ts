@@ -5,11 +5,8 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 
 const RESOURCE = resourceFromAttributes({ "service.name": "kodelet-test" });
 
-/** Random lowercase hex of `bytes` bytes. */
-export function randomHex(bytes: number): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0"))
-    .join("");
-}
+export { randomHex } from "../../lib/bytes.ts";
+import { randomHex } from "../../lib/bytes.ts";
 
 /** What a test span may carry. */
 export interface SpanSpec {
