@@ -52,14 +52,15 @@ export type KeyAction =
 
 /**
  * Maps one input event to its actions. Typed text can arrive in one read together with the Enter
- * that followed it (fast typing, a slow link): each carriage return in it is an Enter. (Pastes come
- * separately, as bracketed pastes, and never submit.)
+ * that followed it (fast typing, a slow link, keys typed before the UI started, when the terminal
+ * still turned Enter into a line feed): in such a chunk each line break is an Enter. A lone line
+ * feed is Ctrl-J, a new line. (Pastes come separately, as bracketed pastes, and never submit.)
  */
 export function keyActions(input: string, key: KeyFlags): KeyAction[] {
   const plain = !key.return && !key.escape && !key.ctrl && !key.meta && !key.tab;
-  if (!plain || input.length <= 1 || !input.includes("\r")) return [keyAction(input, key)];
+  if (!plain || input.length <= 1 || !/[\r\n]/.test(input)) return [keyAction(input, key)];
   const actions: KeyAction[] = [];
-  input.split(/\r\n?/).forEach((part, index) => {
+  input.split(/\r\n?|\n/).forEach((part, index) => {
     if (index > 0) actions.push({ type: "enter" });
     if (part !== "") actions.push(keyAction(part, {}));
   });

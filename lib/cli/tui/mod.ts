@@ -2,6 +2,7 @@
  * The terminal UI of `kodelet chat` (Ink + React). Loaded with a dynamic import only when chat
  * starts on a terminal, so other commands never pay for React, Ink or the markdown renderer.
  */
+import process from "node:process";
 import { render } from "ink";
 import { createElement } from "react";
 import { activeTraceId } from "../../telemetry/mod.ts";
@@ -52,9 +53,13 @@ export async function runChatTui(context: CommandContext, options: SessionOption
       patchConsole: true,
     },
   );
+  // The terminal went away (hang-up, closed stdin): nobody can answer, so the chat ends.
+  const onInputEnd = () => controller.exit();
+  process.stdin.once("end", onInputEnd);
   try {
     await exited;
   } finally {
+    process.stdin.off("end", onInputEnd);
     instance.unmount();
     await instance.waitUntilExit().catch(() => {});
     controller.close();

@@ -76,4 +76,7 @@ Deno.test("keys: typed text that arrives together with its Enter is text, then a
     text: "b",
   }]);
   assert.deepEqual(keyActions("x", {}), [{ type: "insert", text: "x" }]);
+  // Typed before the UI took the terminal out of line mode: Enter arrived as a line feed.
+  assert.deepEqual(keyActions("/exit\n", {}), [{ type: "insert", text: "/exit" }, { type: "enter" }]);
+  assert.deepEqual(keyActions("\n", {}), [{ type: "insert", text: "\n" }]); // Ctrl-J: a new line
 });
