@@ -4,4 +4,11 @@
  */
 export { type AgentSession, openAgentSession, type SessionOptions, type SessionSetup } from "./session.ts";
 export { Spending, type Spent } from "./spending.ts";
-export { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
+export { type AgentEvents, type AgentResult, compactThread, runAgent, type Thread } from "./thread.ts";
+export {
+  type CompactionResult,
+  type CompactionState,
+  type CompactReason,
+  ContextWindow,
+  isPromptTooLong,
+} from "./compaction.ts";

@@ -6,21 +6,33 @@
  */
 import { join } from "node:path";
 import { newConversationId, openConversationStore } from "../conversations/mod.ts";
-import type { Conversation, ConversationStore } from "../conversations/mod.ts";
+import type { Conversation, ConversationStore, TurnRecord } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { type Config, readEnvironment } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
-import { createClient, type LlmClient, modelFor, sessionSystemPrompt } from "../llm/mod.ts";
+import {
+  addCost,
+  addUsage,
+  contextWindowOf,
+  createClient,
+  type LlmClient,
+  modelFor,
+  sessionSystemPrompt,
+} from "../llm/mod.ts";
+import { type CompactionResult, ContextWindow } from "./compaction.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import {
+  allTools,
   childEnvironment,
   defaultRegistry,
   InMemoryFileReadTracker,
   InMemoryTodoStore,
+  McpManager,
   type ToolEnvironment,
+  ToolRegistry,
 } from "../tools/mod.ts";
 import { Spending, type Spent } from "./spending.ts";
-import { type AgentEvents, type AgentResult, runAgent, type Thread } from "./thread.ts";
+import { type AgentEvents, type AgentResult, compactThread, runAgent, type Thread } from "./thread.ts";
 
 /** What a session starts from. */
 export interface SessionOptions {
@@ -38,6 +50,8 @@ export interface SessionSetup {
   events: AgentEvents;
   /** Replaces the provider client (tests). */
   client?: LlmClient;
+  /** Told about each configured MCP server that could not start (the run goes on without its tools). */
+  onMcpServerFailed?: (server: string, reason: string) => void;
 }
 
 /** A ready-to-use agent session. */
@@ -57,7 +71,15 @@ export interface AgentSession {
   spent(): Spent;
   /** Starts a new, empty conversation in the same session (`/clear`). */
   newConversation(): void;
-  close(): void;
+  /**
+   * Compacts the conversation now (`/compact [instructions]`); the onCompact event shows it. Undefined
+   * when there is nothing to compact; throws LlmError when the summary request fails.
+   */
+  compact(instructions: string | undefined, signal: AbortSignal): Promise<CompactionResult | undefined>;
+  /** How full the model's context window is, once a response has said. */
+  contextUsage(): { used: number; window: number } | undefined;
+  /** Closes the store and ends the MCP servers' sessions (and their processes). */
+  close(): Promise<void>;
 }
 
 /** The tool environment a subagent gets: no subagent of its own, so no recursion. */
@@ -83,14 +105,49 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
   // The one record of what this session spent: every finished turn (so a cancelled or failed run's
   // finished turns count too) and every subagent run.
   const spending = new Spending();
+  // Where the turn in progress started in the record: what was added since then, when the turn is
+  // saved, is what its subagents spent.
+  let turnStart = spending.mark();
+  /** A turn's own figures plus what its subagents spent: what the turn cost the user. */
+  const withSubagents = <T extends Spent>(turn: T): T => {
+    const subagents = spending.since(turnStart);
+    return {
+      ...turn,
+      usage: addUsage(turn.usage, subagents.usage),
+      costUsd: addCost(turn.costUsd, subagents.costUsd),
+    };
+  };
   const events: AgentEvents = {
     ...setup.events,
     onTurnEnd: (turn) => {
+      const shown = withSubagents(turn);
       spending.add(turn.usage, turn.costUsd);
-      setup.events.onTurnEnd?.(turn);
+      turnStart = spending.mark();
+      setup.events.onTurnEnd?.(shown);
+    },
+    onCompact: (result) => {
+      spending.add(result.usage, result.costUsd);
+      setup.events.onCompact?.(result);
     },
   };
-  const registry = defaultRegistry();
+  // A saved turn carries what its subagents spent too, so that `conversation list` shows what the
+  // conversation cost, the figure `run`'s summary gives.
+  const save = (turn: TurnRecord) => store?.saveTurn(withSubagents(turn));
+  let registry = defaultRegistry();
+  // MCP servers start at the first question, not before: a session that never asks starts none.
+  const mcp = config.mcp.servers.some((server) => server.enabled)
+    ? new McpManager(config.mcp, { cwd: config.cwd, log: setup.log })
+    : undefined;
+  let mcpStarted = false;
+  const startMcp = async () => {
+    if (!mcp || mcpStarted) return;
+    mcpStarted = true;
+    for (const status of await mcp.start()) {
+      if (status.state === "failed") setup.onMcpServerFailed?.(status.name, status.reason ?? "unknown");
+    }
+    registry = new ToolRegistry([...allTools(), ...mcp.tools()]);
+    thread.registry = registry;
+  };
   // Commands the model runs never see kodelet's keys or the user's tokens (see tools/child_env.ts).
   const env = childEnvironment(readEnvironment(), config.tools.bash.envPassthrough);
   let model = modelFor(config.llm);
@@ -100,6 +157,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     const conversationId = from?.id ?? newConversationId();
     const client = setup.client ?? createClient(config.llm, {
       conversationId,
+      contextWindow: config.context.window,
       captureContent: config.tracing.captureContent,
       captureMaxBytes: config.tracing.captureMaxBytes,
       redact: setup.redact,
@@ -158,8 +216,17 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       thinkingBudgetTokens: config.llm.thinkingBudgetTokens,
       maxTurns: config.llm.maxTurns,
       messages: from?.messages ?? [],
-      ...(options.save && store ? { persist: (turn) => store.saveTurn(turn) } : {}),
+      ...(options.save && store ? { persist: save } : {}),
       events,
+      context: new ContextWindow({
+        window: contextWindowOf(model, config.context.window),
+        compactRatio: config.context.compactRatio,
+        compactModel: config.context.compactModel,
+        resumed: from?.compactions.at(-1),
+        ...(options.save && store
+          ? { persist: (result: CompactionResult) => store.saveCompaction(conversationId, result) }
+          : {}),
+      }),
     };
   };
   let thread = buildThread(previous);
@@ -174,10 +241,13 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     set model(name: string) {
       model = name;
       thread.model = name;
+      if (thread.context) thread.context.window = contextWindowOf(name, config.context.window);
     },
     saving: options.save && store !== undefined,
     async ask(text: string, signal: AbortSignal): Promise<AgentResult> {
       const mark = spending.mark();
+      turnStart = mark;
+      await startMcp();
       const result = await runAgent(thread, text, signal);
       // What the user pays for includes the subagents' requests: the run's share of the one record.
       return { ...result, ...spending.since(mark) };
@@ -186,6 +256,14 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     newConversation() {
       thread = buildThread(undefined);
     },
-    close: () => store?.close(),
+    compact: (instructions, signal) => compactThread(thread, "manual", signal, instructions),
+    contextUsage: () => {
+      const window = thread.context;
+      return window?.used === undefined ? undefined : { used: window.used, window: window.window };
+    },
+    async close() {
+      store?.close();
+      await mcp?.close();
+    },
   };
 }

@@ -16,6 +16,12 @@ import {
   zeroUsage,
 } from "../llm/mod.ts";
 import { GEN_AI, KODELET, withSpan } from "../telemetry/mod.ts";
+import {
+  type CompactionResult,
+  type CompactReason,
+  type ContextWindow,
+  isPromptTooLong,
+} from "./compaction.ts";
 import type { ToolEnvironment, ToolRegistry, ToolResult } from "../tools/mod.ts";
 
 /** What the terminal (or a JSON stream) hears while the agent works. */
@@ -24,6 +30,10 @@ export interface AgentEvents {
   onToolStart?: (call: { id: string; name: string; input: Record<string, unknown> }) => void;
   onToolEnd?: (call: { id: string; name: string }, result: ToolResult) => void;
   onTurnEnd?: (turn: { number: number; usage: Usage; costUsd: number | undefined }) => void;
+  /** The conversation was compacted (its summary request's usage and cost are in the result). */
+  onCompact?: (result: CompactionResult) => void;
+  /** An automatic compaction failed; the run goes on uncompacted. */
+  onCompactFailed?: (message: string) => void;
 }
 
 /** A conversation in progress. */
@@ -45,6 +55,8 @@ export interface Thread {
   events: AgentEvents;
   /** The agent name on the span (kodelet, or kodelet-subagent). */
   agentName?: string;
+  /** Context-window management (compaction); absent for subagents. */
+  context?: ContextWindow;
 }
 
 /** How a run ended. */
@@ -56,11 +68,41 @@ export interface AgentResult {
   /** The last assistant text. */
   text: string;
   durationMs: number;
+  /** How full the context window was after the last response. */
+  context?: { used: number; window: number };
 }
 
 function summarise(text: string): string {
   const line = text.replace(/\s+/g, " ").trim();
   return line.length > 80 ? line.slice(0, 77) + "..." : line;
+}
+
+/** The parts of a request that stay the same across the conversation, for a compaction request. */
+function frameOf(thread: Thread) {
+  return {
+    client: thread.client,
+    model: thread.model,
+    system: thread.system,
+    tools: thread.registry.schemas(),
+    maxTokens: thread.maxTokens,
+    conversationId: thread.conversationId,
+  };
+}
+
+/**
+ * Compacts the thread's conversation; the result goes to onCompact. Throws what the summary request
+ * threw (LlmError), undefined when there was nothing to compact.
+ */
+export async function compactThread(
+  thread: Thread,
+  reason: CompactReason,
+  signal: AbortSignal,
+  instructions?: string,
+): Promise<CompactionResult | undefined> {
+  if (!thread.context) return undefined;
+  const result = await thread.context.compact(frameOf(thread), thread.messages, reason, signal, instructions);
+  if (result) thread.events.onCompact?.(result);
+  return result;
 }
 
 /** Runs the agent on one user message. Throws LlmError when the provider fails for good. */
@@ -92,13 +134,26 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
           break;
         }
         turns++;
-        let response: LlmResponse;
-        try {
-          response = await thread.client.stream(
+        const compacted = (result: CompactionResult | undefined) => {
+          if (!result) return;
+          totals = addUsage(totals, result.usage);
+          cost = addCost(cost, result.costUsd);
+        };
+        if (thread.context?.shouldCompact()) {
+          try {
+            compacted(await compactThread(thread, "threshold", signal));
+          } catch (error) {
+            if (error instanceof LlmError && error.kind === "cancelled") throw error;
+            // The request may still fit; if it does not, the provider's refusal compacts below.
+            thread.events.onCompactFailed?.(error instanceof Error ? error.message : String(error));
+          }
+        }
+        const send = () =>
+          thread.client.stream(
             {
               model: thread.model,
               system: thread.system,
-              messages: thread.messages,
+              messages: thread.context ? thread.context.view(thread.messages) : thread.messages,
               tools: thread.registry.schemas(),
               maxTokens: thread.maxTokens,
               temperature: thread.temperature,
@@ -107,6 +162,21 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
             { ...(thread.events.onText ? { onText: thread.events.onText } : {}) },
             signal,
           );
+        let response: LlmResponse;
+        try {
+          try {
+            response = await send();
+          } catch (error) {
+            if (!isPromptTooLong(error) || !thread.context) throw error;
+            // Refused for its length: compact once and try again; a second refusal is final.
+            const result = await compactThread(thread, "prompt_too_long", signal).catch((failure) => {
+              if (failure instanceof LlmError && failure.kind === "cancelled") throw failure;
+              throw error;
+            });
+            if (!result) throw error;
+            compacted(result);
+            response = await send();
+          }
         } catch (error) {
           if (error instanceof LlmError && error.kind === "cancelled") {
             turns--;
@@ -115,6 +185,7 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
           }
           throw error;
         }
+        thread.context?.record(response.usage);
         const assistant: Message = { role: "assistant", content: response.content };
         thread.messages.push(assistant);
         unsaved.push(assistant);
@@ -188,6 +259,9 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
       stopReason,
       text: lastText,
       durationMs: performance.now() - started,
+      ...(thread.context?.used !== undefined
+        ? { context: { used: thread.context.used, window: thread.context.window } }
+        : {}),
     };
   }, {
     attributes: {

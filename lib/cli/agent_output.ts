@@ -6,9 +6,10 @@
 import type { AgentEvents, AgentResult, AgentSession } from "../agent/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { LlmError } from "../llm/mod.ts";
+import { escapeControl } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { CommandIO } from "./command.ts";
-import { formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
+import { compactLine, formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
 
 /** How the agent's progress is shown. */
 export type OutputMode = "text" | "json";
@@ -20,7 +21,7 @@ export interface SessionRenderer {
 }
 
 /** One JSON event per line on stdout. */
-export function jsonRenderer(io: CommandIO): SessionRenderer {
+export function jsonRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
   const emit = (event: Record<string, unknown>) => io.stdout(JSON.stringify(event) + "\n");
   return {
     events: {
@@ -37,6 +38,16 @@ export function jsonRenderer(io: CommandIO): SessionRenderer {
         }),
       onTurnEnd: (turn) =>
         emit({ type: "turn", turn: turn.number, usage: turn.usage, cost_usd: turn.costUsd ?? null }),
+      onCompact: (result) =>
+        emit({
+          type: "compact",
+          reason: result.reason,
+          model: result.model,
+          tokens_before: result.tokensBefore,
+          tokens_after: result.tokensAfter,
+          messages_summarised: result.messagesSummarised,
+        }),
+      onCompactFailed: (message) => emit({ type: "compact_failed", message: redact(message) }),
     },
     done: (result, session) =>
       emit({
@@ -87,12 +98,27 @@ export function lineRenderer(
       },
       onToolEnd: (call, result) => io.stderr(toolEndLine(call, result) + "\n"),
       onTurnEnd: () => flush(),
+      onCompact: (result) => {
+        if (!atLineStart) io.stdout("\n");
+        atLineStart = true;
+        io.stderr(compactLine(result) + "\n");
+      },
+      onCompactFailed: (message) => io.stderr(`kodelet: compaction failed: ${redact(message)}\n`),
     },
     done: (result, session) => {
       if (!renderMarkdown) io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
       io.stderr(formatSummary(result, session.saving ? session.conversationId : undefined) + "\n");
     },
   };
+}
+
+/** The one stderr line about an MCP server that could not start (in either output mode). */
+export function mcpFailureReporter(
+  io: CommandIO,
+  redact: Redactor,
+): (server: string, reason: string) => void {
+  return (server, reason) =>
+    io.stderr(escapeControl(redact(`kodelet: MCP server "${server}" failed to start: ${reason}`)) + "\n");
 }
 
 /** The renderer for an output mode (text rendered as markdown when `renderMarkdown` is given). */
@@ -102,7 +128,7 @@ export function rendererFor(
   redact: Redactor,
   renderMarkdown?: (text: string) => string,
 ): SessionRenderer {
-  return output === "json" ? jsonRenderer(io) : lineRenderer(io, redact, renderMarkdown);
+  return output === "json" ? jsonRenderer(io, redact) : lineRenderer(io, redact, renderMarkdown);
 }
 
 /** Runs one user message and shows how it ended; returns the exit code (130 when cancelled). */

@@ -5,6 +5,7 @@
  */
 import type { Command, CommandContext } from "./command.ts";
 import { LineReader } from "./line_reader.ts";
+import { contextPart } from "./progress.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 import { findSlashCommand, type SlashContext } from "./slash_commands.ts";
 
@@ -19,13 +20,19 @@ async function chat(context: CommandContext): Promise<number> {
 }
 
 async function lineChat(context: CommandContext): Promise<number> {
-  const [{ openAgentSession }, { askAndShow, lineRenderer }] = await Promise.all([
+  const [{ openAgentSession }, { askAndShow, lineRenderer, mcpFailureReporter }] = await Promise.all([
     import("../agent/mod.ts"),
     import("./agent_output.ts"),
   ]);
   const renderer = lineRenderer(context.io, context.redact);
   const session = openAgentSession(
-    { config: context.config, log: context.log, redact: context.redact, events: renderer.events },
+    {
+      config: context.config,
+      log: context.log,
+      redact: context.redact,
+      events: renderer.events,
+      onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
+    },
     sessionOptions(context.args.flags),
   );
   const reader = new LineReader(context.io.stdin);
@@ -37,15 +44,36 @@ async function lineChat(context: CommandContext): Promise<number> {
     else if (turn) quit(); // a second Ctrl-C while the cancelled turn is still winding down
     else void reader.cancel();
   };
-  let exit = false;
+  let exit: number | undefined;
   const slash: SlashContext = {
     say: (text) => context.io.stderr(text + "\n"),
     model: () => session.model,
     setModel: (name) => (session.model = name),
     newConversation: () => session.newConversation(),
     spent: () => session.spent(),
+    contextText: () => {
+      const now = session.contextUsage();
+      return now ? contextPart(now) : undefined;
+    },
+    compact: async (instructions) => {
+      turn = new AbortController();
+      try {
+        const done = await Promise.race([session.compact(instructions, turn.signal), quitting]);
+        if (done === "quit") exit = 130;
+        // The renderer's onCompact already said what was compacted.
+        else if (done === undefined) context.io.stderr("nothing to compact yet\n");
+      } catch (error) {
+        context.io.stderr(
+          `kodelet: compaction failed: ${
+            context.redact(error instanceof Error ? error.message : String(error))
+          }\n`,
+        );
+      } finally {
+        turn = undefined;
+      }
+    },
     traceId: () => undefined,
-    exit: () => (exit = true),
+    exit: () => (exit = 0),
     keys: LINE_KEYS,
   };
   Deno.addSignalListener("SIGINT", onInterrupt);
@@ -58,7 +86,7 @@ async function lineChat(context: CommandContext): Promise<number> {
   context.signal.addEventListener("abort", onTerminate, { once: true });
   context.io.stderr(`kodelet chat (${session.model}); /help lists the commands; ${LINE_KEYS}\n`);
   try {
-    while (!exit) {
+    while (exit === undefined) {
       context.io.stderr("> ");
       const line = await reader.next();
       if (line === null) break;
@@ -89,9 +117,9 @@ async function lineChat(context: CommandContext): Promise<number> {
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
     context.signal.removeEventListener("abort", onTerminate);
-    session.close();
+    await session.close();
   }
-  return 0;
+  return exit ?? 0;
 }
 
 /** The command. */

@@ -10,6 +10,7 @@ import {
   conversationListCommand,
   conversationShowCommand,
 } from "./conversation.ts";
+import { mcpListCommand } from "./mcp.ts";
 import { runCommand } from "./run.ts";
 import { traceExportCommand, traceListCommand, traceShowCommand } from "./trace.ts";
 import { tracingCheckCommand } from "./tracing_check.ts";
@@ -30,5 +31,6 @@ export const COMMANDS: readonly Command[] = [
   tracingCheckCommand,
   tracingFlushCommand,
   trustCommand,
+  mcpListCommand,
   versionCommand,
 ];

@@ -1,8 +1,8 @@
 /** `kodelet conversation list|show|delete`: the saved conversations. */
-import type { ConversationStore } from "../conversations/mod.ts";
+import type { CompactionRecord, ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import type { Command, CommandContext } from "./command.ts";
-import { formatCost } from "./format.ts";
+import { formatCost, formatCount } from "./format.ts";
 import { limitFlag } from "./parse.ts";
 
 /** Runs fn with the conversation store open, and closes it whatever happens. */
@@ -42,9 +42,8 @@ export const conversationListCommand: Command = {
         return 0;
       }
       for (const item of conversations) {
-        const tokens = `${
-          item.usage.input + item.usage.cacheRead + item.usage.cacheWrite
-        }/${item.usage.output}`;
+        // "in" as `run`'s summary and `trace list` count it: input not read from or written to the cache.
+        const tokens = `${formatCount(item.usage.input)}/${formatCount(item.usage.output)}`;
         context.io.stdout(
           `${item.id}  ${
             item.updatedAt.slice(0, 19).replace("T", " ")
@@ -80,7 +79,10 @@ export const conversationShowCommand: Command = {
           formatCost(conversation.costUsd)
         }\n\n`,
       );
-      for (const message of conversation.messages) {
+      for (const [index, message] of conversation.messages.entries()) {
+        for (const compaction of conversation.compactions.filter((item) => item.keptFrom === index)) {
+          context.io.stdout(`${compactionMarker(compaction)}\n\n`);
+        }
         for (const block of message.content) {
           if (block.type === "text") {
             context.io.stdout(`${message.role === "user" ? "you" : "kodelet"}: ${block.text}\n\n`);
@@ -92,10 +94,21 @@ export const conversationShowCommand: Command = {
           }
         }
       }
+      for (const compaction of conversation.compactions) {
+        if (compaction.keptFrom >= conversation.messages.length) {
+          context.io.stdout(`${compactionMarker(compaction)}\n`);
+        }
+      }
       return 0;
     });
   },
 };
+
+/** Where later requests started from a summary instead of the messages above. */
+function compactionMarker(compaction: CompactionRecord): string {
+  return `── compacted (${compaction.reason}, ${compaction.model}): the messages above were summarised for ` +
+    `later requests, ~${compaction.tokensBefore} → ~${compaction.tokensAfter} tokens ──`;
+}
 
 /** `conversation delete ID`. */
 export const conversationDeleteCommand: Command = {

@@ -1,8 +1,10 @@
 /**
  * Small text helpers shared by the trace list and the waterfall: durations, counts, money, times,
- * column padding and ANSI colour. Widths count code points, which is right for the ASCII, box-drawing
- * and block characters the views use.
+ * column padding and ANSI colour. Widths are terminal columns (string-width), so CJK text and emoji
+ * in a span name keep the columns straight.
  */
+import { styleText } from "node:util";
+import stringWidth from "string-width";
 
 /** Milliseconds in the shortest form that still reads well: 0.42ms, 12ms, 3.40s, 2m05s, 1h07m. */
 export function formatDuration(ms: number): string {
@@ -72,17 +74,26 @@ export function formatTime(epochMs: number, utc: boolean): string {
   return `${y}-${two(mo)}-${two(d)} ${two(h)}:${two(mi)}:${two(s)}`;
 }
 
-/** Visible width of a text without escape codes. */
+/** Columns a text takes on a terminal: CJK and most emoji take two, escape codes none. */
 export function widthOf(text: string): number {
-  return Array.from(text).length;
+  return stringWidth(text);
 }
 
-/** Cuts a text to `width` code points, marking the cut with an ellipsis. */
+const graphemes = new Intl.Segmenter();
+
+/** Cuts a text to `width` columns, marking the cut with an ellipsis; never splits a character. */
 export function truncate(text: string, width: number): string {
   if (width <= 0) return "";
-  const chars = Array.from(text);
-  if (chars.length <= width) return text;
-  return chars.slice(0, Math.max(0, width - 1)).join("") + "…";
+  if (widthOf(text) <= width) return text;
+  let cut = "";
+  let used = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const next = widthOf(segment);
+    if (used + next > width - 1) break;
+    cut += segment;
+    used += next;
+  }
+  return cut + "…";
 }
 
 /** Pads (or truncates) to exactly `width` on the right. */
@@ -140,19 +151,22 @@ export interface Palette {
   cyan(text: string): string;
 }
 
-function sgr(open: number, close: number): (text: string) => string {
-  return (text) => (text === "" ? "" : `\x1b[${open}m${text}\x1b[${close}m`);
+type Style = "bold" | "dim" | "red" | "green" | "yellow" | "blue" | "magenta" | "cyan";
+
+function styled(style: Style): (text: string) => string {
+  // Whether to colour is decided once, by the caller (NO_COLOR, a pipe), not per stream here.
+  return (text) => (text === "" ? "" : styleText(style, text, { validateStream: false }));
 }
 
 const COLOURS: Palette = {
-  bold: sgr(1, 22),
-  dim: sgr(2, 22),
-  red: sgr(31, 39),
-  green: sgr(32, 39),
-  yellow: sgr(33, 39),
-  blue: sgr(34, 39),
-  magenta: sgr(35, 39),
-  cyan: sgr(36, 39),
+  bold: styled("bold"),
+  dim: styled("dim"),
+  red: styled("red"),
+  green: styled("green"),
+  yellow: styled("yellow"),
+  blue: styled("blue"),
+  magenta: styled("magenta"),
+  cyan: styled("cyan"),
 };
 
 const identity = (text: string) => text;

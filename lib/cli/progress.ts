@@ -1,5 +1,5 @@
 /** The short lines that show the agent's progress on stderr, and the closing summary. */
-import type { AgentResult } from "../agent/mod.ts";
+import type { AgentResult, CompactionResult } from "../agent/mod.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { ToolResult } from "../tools/mod.ts";
 import { formatCost, formatCount } from "./format.ts";
@@ -49,7 +49,27 @@ export function formatSummary(result: AgentResult, conversationId: string | unde
       ? `${Math.round(result.durationMs)}ms`
       : `${(result.durationMs / 1000).toFixed(1)}s`,
   ];
+  if (result.context) parts.push(contextPart(result.context));
   if (result.stopReason === "max_turns") parts.push("stopped at max_turns");
   if (conversationId) parts.push(`conversation ${conversationId}`);
   return `kodelet: ${parts.join(" · ")}`;
+}
+
+/** "context 12% of 1,000,000": how full the model's window is. */
+export function contextPart(context: { used: number; window: number }): string {
+  return `context ${Math.round((context.used / context.window) * 100)}% of ${formatCount(context.window)}`;
+}
+
+/** The line that says a conversation was compacted. */
+export function compactLine(result: CompactionResult): string {
+  const why = result.reason === "threshold"
+    ? "the context window was filling up"
+    : result.reason === "prompt_too_long"
+    ? "the provider refused the request as too long"
+    : "asked for";
+  return `kodelet: compacted the conversation (${why}): ~${formatCount(result.tokensBefore)} → ~${
+    formatCount(result.tokensAfter)
+  } tokens, ${result.messagesSummarised} message${
+    result.messagesSummarised === 1 ? "" : "s"
+  } summarised by ${result.model}`;
 }

@@ -34,7 +34,7 @@ export const runCommand: Command = {
       );
     }
     const prompt = await readPromptInput(context.args.positionals, context.io);
-    const [{ openAgentSession }, { askAndShow, rendererFor }] = await Promise.all([
+    const [{ openAgentSession }, { askAndShow, mcpFailureReporter, rendererFor }] = await Promise.all([
       import("../agent/mod.ts"),
       import("./agent_output.ts"),
     ]);
@@ -44,7 +44,13 @@ export const runCommand: Command = {
       : undefined;
     const renderer = rendererFor(output, context.io, context.redact, renderMarkdown);
     const session = openAgentSession(
-      { config: context.config, log: context.log, redact: context.redact, events: renderer.events },
+      {
+        config: context.config,
+        log: context.log,
+        redact: context.redact,
+        events: renderer.events,
+        onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
+      },
       sessionOptions(flags),
     );
     try {
@@ -56,7 +62,7 @@ export const runCommand: Command = {
         context.signal,
       );
     } finally {
-      session.close();
+      await session.close();
     }
   },
 };

@@ -17,6 +17,10 @@ export interface SlashContext {
   newConversation(): void;
   /** What the whole chat spent so far (conversations closed by /clear included). */
   spent(): { usage: Usage; costUsd: number | undefined };
+  /** How full the context window is ("context 12% of 200k"), once a response has said. */
+  contextText(): string | undefined;
+  /** Compacts the conversation now, with optional instructions for the summary. */
+  compact(instructions: string | undefined): Promise<void>;
   /** The trace id of the last turn, when tracing is on. */
   traceId(): string | undefined;
   /** Ends the chat. */
@@ -68,12 +72,19 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     summary: "tokens and cost of this session",
     run: (context) => {
       const { usage, costUsd } = context.spent();
+      const window = context.contextText();
       context.say(
         `this session: tokens in ${formatCount(usage.input)} out ${formatCount(usage.output)} cached ${
           formatCount(usage.cacheRead)
-        } · ${costText(costUsd)}`,
+        } · ${costText(costUsd)}${window ? ` · ${window}` : ""}`,
       );
     },
+  },
+  {
+    name: "compact",
+    args: "[instructions]",
+    summary: "summarise the conversation so far to free context",
+    run: (context, args) => context.compact(args === "" ? undefined : args),
   },
   {
     name: "trace",

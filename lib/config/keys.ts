@@ -2,6 +2,7 @@
  * Every configuration key in one table: its parser, default, the env vars that set it (in order of
  * priority) and the flag that sets it. The README's configuration reference is written from this table.
  */
+import { parseMcpServers } from "./mcp.ts";
 import {
   boolean,
   duration,
@@ -489,5 +490,26 @@ export const KEYS: readonly KeySpec[] = [
     description: "bytes of undelivered spans kept for the next start",
     parse: integerBetween(0, 1e12),
     env: [{ name: "KODELET_TRACING_SPOOL_MAX_BYTES" }],
+  },
+  {
+    key: "mcp.servers",
+    default: [],
+    defaultText: "none",
+    description:
+      "MCP servers: a map from a name to {command, args, env, cwd} (stdio) or {url, headers} (HTTP); " +
+      "${VAR} in them is read from the environment; enabled: false turns one off",
+    parse: parseMcpServers,
+    env: [],
+    // A server entry is a program kodelet starts, or a URL its headers (tokens) go to.
+    project: "trust",
+  },
+  {
+    key: "mcp.timeout",
+    default: 60_000,
+    defaultText: "60s",
+    description: "time limit of an MCP server's start-up and of each MCP tool call",
+    parse: duration("s"),
+    env: [{ name: "KODELET_MCP_TIMEOUT" }],
+    project: "allow",
   },
 ];

@@ -4,11 +4,13 @@
  * one typed Config. This folder is the only place that reads Deno.env.
  */
 import { join, resolve } from "node:path";
+import { ATTR_SERVICE_NAME } from "@opentelemetry/semantic-conventions";
 import { UsageError } from "../errors.ts";
 import { escapeControl } from "../safe_text.ts";
 import { nearest } from "../suggest.ts";
 import { KEYS, type KeySpec, projectPolicy } from "./keys.ts";
 import { isTrusted, trustDirectory, trustFilePath } from "./trust.ts";
+import { expandMcpServers, mcpSecrets, type McpServerConfig } from "./mcp.ts";
 import type { Config, ExporterName, LlmConfig, OtlpConfig, TracingConfig } from "./types.ts";
 import { ValueError } from "./values.ts";
 
@@ -18,10 +20,12 @@ export type {
   ExporterName,
   LlmConfig,
   LogConfig,
+  McpConfig,
   OtlpConfig,
   ToolsConfig,
   TracingConfig,
 } from "./types.ts";
+export type { McpHttpServer, McpServerConfig, McpStdioServer } from "./mcp.ts";
 export { KEYS, tracesUrlFromBase } from "./keys.ts";
 export { httpUrl } from "./values.ts";
 export {
@@ -114,7 +118,9 @@ async function readYamlLayer(
   let document: unknown;
   try {
     // Loaded only when a config file exists: most runs have none, and start-up time matters.
-    const { parse: parseYaml } = await import("yaml");
+    const yaml = await import("yaml");
+    // The bundle the binary is compiled from hands this CommonJS package over as `default` only.
+    const parseYaml = yaml.parse ?? (yaml as unknown as { default: typeof yaml }).default.parse;
     document = parseYaml(text);
   } catch (error) {
     // The yaml package ends its first line with ":" before a code excerpt we leave out.
@@ -169,10 +175,22 @@ function resolveOne(
     return { value: spec.parse(raw), source: winner.source };
   } catch (error) {
     if (!(error instanceof ValueError)) throw error;
-    throw new UsageError(
-      `Invalid ${spec.key} "${display(spec, winner.value)}" (from ${winner.source}): ${error.message}`,
-    );
+    throw invalidValue(spec, winner.value, winner.source, error);
   }
+}
+
+/** The one-line usage error for a refused value, naming the part of a structured value that was wrong. */
+function invalidValue(spec: KeySpec, value: unknown, source: string, error: ValueError): UsageError {
+  const part = error.part;
+  if (part === undefined) {
+    return new UsageError(`Invalid ${spec.key} "${display(spec, value)}" (from ${source}): ${error.message}`);
+  }
+  const text = part.secret
+    ? "***"
+    : typeof part.value === "string"
+    ? part.value
+    : JSON.stringify(part.value) ?? String(part.value);
+  return new UsageError(`Invalid ${spec.key}.${part.path} "${text}" (from ${source}): ${error.message}`);
 }
 
 function transformOf(transform: ((value: string) => string) | undefined) {
@@ -192,9 +210,14 @@ const CREDENTIAL_NAME = /KEY|TOKEN|SECRET|PASSWORD|PASSWD|AUTH(?!ORITY|_SOCK)|CR
  */
 export function environmentSecrets(env: Record<string, string>): string[] {
   return Object.entries(env)
-    .filter(([name, value]) => CREDENTIAL_NAME.test(name) && value.length >= 6)
+    .filter(([name, value]) =>
+      (CREDENTIAL_NAME.test(name) || URL_WITH_PASSWORD.test(value)) && value.length >= 6
+    )
     .map(([, value]) => value);
 }
+
+/** A value that is a URL with a password in it: DATABASE_URL=postgres://user:pass@host/db and the like. */
+export const URL_WITH_PASSWORD = /^\s*[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
 
 function collectSecrets(env: Record<string, string>, values: Map<string, unknown>): string[] {
   const secrets = new Set<string>(environmentSecrets(env));
@@ -337,6 +360,15 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
     );
   }
 
+  let mcpServers = get<McpServerConfig[]>("mcp.servers");
+  try {
+    mcpServers = expandMcpServers(mcpServers, input.env);
+  } catch (error) {
+    if (!(error instanceof ValueError)) throw error;
+    const spec = keysByName.get("mcp.servers") as KeySpec;
+    throw invalidValue(spec, undefined, sources.get("mcp.servers") ?? "configuration", error);
+  }
+
   return {
     basePath,
     cwd: input.cwd,
@@ -359,7 +391,7 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
       shutdownTimeoutMs,
       delivery: get<"background" | "wait">("tracing.delivery"),
       // OTEL_SERVICE_NAME wins over a service.name inside OTEL_RESOURCE_ATTRIBUTES, as the spec says.
-      serviceName: optional<string>("tracing.service_name") ?? resourceAttributes["service.name"] ??
+      serviceName: optional<string>("tracing.service_name") ?? resourceAttributes[ATTR_SERVICE_NAME] ??
         "kodelet",
       resourceAttributes,
       captureContent: get<boolean>("tracing.capture_content"),
@@ -397,7 +429,9 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
     },
     tools: { bash: { envPassthrough: get<string[]>("tools.bash.env_passthrough") } },
     log: { level: logLevel, format: get<Config["log"]["format"]>("log.format"), file: optional("log.file") },
-    secrets: collectSecrets(input.env, values),
+    mcp: { servers: mcpServers, timeoutMs: get<number>("mcp.timeout") },
+    secrets: [...new Set([...collectSecrets(input.env, values), ...mcpSecrets(mcpServers, CREDENTIAL_NAME)])]
+      .sort((a, b) => b.length - a.length),
     warnings,
   };
 }

@@ -1,3 +1,5 @@
+import type { McpServerConfig } from "./mcp.ts";
+
 /** The one validated configuration every part of kodelet receives. */
 
 /** Where spans go. */
@@ -63,6 +65,14 @@ export interface LlmConfig {
   openai: { apiKey: string | undefined; baseUrl: string | undefined };
 }
 
+/** MCP servers, whose tools the model is offered next to the built-in ones. */
+export interface McpConfig {
+  /** Every configured server, disabled ones included (`mcp list` shows them); `${VAR}` already expanded. */
+  servers: McpServerConfig[];
+  /** Bound of a server's start-up and of each tool call. */
+  timeoutMs: number;
+}
+
 /** Context-window management: project rules and compaction. */
 export interface ContextConfig {
   /** context.window; unset means the model's own window from the table. */
@@ -100,6 +110,7 @@ export interface Config {
   context: ContextConfig;
   tools: ToolsConfig;
   log: LogConfig;
+  mcp: McpConfig;
   /** Every secret value we were given, so that redaction can remove them from anything recorded. */
   secrets: string[];
   /** Non-fatal findings (unknown keys in a config file ...), for the logger. */

@@ -7,6 +7,15 @@
 /** The reason a value was refused, phrased to follow "Invalid <key> "<value>" (from <source>): ". */
 export class ValueError extends Error {
   override readonly name = "ValueError";
+  /**
+   * For a key whose value is a structure (mcp.servers): the part that was refused, e.g.
+   * `github.url`, and its value; the loader then names that part instead of the whole structure.
+   */
+  readonly part: { path: string; value: unknown; secret?: boolean } | undefined;
+  constructor(message: string, part?: { path: string; value: unknown; secret?: boolean }) {
+    super(message);
+    this.part = part;
+  }
 }
 
 /** A parser from a raw configuration value to a typed one. */

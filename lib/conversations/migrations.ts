@@ -32,4 +32,23 @@ export const MIGRATIONS: readonly { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    // One row per compaction: the summary that stands for messages [0, kept_from) in later requests.
+    // The messages themselves stay, so the full history can still be shown.
+    sql: `
+      CREATE TABLE compactions (
+        conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        kept_from INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        model TEXT NOT NULL,
+        tokens_before INTEGER NOT NULL,
+        tokens_after INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      );
+    `,
+  },
 ];

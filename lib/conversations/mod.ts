@@ -2,7 +2,13 @@
 import { join } from "node:path";
 import { ConversationStore } from "./store.ts";
 
-export { type Conversation, ConversationStore, type ConversationSummary, type TurnRecord } from "./store.ts";
+export {
+  type CompactionRecord,
+  type Conversation,
+  ConversationStore,
+  type ConversationSummary,
+  type TurnRecord,
+} from "./store.ts";
 
 /** The store at <base_path>/storage.db, as kodelet keeps it. */
 export function openConversationStore(basePath: string): ConversationStore {

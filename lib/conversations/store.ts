@@ -3,12 +3,13 @@
  * `deno compile`). WAL mode and a busy timeout let two kodelet processes share the file; each turn
  * is written in one IMMEDIATE transaction, so a crash never leaves half a turn.
  */
-import { mkdirSync } from "node:fs";
+import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { Message, Usage } from "../llm/mod.ts";
 import type { TodoItem } from "../tools/mod.ts";
 import { MIGRATIONS } from "./migrations.ts";
+import { storageError } from "./storage_errors.ts";
 
 /** A conversation's header, as `conversation list` shows it. */
 export interface ConversationSummary {
@@ -23,10 +24,24 @@ export interface ConversationSummary {
   costUsd: number | undefined;
 }
 
+/** A compaction of a conversation: its summary stands for messages [0, keptFrom) in later requests. */
+export interface CompactionRecord {
+  summary: string;
+  /** Index (0-based) of the first message kept verbatim after the summary. */
+  keptFrom: number;
+  reason: string;
+  model: string;
+  tokensBefore: number;
+  tokensAfter: number;
+  createdAt: string;
+}
+
 /** A whole conversation. */
 export interface Conversation extends ConversationSummary {
   messages: Message[];
   todos: TodoItem[];
+  /** Every compaction, oldest first; the last one is where a resumed conversation starts from. */
+  compactions: CompactionRecord[];
 }
 
 /** What one turn adds to a conversation. */
@@ -44,6 +59,30 @@ export interface TurnRecord {
 }
 
 type Row = Record<string, unknown>;
+
+/**
+ * The database holds tool output: it and its -wal/-shm are the user's alone (0600), in a 0700
+ * directory. The file is created before SQLite opens it because SQLite would create it 0644, and
+ * SQLite gives the -wal and -shm files the database file's mode.
+ */
+function preparePrivateFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    let mode: number;
+    try {
+      const stat = statSync(file);
+      if (stat.isDirectory()) throw new Error(`${file} is a directory`);
+      mode = stat.mode;
+    } catch (error) {
+      if ((error as { code?: string }).code !== "ENOENT") throw error;
+      // Append mode: creates the file if it is missing, and never truncates one another process just made.
+      if (file === path) writeFileSync(file, new Uint8Array(), { mode: 0o600, flag: "a" });
+      continue;
+    }
+    // Files written by earlier versions were 0644: tighten them.
+    if (Deno.build.os !== "windows" && (mode & 0o077) !== 0) chmodSync(file, mode & 0o700);
+  }
+}
 
 /**
  * Switches to WAL. The switch needs an exclusive lock that SQLite does not wait for (the busy
@@ -87,21 +126,44 @@ function summaryOf(row: Row): ConversationSummary {
 /** The conversation store. */
 export class ConversationStore {
   readonly #db: DatabaseSync;
+  readonly #path: string;
 
-  private constructor(db: DatabaseSync) {
+  private constructor(db: DatabaseSync, path: string) {
     this.#db = db;
+    this.#path = path;
   }
 
   /** Opens (creating if needed) the database at path and brings its schema up to date. */
   static open(path: string, now: () => Date = () => new Date()): ConversationStore {
-    mkdirSync(dirname(path), { recursive: true });
-    const db = new DatabaseSync(path);
-    db.exec("PRAGMA busy_timeout = 5000");
-    enableWal(db);
-    db.exec("PRAGMA foreign_keys = ON");
-    const store = new ConversationStore(db);
-    store.#migrate(now);
-    return store;
+    let db: DatabaseSync | undefined;
+    try {
+      preparePrivateFile(path);
+      db = new DatabaseSync(path);
+      db.exec("PRAGMA busy_timeout = 5000");
+      enableWal(db);
+      db.exec("PRAGMA foreign_keys = ON");
+      const store = new ConversationStore(db, path);
+      store.#migrate(now);
+      store.#check();
+      return store;
+    } catch (error) {
+      try {
+        db?.close();
+      } catch {
+        // closing a database that failed to open
+      }
+      throw storageError(path, "open the conversation store", error);
+    }
+  }
+
+  /**
+   * Reads every page of the conversation tables once, so that a truncated or damaged file is found
+   * now, before an LLM request is paid for, not when the turn is saved.
+   */
+  #check(): void {
+    const row = this.#db.prepare("PRAGMA quick_check(1)").get() as Row | undefined;
+    const verdict = String(Object.values(row ?? {})[0] ?? "");
+    if (verdict !== "ok") throw new Error(`database disk image is malformed (${verdict})`);
   }
 
   #migrate(now: () => Date): void {
@@ -144,6 +206,14 @@ export class ConversationStore {
 
   /** Appends one turn and updates the totals, atomically. */
   saveTurn(turn: TurnRecord, now: Date = new Date()): void {
+    try {
+      this.#saveTurn(turn, now);
+    } catch (error) {
+      throw storageError(this.#path, "save the conversation to", error);
+    }
+  }
+
+  #saveTurn(turn: TurnRecord, now: Date): void {
     const at = now.toISOString();
     this.#transaction(() => {
       this.#db.prepare(
@@ -184,6 +254,42 @@ export class ConversationStore {
     });
   }
 
+  /**
+   * Records a compaction of a conversation that has been saved (a compaction before its first turn
+   * was saved has nothing to point at and is not recorded).
+   */
+  saveCompaction(
+    conversationId: string,
+    record: Omit<CompactionRecord, "createdAt">,
+    now: Date = new Date(),
+  ): void {
+    this.#transaction(() => {
+      const exists = this.#db.prepare("SELECT 1 FROM conversations WHERE id = ?").get(conversationId);
+      if (!exists) return;
+      const next = this.#db.prepare(
+        "SELECT COALESCE(MAX(seq), 0) AS seq FROM compactions WHERE conversation_id = ?",
+      ).get(conversationId) as Row;
+      this.#db.prepare(
+        `INSERT INTO compactions (conversation_id, seq, created_at, summary, kept_from, reason, model,
+           tokens_before, tokens_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        conversationId,
+        Number(next.seq) + 1,
+        now.toISOString(),
+        record.summary,
+        record.keptFrom,
+        record.reason,
+        record.model,
+        record.tokensBefore,
+        record.tokensAfter,
+      );
+      this.#db.prepare("UPDATE conversations SET updated_at = ? WHERE id = ?").run(
+        now.toISOString(),
+        conversationId,
+      );
+    });
+  }
+
   /** Conversations, newest first. */
   list(limit = 50): ConversationSummary[] {
     const rows = this.#db.prepare("SELECT * FROM conversations ORDER BY updated_at DESC, id DESC LIMIT ?")
@@ -206,13 +312,25 @@ export class ConversationStore {
           role: message.role === "assistant" ? "assistant" as const : "user" as const,
           content: JSON.parse(String(message.content)),
         }));
-    return { ...summaryOf(row), messages, todos: JSON.parse(String(row.todos)) as TodoItem[] };
+    const compactions = (this.#db.prepare(
+      "SELECT * FROM compactions WHERE conversation_id = ? ORDER BY seq",
+    ).all(id) as Row[]).map((item): CompactionRecord => ({
+      summary: String(item.summary),
+      keptFrom: Number(item.kept_from),
+      reason: String(item.reason),
+      model: String(item.model),
+      tokensBefore: Number(item.tokens_before),
+      tokensAfter: Number(item.tokens_after),
+      createdAt: String(item.created_at),
+    }));
+    return { ...summaryOf(row), messages, todos: JSON.parse(String(row.todos)) as TodoItem[], compactions };
   }
 
   /** Deletes a conversation; false when there was none. */
   delete(id: string): boolean {
     return this.#transaction(() => {
       this.#db.prepare("DELETE FROM messages WHERE conversation_id = ?").run(id);
+      this.#db.prepare("DELETE FROM compactions WHERE conversation_id = ?").run(id);
       const result = this.#db.prepare("DELETE FROM conversations WHERE id = ?").run(id);
       return Number(result.changes) > 0;
     });

@@ -93,6 +93,7 @@ export function anthropicParams(request: LlmRequest): MessageCreateParamsBase {
     system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
     messages: mergeSameRole(request.messages).map(toParam),
     ...(tools.length > 0 ? { tools } : {}),
+    ...(tools.length > 0 && request.toolChoice === "none" ? { tool_choice: { type: "none" as const } } : {}),
     // No temperature: the Messages API version this SDK speaks (2026-10-21) has no such parameter,
     // so `temperature` applies to OpenAI-compatible servers only.
     ...(request.thinkingBudgetTokens > 0

@@ -44,6 +44,8 @@ export interface ClientOptions {
   redact: Redactor;
   log?: Logger;
   fetch?: typeof fetch;
+  /** context.window, for the chat spans' kodelet.context.used_ratio. */
+  contextWindow?: number | undefined;
 }
 
 /** The model a run uses. */

@@ -88,6 +88,7 @@ export function openAiParams(request: LlmRequest, official: boolean): ChatComple
         })),
       }
       : {}),
+    ...(request.tools.length > 0 && request.toolChoice === "none" ? { tool_choice: "none" as const } : {}),
   };
 }
 

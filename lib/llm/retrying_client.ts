@@ -5,7 +5,7 @@
  */
 import { trace } from "@opentelemetry/api";
 import type { Logger } from "../log.ts";
-import { KODELET } from "../telemetry/mod.ts";
+import { GENERAL, KODELET } from "../telemetry/mod.ts";
 import { type LlmClient, LlmError, type LlmRequest, type LlmResponse, type StreamHandlers } from "./types.ts";
 
 /** How retries wait. */
@@ -78,7 +78,7 @@ export function withRetries(client: LlmClient, policy: RetryPolicy): LlmClient {
           span?.addEvent("retry", {
             "kodelet.retry.attempt": attempt + 1,
             "kodelet.retry.delay_ms": Math.round(delay),
-            "error.type": error.status !== undefined ? String(error.status) : error.kind,
+            [GENERAL.ERROR_TYPE]: error.status !== undefined ? String(error.status) : error.kind,
           });
           await sleep(delay, signal);
         }

@@ -15,6 +15,7 @@ import {
   withSpan,
 } from "../telemetry/mod.ts";
 import { conventionMessages, conventionOutput, fitNewest } from "./content_capture.ts";
+import { contextWindowOf } from "./context_windows.ts";
 import { costUsd } from "./pricing.ts";
 import {
   type LlmClient,
@@ -33,6 +34,8 @@ export interface ChatSpanOptions {
   captureContent: boolean;
   captureMaxBytes: number;
   redact: Redactor;
+  /** context.window; unset: each model's window from the table. */
+  contextWindow?: number | undefined;
 }
 
 /** The input token count the conventions define: Anthropic's includes cache reads and writes. */
@@ -143,6 +146,9 @@ export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmC
             }
             : {}),
           ...(cost !== undefined ? { [KODELET.COST_USD]: cost } : {}),
+          // How full the model's window is after this response: what the next request starts from.
+          [KODELET.CONTEXT_USED_RATIO]: (conventionInputTokens(response) + response.usage.output) /
+            contextWindowOf(request.model, options.contextWindow),
         });
         capture(span, GEN_AI.OUTPUT_MESSAGES, conventionOutput(response.content, response.finishReason));
         return { ...response, costUsd: cost };

@@ -51,6 +51,8 @@ export interface LlmRequest {
   maxTokens: number;
   temperature: number | undefined;
   thinkingBudgetTokens: number;
+  /** "none": the model may not call tools this time (a compaction summary), though they are defined. */
+  toolChoice?: "none";
 }
 
 /** Why a response ended, in the providers' own words mapped to the conventions' values. */

@@ -1,8 +1,20 @@
 /**
  * Every span attribute key kodelet writes, in one place. Names follow the OpenTelemetry semantic
  * conventions where they have one (GenAI, CLI, process, server, error, url); kodelet's own figures
- * carry the `kodelet.` prefix.
+ * carry the `kodelet.` prefix. Stable keys come from @opentelemetry/semantic-conventions; keys of
+ * conventions still in development (GenAI, process, host, os) are written here, as that package
+ * advises, since they may still change.
  */
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_SERVICE_NAME,
+  ATTR_SERVICE_VERSION,
+  ATTR_TELEMETRY_SDK_LANGUAGE,
+  ATTR_URL_FULL,
+} from "@opentelemetry/semantic-conventions";
 
 /** Attributes of the root `cmd.<command>` span. */
 export const CMD = {
@@ -17,6 +29,19 @@ export const PROCESS = {
   EXECUTABLE_NAME: "process.executable.name",
   PID: "process.pid",
   EXIT_CODE: "process.exit.code",
+  RUNTIME_NAME: "process.runtime.name",
+  RUNTIME_VERSION: "process.runtime.version",
+} as const;
+
+/** Resource attributes that describe the process's service, host and OS. */
+export const RESOURCE = {
+  SERVICE_NAME: ATTR_SERVICE_NAME,
+  SERVICE_VERSION: ATTR_SERVICE_VERSION,
+  TELEMETRY_SDK_LANGUAGE: ATTR_TELEMETRY_SDK_LANGUAGE,
+  HOST_NAME: "host.name",
+  HOST_ARCH: "host.arch",
+  OS_TYPE: "os.type",
+  OS_VERSION: "os.version",
 } as const;
 
 /** GenAI semantic conventions (agent, chat and tool spans). */
@@ -51,11 +76,28 @@ export const GEN_AI = {
 
 /** General conventions. */
 export const GENERAL = {
-  ERROR_TYPE: "error.type",
-  SERVER_ADDRESS: "server.address",
-  SERVER_PORT: "server.port",
-  URL_FULL: "url.full",
-  HTTP_STATUS_CODE: "http.response.status_code",
+  ERROR_TYPE: ATTR_ERROR_TYPE,
+  SERVER_ADDRESS: ATTR_SERVER_ADDRESS,
+  SERVER_PORT: ATTR_SERVER_PORT,
+  URL_FULL: ATTR_URL_FULL,
+  HTTP_STATUS_CODE: ATTR_HTTP_RESPONSE_STATUS_CODE,
+} as const;
+
+/** The MCP semantic conventions (client side), with the JSON-RPC and network keys they use. */
+export const MCP = {
+  METHOD_NAME: "mcp.method.name",
+  SESSION_ID: "mcp.session.id",
+  PROTOCOL_VERSION: "mcp.protocol.version",
+  JSONRPC_REQUEST_ID: "jsonrpc.request.id",
+  RPC_RESPONSE_STATUS_CODE: "rpc.response.status_code",
+  NETWORK_TRANSPORT: "network.transport",
+  NETWORK_PROTOCOL_NAME: "network.protocol.name",
+  /** kodelet's own: which configured server a span talks to (the conventions have no key for it). */
+  SERVER_NAME: "kodelet.mcp.server",
+  /** kodelet's own: how many tools a server offered at start-up. */
+  TOOL_COUNT: "kodelet.mcp.tools",
+  /** kodelet's own: the server did not speak Streamable HTTP, so the older SSE transport was used. */
+  SSE_FALLBACK: "kodelet.mcp.sse_fallback",
 } as const;
 
 /** kodelet's own figures, where no convention exists. */

@@ -19,7 +19,7 @@
  */
 import { join } from "node:path";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
-import { JsonTraceSerializer } from "@opentelemetry/otlp-transformer";
+import { JsonTraceSerializer } from "./json_serializer.ts";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { concatBytes, randomHex } from "../bytes.ts";
 import { writeAll } from "../files.ts";

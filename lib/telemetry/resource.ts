@@ -1,6 +1,7 @@
 /** The resource attributes that describe this kodelet process (service, host, OS, runtime). */
 import type { TracingConfig } from "../config/mod.ts";
 import { VERSION } from "../version.ts";
+import { PROCESS, RESOURCE } from "./attributes.ts";
 
 /** Reads a host fact that needs --allow-sys; a missing permission just leaves the attribute out. */
 function tryRead<T>(read: () => T): T | undefined {
@@ -19,22 +20,22 @@ export function executableName(): string {
 /** Resource attributes: detected facts, then OTEL_RESOURCE_ATTRIBUTES, then service name and version. */
 export function resourceAttributes(config: TracingConfig): Record<string, string | number> {
   const detected: Record<string, string | number> = {
-    "os.type": Deno.build.os,
-    "host.arch": Deno.build.arch,
-    "process.pid": Deno.pid,
-    "process.executable.name": executableName(),
-    "process.runtime.name": "deno",
-    "process.runtime.version": Deno.version.deno,
-    "telemetry.sdk.language": "js",
+    [RESOURCE.OS_TYPE]: Deno.build.os,
+    [RESOURCE.HOST_ARCH]: Deno.build.arch,
+    [PROCESS.PID]: Deno.pid,
+    [PROCESS.EXECUTABLE_NAME]: executableName(),
+    [PROCESS.RUNTIME_NAME]: "deno",
+    [PROCESS.RUNTIME_VERSION]: Deno.version.deno,
+    [RESOURCE.TELEMETRY_SDK_LANGUAGE]: "js",
   };
   const hostName = tryRead(() => Deno.hostname());
-  if (hostName !== undefined) detected["host.name"] = hostName;
+  if (hostName !== undefined) detected[RESOURCE.HOST_NAME] = hostName;
   const osVersion = tryRead(() => Deno.osRelease());
-  if (osVersion !== undefined) detected["os.version"] = osVersion;
+  if (osVersion !== undefined) detected[RESOURCE.OS_VERSION] = osVersion;
   return {
     ...detected,
     ...config.resourceAttributes,
-    "service.name": config.serviceName,
-    "service.version": VERSION,
+    [RESOURCE.SERVICE_NAME]: config.serviceName,
+    [RESOURCE.SERVICE_VERSION]: VERSION,
   };
 }

@@ -22,6 +22,8 @@ import {
 import type { Config, OtlpConfig, TracingConfig } from "../config/mod.ts";
 import { ConsoleLineExporter } from "./console_exporter.ts";
 import { DeliveryTracker, TrackedExporter, TrackingProcessor } from "./delivery.ts";
+import { installDiagLogger } from "./diag.ts";
+import { LazyExporter } from "./lazy_exporter.ts";
 import { createRedactor, safeUrl } from "./redact.ts";
 import { RedactingExporter, redactSpan as redactSpanForSpool } from "./redacting_exporter.ts";
 import { resourceAttributes } from "./resource.ts";
@@ -77,6 +79,7 @@ function delay(ms: number): { promise: Promise<"timeout">; cancel: () => void } 
 /** Starts tracing as configured and registers it globally for @opentelemetry/api. */
 export async function startTracing(config: Config, deps: TracingDeps): Promise<TracingRuntime> {
   const tracing = config.tracing;
+  if (deps.log) installDiagLogger(deps.log);
   const redact = createRedactor(config.secrets);
   const processors: SpanProcessor[] = [];
   // Exporters that write locally (file, console): flushed at exit whatever the delivery mode.
@@ -87,7 +90,7 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
     if (name === "otlp") {
       tracker = new DeliveryTracker(tracing.batch.maxQueueSize);
       const exporter = new TrackedExporter(
-        new RedactingExporter(await otlpExporter(tracing.otlp), redact),
+        new RedactingExporter(new LazyExporter(() => otlpExporter(tracing.otlp)), redact),
         tracker,
       );
       processors.push(new TrackingProcessor(tracker), batchProcessor(exporter, tracing));

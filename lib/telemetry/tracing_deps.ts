@@ -22,7 +22,7 @@ async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): 
   if (spans.length === 0 || tracing.spoolMaxBytes === 0) return 0;
   try {
     const [{ JsonTraceSerializer }, { SPOOL_DIR, spoolBatch }] = await Promise.all([
-      import("@opentelemetry/otlp-transformer"),
+      import("./json_serializer.ts"),
       import("./spool.ts"),
     ]);
     const body = JsonTraceSerializer.serializeRequest(spans);
@@ -87,6 +87,7 @@ export function tracingDeps(config: Config, writeLine: (line: string) => void, l
   const tracing = config.tracing;
   const deps: TracingDeps = {
     writeErr: writeLine,
+    log,
     fileExporter: async (current) => {
       const { FileSpanExporter } = await import("./file_exporter.ts");
       return new FileSpanExporter({

@@ -2,11 +2,14 @@
 import type { Context } from "@opentelemetry/api";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import type { Config } from "../config/mod.ts";
+import type { Logger } from "../log.ts";
 
 /** What the tracing runtime needs from outside: where to print, and the optional local store. */
 export interface TracingDeps {
   /** Writes one line to stderr (console exporter). */
   writeErr: (line: string) => void;
+  /** Where the SDK's own warnings and errors go (the diag logger), at debug level. */
+  log?: Logger;
   /** Builds the `file` exporter (the local trace store); absent means `file` exports nothing. */
   fileExporter?: (config: Config) => Promise<SpanExporter>;
   /** Keeps undelivered spans for the next start; returns how many were kept. */

@@ -6,7 +6,7 @@
  */
 import { basename, dirname, join } from "node:path";
 import { IgnoreChecker, walkFiles, yielder } from "./_walk.ts";
-import { compileGitignoreLine, compileIncludeGlobs } from "./gitignore.ts";
+import { compileIncludeGlobs, globShape } from "./gitignore.ts";
 
 /** One matching line. */
 export interface GrepMatch {
@@ -149,7 +149,7 @@ export function ripgrepArgs(
     "--color=never",
   ];
   if (request.ignoreCase || request.pattern.startsWith("(?i)")) args.push("--ignore-case");
-  const rules = request.include.map((glob) => ({ glob, rule: compileGitignoreLine(glob) }))
+  const rules = request.include.map((glob) => ({ glob, rule: globShape(glob) }))
     .filter((entry) => entry.rule !== undefined);
   const includes = rules.filter((entry) => !entry.rule?.negate);
   const excludes = rules.filter((entry) => entry.rule?.negate);

@@ -5,7 +5,7 @@
  * (or whose value is a URL with a password in it) are dropped unless tools.bash.env_passthrough
  * names them.
  */
-import { KEYS } from "../config/mod.ts";
+import { KEYS, URL_WITH_PASSWORD } from "../config/mod.ts";
 
 /** Env vars that carry kodelet's own credentials: the secret keys' variables and every OTLP header list. */
 function isKodeletCredential(name: string): boolean {
@@ -24,14 +24,11 @@ const KODELET_SECRET_VARS = new Set(
 const CREDENTIAL_NAME =
   /KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|AUTH(?!ORITY|_SOCK)|COOKIE|SESSION_ID|^AWS_|PRIVATE/i;
 
-/** A value that is a URL with a password in it (postgres://user:pass@host, https://u:p@host). */
-const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:@]*:[^/\s@]+@/i;
-
 /** Whether a variable is withheld from the bash tool's commands. */
 export function isWithheld(name: string, value: string, passthrough: ReadonlySet<string>): boolean {
   if (isKodeletCredential(name)) return true;
   if (passthrough.has(name)) return false;
-  return CREDENTIAL_NAME.test(name) || URL_WITH_PASSWORD.test(value.trim());
+  return CREDENTIAL_NAME.test(name) || URL_WITH_PASSWORD.test(value);
 }
 
 /** The environment for the bash tool's commands: env without what isWithheld names. */

@@ -1,161 +1,65 @@
 /**
- * Glob and .gitignore matching for the search tools. Written here because the usual npm package
- * ("ignore") is not in deno.json; the semantics follow the gitignore documentation (and ripgrep's
- * glob flavour for `{a,b}` alternatives), so the built-in search and `rg` agree.
+ * Glob and .gitignore matching for the search tools: globs through `picomatch`, .gitignore rules
+ * through `ignore` (the matcher eslint and others use), so the built-in search and `rg` agree.
  */
-
-/** Escapes a character for use inside a RegExp. */
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
-}
-
-/** Reads a `[...]` class starting at `start` (the `[`); undefined when it is not closed. */
-function readClass(glob: string, start: number): { source: string; end: number } | undefined {
-  let index = start + 1;
-  let negate = false;
-  if (glob[index] === "!" || glob[index] === "^") {
-    negate = true;
-    index++;
-  }
-  let body = "";
-  // A `]` right after the opening bracket is a literal member, as in POSIX.
-  if (glob[index] === "]") {
-    body += "\\]";
-    index++;
-  }
-  for (; index < glob.length; index++) {
-    const char = glob[index] as string;
-    if (char === "]") return { source: `[${negate ? "^" : ""}${body}]`, end: index };
-    if (char === "\\" && index + 1 < glob.length) {
-      body += escapeRegExp(glob[++index] as string);
-    } else if (char === "-") {
-      body += "-";
-    } else {
-      body += char === "^" ? "\\^" : escapeRegExp(char);
-    }
-  }
-  return undefined;
-}
+import ignore, { type Ignore } from "ignore";
+// @ts-types="@types/picomatch"
+import picomatch from "picomatch";
 
 /**
- * Turns a glob into a RegExp source matching a whole `/`-separated path: `*` and `?` stop at `/`,
- * `**` spans directories when it is a whole segment, `[...]` classes, `{a,b}` alternatives.
+ * Compiles a glob into a RegExp that matches a whole `/`-separated relative path: `*` and `?` stay
+ * within one directory, `**` spans directories, `[...]` classes, `{a,b}` alternatives; dot files
+ * match like any other (hidden files are searched).
  */
-export function globToRegExpSource(glob: string): string {
-  let source = "";
-  let braceDepth = 0;
-  for (let index = 0; index < glob.length; index++) {
-    const char = glob[index] as string;
-    if (char === "*") {
-      const doubled = glob[index + 1] === "*";
-      const segmentStart = index === 0 || glob[index - 1] === "/";
-      const afterStars = doubled ? glob[index + 2] : undefined;
-      if (doubled && segmentStart && (afterStars === "/" || afterStars === undefined)) {
-        if (afterStars === "/") {
-          source += "(?:.*/)?"; // `**/`: zero or more directories
-          index += 2;
-        } else {
-          source += ".*"; // trailing `**`: everything below
-          index += 1;
-        }
-        continue;
-      }
-      // Other runs of asterisks are plain asterisks.
-      while (glob[index + 1] === "*") index++;
-      source += "[^/]*";
-    } else if (char === "?") {
-      source += "[^/]";
-    } else if (char === "[") {
-      const range = readClass(glob, index);
-      if (range) {
-        source += range.source;
-        index = range.end;
-      } else {
-        source += "\\[";
-      }
-    } else if (char === "{") {
-      braceDepth++;
-      source += "(?:";
-    } else if (char === "}" && braceDepth > 0) {
-      braceDepth--;
-      source += ")";
-    } else if (char === "," && braceDepth > 0) {
-      source += "|";
-    } else if (char === "\\" && index + 1 < glob.length) {
-      source += escapeRegExp(glob[++index] as string);
-    } else {
-      source += escapeRegExp(char);
-    }
-  }
-  // An unclosed `{` is closed at the end, which keeps the RegExp valid.
-  source += ")".repeat(braceDepth);
-  return source;
-}
-
-/** Compiles a glob into a RegExp that matches a whole relative path. */
 export function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${globToRegExpSource(glob)}$`);
+  // A trailing `/**` means what is below the directory, not the directory itself (picomatch takes both).
+  return picomatch.makeRe(glob.endsWith("/**") ? `${glob}/*` : glob, { dot: true, posix: true });
 }
 
-/** One line of a .gitignore file (or one include glob), compiled. */
-export interface GlobRule {
-  /** The line as written, for messages. */
-  pattern: string;
-  regex: RegExp;
-  /** `!pattern`: re-includes what an earlier rule excluded. */
+/** The shape of one gitignore line (or include glob): what decides how ripgrep is asked. */
+export interface GlobShape {
+  /** `!pattern`: re-includes (or, for include globs, excludes). */
   negate: boolean;
   /** `pattern/`: matches directories only. */
   dirOnly: boolean;
-  /** No slash but a trailing one: the pattern matches a name at any depth, so it is tested on the basename. */
+  /** No slash but a trailing one: the pattern matches a name at any depth. */
   basename: boolean;
 }
 
-/** Compiles one gitignore line; undefined for blanks and comments. */
-export function compileGitignoreLine(line: string): GlobRule | undefined {
-  let text = line.replace(/\r$/, "");
-  // Trailing spaces are dropped unless escaped with a backslash.
-  text = text.replace(/(?<!\\)\s+$/, "");
-  if (text === "" || text.startsWith("#")) return undefined;
-  let negate = false;
-  if (text.startsWith("!")) {
-    negate = true;
-    text = text.slice(1);
-  } else if (text.startsWith("\\!") || text.startsWith("\\#")) {
-    text = text.slice(1);
-  }
-  let dirOnly = false;
-  if (text.endsWith("/") && !text.endsWith("\\/")) {
-    dirOnly = true;
-    text = text.slice(0, -1);
-  }
-  if (text === "") return undefined;
-  const anchored = text.includes("/");
-  if (text.startsWith("/")) text = text.slice(1);
-  return { pattern: line, regex: globToRegExp(text), negate, dirOnly, basename: !anchored };
+/** The shape of one gitignore line; undefined for blanks and comments. */
+export function globShape(line: string): GlobShape | undefined {
+  return parseLine(line)?.shape;
 }
 
-/** Whether a rule matches a path relative to the rule's base directory. */
-export function ruleMatches(rule: GlobRule, relativePath: string, isDir: boolean): boolean {
-  if (rule.dirOnly && !isDir) return false;
-  const subject = rule.basename ? relativePath.slice(relativePath.lastIndexOf("/") + 1) : relativePath;
-  return rule.regex.test(subject);
+/** A gitignore line split into its shape and the glob left once `!`, `/` anchors and escapes are off. */
+function parseLine(line: string): { shape: GlobShape; glob: string } | undefined {
+  // Trailing spaces are dropped unless escaped with a backslash.
+  let text = line.replace(/\r$/, "").replace(/(?<!\\)\s+$/, "");
+  if (text === "" || text.startsWith("#")) return undefined;
+  const negate = text.startsWith("!");
+  if (negate || text.startsWith("\\!") || text.startsWith("\\#")) text = text.slice(1);
+  const dirOnly = text.endsWith("/") && !text.endsWith("\\/");
+  if (dirOnly) text = text.slice(0, -1);
+  if (text === "") return undefined;
+  const basename = !text.includes("/");
+  return { shape: { negate, dirOnly, basename }, glob: text.startsWith("/") ? text.slice(1) : text };
 }
 
 /** The rules of one .gitignore file, with the directory they are relative to. */
 export interface IgnoreFile {
   /** Absolute directory holding the .gitignore, `/`-separated, no trailing slash. */
   dir: string;
-  rules: GlobRule[];
+  rules: Ignore;
 }
 
 /** Parses the text of a .gitignore in `dir`. */
 export function parseGitignore(dir: string, text: string): IgnoreFile {
-  const rules: GlobRule[] = [];
-  for (const line of text.split("\n")) {
-    const rule = compileGitignoreLine(line);
-    if (rule) rules.push(rule);
-  }
-  return { dir: dir.replace(/\/+$/, "") || "/", rules };
+  return { dir: dir.replace(/\/+$/, "") || "/", rules: ignore().add(text) };
+}
+
+/** `ignore` tells a directory by its trailing slash. */
+function subject(relativePath: string, isDir: boolean): string {
+  return isDir ? `${relativePath}/` : relativePath;
 }
 
 /**
@@ -167,10 +71,9 @@ export function isIgnored(stack: readonly IgnoreFile[], absolutePath: string, is
   for (const file of stack) {
     const prefix = file.dir === "/" ? "/" : `${file.dir}/`;
     if (!absolutePath.startsWith(prefix)) continue;
-    const relative = absolutePath.slice(prefix.length);
-    for (const rule of file.rules) {
-      if (ruleMatches(rule, relative, isDir)) ignored = !rule.negate;
-    }
+    const verdict = file.rules.test(subject(absolutePath.slice(prefix.length), isDir));
+    if (verdict.ignored) ignored = true;
+    else if (verdict.unignored) ignored = false;
   }
   return ignored;
 }
@@ -189,16 +92,24 @@ export interface IncludeFilter {
  * Unlike ripgrep's --glob, an include never brings back a file that .gitignore excludes.
  */
 export function compileIncludeGlobs(globs: readonly string[]): IncludeFilter {
-  const rules = globs.map((glob) => compileGitignoreLine(glob)).filter((rule) => rule !== undefined);
+  // ripgrep's globs take `{a,b}`, which .gitignore files (and so `ignore`) do not: picomatch here.
+  const rules = globs.flatMap((line) => {
+    const parsed = parseLine(line);
+    if (!parsed) return [];
+    const { shape, glob } = parsed;
+    return [{ ...shape, matches: picomatch(glob, { dot: true, posix: true, basename: shape.basename }) }];
+  });
   const includes = rules.filter((rule) => !rule.negate);
   const excludes = rules.filter((rule) => rule.negate);
+  const matches = (rule: (typeof rules)[number], path: string, isDir: boolean) =>
+    (isDir || !rule.dirOnly) && rule.matches(path);
   return {
     file(relativePath) {
-      if (excludes.some((rule) => ruleMatches(rule, relativePath, false))) return false;
-      return includes.length === 0 || includes.some((rule) => ruleMatches(rule, relativePath, false));
+      if (excludes.some((rule) => matches(rule, relativePath, false))) return false;
+      return includes.length === 0 || includes.some((rule) => matches(rule, relativePath, false));
     },
     excludesDir(relativePath) {
-      return excludes.some((rule) => ruleMatches(rule, relativePath, true));
+      return excludes.some((rule) => matches(rule, relativePath, true));
     },
   };
 }

@@ -25,6 +25,14 @@ export { grepParameters, grepTool } from "./grep_tool.ts";
 export { subagentParameters, subagentTool } from "./subagent.ts";
 export { todoReadParameters, todoReadTool, todoWriteParameters, todoWriteTool } from "./todo.ts";
 export { webFetchParameters, webFetchTool } from "./web_fetch.ts";
+export {
+  MCP_TOOL_PREFIX,
+  McpManager,
+  type McpManagerOptions,
+  type McpServerStatus,
+  mcpToolName,
+  type McpToolSummary,
+} from "./mcp/mod.ts";
 export * from "./registry.ts";
 export * from "./tool.ts";
 

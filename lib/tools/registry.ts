@@ -41,6 +41,9 @@ export interface ToolEnvironment extends ToolSessionState {
 
 /** The JSON Schema a tool's parameters become for the model. */
 export function toolSchema(tool: Tool): ToolSchema {
+  if (tool.inputSchema) {
+    return { name: tool.name, description: tool.description, inputSchema: tool.inputSchema };
+  }
   const schema = z.toJSONSchema(tool.parameters, { target: "draft-7" }) as Record<string, unknown>;
   delete schema.$schema;
   return { name: tool.name, description: tool.description, inputSchema: schema };

@@ -70,6 +70,11 @@ export interface Tool<P extends z.ZodType = z.ZodType> {
   /** Written for the model: what the tool does, when to use it, its limits. */
   description: string;
   parameters: P;
+  /**
+   * The JSON Schema the model sees, for a tool that brings its own (an MCP server's tool); absent,
+   * it is converted from `parameters`. `parameters` still checks the call before execute().
+   */
+  inputSchema?: Record<string, unknown>;
   /** Read-only tools are the ones a subagent may use. */
   readOnly: boolean;
   execute(args: z.infer<P>, context: ToolContext): Promise<ToolResult>;

@@ -11,6 +11,8 @@ import type { StoredTrace } from "./store.ts";
 const KEY = {
   OPERATION: GEN_AI.OPERATION_NAME,
   INPUT_TOKENS: GEN_AI.USAGE_INPUT_TOKENS,
+  CACHE_READ_TOKENS: GEN_AI.USAGE_CACHE_READ_INPUT_TOKENS,
+  CACHE_CREATION_TOKENS: GEN_AI.USAGE_CACHE_CREATION_INPUT_TOKENS,
   OUTPUT_TOKENS: GEN_AI.USAGE_OUTPUT_TOKENS,
   TOTAL_INPUT_TOKENS: KODELET.TOTAL_INPUT_TOKENS,
   TOTAL_OUTPUT_TOKENS: KODELET.TOTAL_OUTPUT_TOKENS,
@@ -32,6 +34,10 @@ export interface TraceSummary {
   errorCount: number;
   llmCalls: number;
   toolCalls: number;
+  /**
+   * Input tokens not read from or written to the prompt cache, of every LLM request in the trace
+   * (subagents' included): the figure `run`'s summary and `conversation list` call "in".
+   */
   inputTokens: number;
   outputTokens: number;
   /** Undefined when no span carries a cost. */
@@ -70,11 +76,18 @@ export function rootSpans(trace: StoredTrace): StoredSpan[] {
  * Sums a figure over the LLM spans; when none carries it, falls back to the largest total recorded on
  * an enclosing span (the agent or command span), so that nothing is counted twice.
  */
-function total(spans: readonly StoredSpan[], perCall: string, aggregate: string): number | undefined {
+function total(
+  spans: readonly StoredSpan[],
+  perCall: string | ((attributes: AttributeMap) => number | undefined),
+  aggregate: string,
+): number | undefined {
+  const read = typeof perCall === "string"
+    ? (attributes: AttributeMap) => numberAttribute(attributes, perCall)
+    : perCall;
   let sum: number | undefined;
   for (const span of spans) {
     if (!isChatSpan(span)) continue;
-    const value = numberAttribute(span.attributes, perCall);
+    const value = read(span.attributes);
     if (value !== undefined) sum = (sum ?? 0) + value;
   }
   if (sum !== undefined) return sum;
@@ -84,6 +97,18 @@ function total(spans: readonly StoredSpan[], perCall: string, aggregate: string)
     if (value !== undefined && (largest === undefined || value > largest)) largest = value;
   }
   return largest;
+}
+
+/**
+ * A chat span's input tokens without the cached ones: the conventions' gen_ai.usage.input_tokens
+ * counts cache reads and writes too, kodelet's own figures do not.
+ */
+function uncachedInput(attributes: AttributeMap): number | undefined {
+  const input = numberAttribute(attributes, KEY.INPUT_TOKENS);
+  if (input === undefined) return undefined;
+  const cached = (numberAttribute(attributes, KEY.CACHE_READ_TOKENS) ?? 0) +
+    (numberAttribute(attributes, KEY.CACHE_CREATION_TOKENS) ?? 0);
+  return Math.max(0, input - cached);
 }
 
 function nsToMs(ns: bigint): number {
@@ -109,7 +134,7 @@ export function summarize(trace: StoredTrace): TraceSummary {
     errorCount,
     llmCalls: trace.spans.filter(isChatSpan).length,
     toolCalls: trace.spans.filter(isToolSpan).length,
-    inputTokens: total(trace.spans, KEY.INPUT_TOKENS, KEY.TOTAL_INPUT_TOKENS) ?? 0,
+    inputTokens: total(trace.spans, uncachedInput, KEY.TOTAL_INPUT_TOKENS) ?? 0,
     outputTokens: total(trace.spans, KEY.OUTPUT_TOKENS, KEY.TOTAL_OUTPUT_TOKENS) ?? 0,
     costUsd: total(trace.spans, KEY.COST, KEY.COST),
   };

@@ -9,7 +9,15 @@ import { formatTraceTable } from "../../lib/cli/trace_table.ts";
 import { groupTraces, readRunFile, type StoredTrace } from "../../lib/trace_store/store.ts";
 import { summarize } from "../../lib/trace_store/summary.ts";
 import { renderWaterfall } from "../../lib/cli/trace_viewer.ts";
-import { formatCompact, formatCost, formatDuration } from "../../lib/cli/format.ts";
+import {
+  formatCompact,
+  formatCost,
+  formatDuration,
+  padLeft,
+  padRight,
+  truncate,
+  widthOf,
+} from "../../lib/cli/format.ts";
 
 const FIXTURE = fileURLToPath(new URL("../testdata/trace_store/fixed_trace.jsonl", import.meta.url));
 const GOLDEN_DIR = new URL("../testdata/golden/", import.meta.url);
@@ -128,4 +136,16 @@ Deno.test("formatting helpers: durations, compact counts and money", () => {
   assert.deepEqual([0.0049, 0.5, 12.345].map((usd) => formatCost(usd)), ["$0.0049", "$0.5000", "$12.35"]);
   assert.equal(formatCost(undefined), "-");
   assert.equal(formatCost(undefined, "cost unknown"), "cost unknown");
+});
+
+Deno.test("text helpers count terminal columns: CJK and emoji take two, escapes none, cuts keep characters whole", () => {
+  assert.equal(widthOf("日本語"), 6);
+  assert.equal(widthOf("ok 👍"), 5);
+  assert.equal(widthOf("\x1b[31mred\x1b[39m"), 3);
+  for (const width of [1, 2, 3, 4, 5, 6, 7]) {
+    assert.equal(widthOf(padRight("日本語テキスト", width)), width, `padRight to ${width}`);
+    assert.equal(widthOf(padLeft("👍👍👍👍", width)), width, `padLeft to ${width}`);
+  }
+  assert.equal(truncate("日本語", 4), "日…");
+  assert.equal(truncate("日本語", 6), "日本語");
 });

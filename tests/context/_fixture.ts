@@ -1,6 +1,7 @@
 /** What the long-session tests share: the scripted LLM server, an OTLP receiver and fresh directories. */
 import { type LlmServer, startLlmServer } from "../support/llm_server.ts";
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "../support/otlp_receiver.ts";
+import { DENO_JSON, KODELET_PERMISSIONS, MAIN_TS } from "../support/run_kodelet.ts";
 
 /** A test's servers and directories, removed when disposed. */
 export interface Fixture {
@@ -64,4 +65,38 @@ export function allAttributeText(spans: readonly ReceivedSpan[]): string {
     ) => [span.name, span.attributes, span.events.map((event) => [event.name, event.attributes])]),
     (_key, value) => typeof value === "bigint" ? String(value) : value,
   );
+}
+
+/** Runs `kodelet <args>` with `input` on stdin (for chat), in the fixture's environment. */
+export async function runWithInput(
+  args: string[],
+  input: string,
+  env: Record<string, string>,
+  cwd: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const inherited: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "DENO_DIR"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) inherited[name] = value;
+  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, ...args],
+    clearEnv: true,
+    env: { ...inherited, NO_COLOR: "1", ...env },
+    cwd,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(input));
+  await writer.close();
+  const output = await child.output();
+  const decoder = new TextDecoder();
+  return { code: output.code, stdout: decoder.decode(output.stdout), stderr: decoder.decode(output.stderr) };
+}
+
+/** The text of every block of a request's messages, joined, to look for what was (not) sent. */
+export function messagesText(body: ReturnType<typeof requestBody>): string {
+  return JSON.stringify(body.messages);
 }

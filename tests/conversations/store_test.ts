@@ -60,20 +60,21 @@ function turn(conversationId: string, overrides: Partial<TurnRecord> = {}): Turn
 
 const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 12, minute));
 
-Deno.test("ConversationStore.open migrates a new database to schema version 1 in WAL mode", async () => {
+Deno.test("ConversationStore.open migrates a new database to the latest schema version in WAL mode", async () => {
   await using db = await tempDb();
   {
     using store = openStore(db.path);
-    assert.equal(store.schemaVersion(), 1);
+    assert.equal(store.schemaVersion(), 2);
     assert.equal(store.schemaVersion(), MIGRATIONS.at(-1)?.version);
   }
   const tables = query<{ name: string }>(
     db.path,
     "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
   ).map((row) => row.name);
-  assert.deepEqual(tables, ["conversations", "messages", "schema_migrations"]);
+  assert.deepEqual(tables, ["compactions", "conversations", "messages", "schema_migrations"]);
   assert.deepEqual(query(db.path, "SELECT version, applied_at FROM schema_migrations"), [
     { version: 1, applied_at: "2025-01-01T00:00:00.000Z" },
+    { version: 2, applied_at: "2025-01-01T00:00:00.000Z" },
   ]);
   assert.equal(query<{ journal_mode: string }>(db.path, "PRAGMA journal_mode")[0]?.journal_mode, "wal");
 });
@@ -86,10 +87,10 @@ Deno.test("ConversationStore.open is idempotent: reopening keeps the data and ap
   }
   for (let i = 0; i < 3; i++) {
     using store = openStore(db.path);
-    assert.equal(store.schemaVersion(), 1);
+    assert.equal(store.schemaVersion(), 2);
     assert.equal(store.get("conv-1")?.summary, "kept");
   }
-  assert.equal(query(db.path, "SELECT * FROM schema_migrations").length, 1);
+  assert.equal(query(db.path, "SELECT * FROM schema_migrations").length, 2);
 });
 
 Deno.test("ConversationStore.saveTurn is atomic: a failure half way writes nothing of the turn", async () => {
@@ -270,8 +271,8 @@ Deno.test("ConversationStore: two processes writing 50 turns each to one new dat
   assert.ok(a.firstAt < b.lastAt && b.firstAt < a.lastAt, "the two writers overlapped in time");
 
   using store = openStore(db.path);
-  assert.equal(store.schemaVersion(), 1);
-  assert.equal(query(db.path, "SELECT * FROM schema_migrations").length, 1, "migrated once");
+  assert.equal(store.schemaVersion(), 2);
+  assert.equal(query(db.path, "SELECT * FROM schema_migrations").length, 2, "migrated once");
   const conversation = store.get("shared");
   assert.ok(conversation);
   assert.equal(conversation.turns, 100);
@@ -292,4 +293,53 @@ Deno.test("ConversationStore: two processes writing 50 turns each to one new dat
   }
   const seqs = query<{ seq: number }>(db.path, "SELECT seq FROM messages ORDER BY seq").map((row) => row.seq);
   assert.deepEqual(seqs, Array.from({ length: 200 }, (_, i) => i + 1));
+});
+
+Deno.test("ConversationStore keeps compaction records beside the whole history, and deletes them with it", async () => {
+  await using db = await tempDb();
+  using store = openStore(db.path);
+  const record = {
+    summary: "the task so far",
+    keptFrom: 1,
+    reason: "threshold",
+    model: "claude-sonnet-5-5",
+    tokensBefore: 800_000,
+    tokensAfter: 12_000,
+  };
+  store.saveCompaction("never-saved", record, at(0));
+  assert.equal(query(db.path, "SELECT * FROM compactions").length, 0, "nothing to point at yet");
+  store.saveTurn(turn("conv-c"), at(1));
+  store.saveCompaction("conv-c", record, at(2));
+  store.saveCompaction("conv-c", { ...record, summary: "later", keptFrom: 2, reason: "manual" }, at(3));
+  const conversation = store.get("conv-c");
+  assert.equal(conversation?.messages.length, 2, "the history stays whole");
+  assert.deepEqual(conversation?.compactions, [
+    { ...record, createdAt: at(2).toISOString() },
+    { ...record, summary: "later", keptFrom: 2, reason: "manual", createdAt: at(3).toISOString() },
+  ]);
+  assert.equal(conversation?.updatedAt, at(3).toISOString());
+  assert.ok(store.delete("conv-c"));
+  assert.equal(query(db.path, "SELECT * FROM compactions").length, 0);
+});
+
+Deno.test("ConversationStore migrates a version-1 database, keeping its conversations", async () => {
+  await using db = await tempDb();
+  {
+    await Deno.mkdir(join(db.path, ".."), { recursive: true });
+    const raw = new DatabaseSync(db.path);
+    raw.exec("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+    raw.exec(MIGRATIONS[0]?.sql ?? "");
+    raw.prepare("INSERT INTO schema_migrations VALUES (1, ?)").run(at(0).toISOString());
+    raw.prepare(
+      "INSERT INTO conversations (id, created_at, updated_at, provider, model, turns) VALUES (?, ?, ?, ?, ?, 1)",
+    ).run("old", at(0).toISOString(), at(0).toISOString(), "anthropic", "claude-sonnet-5-5");
+    raw.prepare("INSERT INTO messages VALUES (?, 1, 'user', ?, ?)")
+      .run("old", JSON.stringify([{ type: "text", text: "from version 1" }]), at(0).toISOString());
+    raw.close();
+  }
+  using store = openStore(db.path);
+  assert.equal(store.schemaVersion(), 2);
+  const old = store.get("old");
+  assert.deepEqual(old?.compactions, []);
+  assert.deepEqual(old?.messages, [{ role: "user", content: [{ type: "text", text: "from version 1" }] }]);
 });

@@ -3,45 +3,16 @@
  * receiver, checking what reached stdout/stderr, the conversation on disk, and the exact span tree.
  */
 import assert from "node:assert/strict";
-import { type LlmServer, startLlmServer } from "../support/llm_server.ts";
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "../support/otlp_receiver.ts";
+import { type AgentFixture, agentFixture } from "../support/agent_fixture.ts";
+import type { ReceivedSpan } from "../support/otlp_receiver.ts";
 import { linesOf, runKodelet } from "../support/run_kodelet.ts";
 
 const SECRET_KEY = "sk-ant-test-SECRET-4f9a8b7c6d5e";
 
-interface Fixture {
-  llm: LlmServer;
-  receiver: OtlpReceiver;
-  base: string;
-  work: string;
-  env: (extra?: Record<string, string>) => Record<string, string>;
-  [Symbol.asyncDispose](): Promise<void>;
-}
+type Fixture = AgentFixture;
 
-async function fixture(): Promise<Fixture> {
-  const llm = await startLlmServer();
-  const receiver = await startOtlpReceiver();
-  const base = await Deno.makeTempDir({ prefix: "kodelet-base-" });
-  const work = await Deno.makeTempDir({ prefix: "kodelet-work-" });
-  return {
-    llm,
-    receiver,
-    base,
-    work,
-    env: (extra = {}) => ({
-      KODELET_BASE_PATH: base,
-      ANTHROPIC_API_KEY: SECRET_KEY,
-      ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
-      ...extra,
-    }),
-    async [Symbol.asyncDispose]() {
-      await llm.close();
-      await receiver.close();
-      await Deno.remove(base, { recursive: true });
-      await Deno.remove(work, { recursive: true });
-    },
-  };
+function fixture(): Promise<Fixture> {
+  return agentFixture(SECRET_KEY);
 }
 
 function byName(spans: ReceivedSpan[], name: string): ReceivedSpan[] {
@@ -322,6 +293,52 @@ Deno.test("run with a subagent keeps the subagent out of the saved conversation 
   assert.equal(conversation.summary, "explain exports");
   assert.equal(conversation.messages.length, 4, "user, assistant(tool_use), tool_result, assistant");
   assert.equal(conversation.messages[0]?.content[0]?.text, "explain exports");
+});
+
+Deno.test("run's summary, conversation list and trace list give one run with a subagent the same tokens and cost", async () => {
+  await using f = await fixture();
+  f.llm.enqueue(
+    {
+      kind: "message",
+      toolCalls: [{ id: "toolu_sub", name: "subagent", input: { question: "what does main.ts export?" } }],
+      usage: { input: 10, output: 1, cacheRead: 5000, cacheCreation: 700 },
+    },
+    { kind: "message", text: "It exports nothing.", usage: { input: 100, output: 10, cacheRead: 40 } },
+    { kind: "message", text: "Answer: nothing.", usage: { input: 1000, output: 100 } },
+  );
+  const env = f.env({ KODELET_TRACING_EXPORTER: "file" });
+  const result = await runKodelet(["run", "--output", "json", "explain exports"], { env, cwd: f.work });
+  assert.equal(result.code, 0, result.stderr);
+  const events = linesOf(result.stdout).map((line) => JSON.parse(line) as Record<string, unknown>);
+  const done = events.find((event) => event.type === "done") as {
+    usage: { input: number; output: number };
+    cost_usd: number;
+  };
+  assert.deepEqual([done.usage.input, done.usage.output], [1110, 111], "the run counts its subagent");
+  assert.ok(done.cost_usd > 0);
+  // The turn events add up to the run: the subagent's spend is in the turn that called it.
+  const turns = events.filter((event) => event.type === "turn") as { usage: { input: number } }[];
+  assert.deepEqual(turns.map((turn) => turn.usage.input), [110, 1000]);
+
+  const off = { ...env, OTEL_SDK_DISABLED: "true" };
+  const listed = await runKodelet(["conversation", "list", "--json"], { env: off });
+  assert.equal(listed.code, 0, listed.stderr);
+  const [conversation] = JSON.parse(listed.stdout) as {
+    usage: { input: number; output: number };
+    costUsd: number;
+  }[];
+  assert.deepEqual([conversation?.usage.input, conversation?.usage.output], [1110, 111]);
+  assert.ok(Math.abs((conversation?.costUsd ?? 0) - done.cost_usd) < 1e-9, "conversation list: same cost");
+
+  const traces = await runKodelet(["trace", "list", "--json"], { env: off });
+  assert.equal(traces.code, 0, traces.stderr);
+  const [trace] = JSON.parse(traces.stdout) as {
+    inputTokens: number;
+    outputTokens: number;
+    costUsd: number;
+  }[];
+  assert.deepEqual([trace?.inputTokens, trace?.outputTokens], [1110, 111]);
+  assert.ok(Math.abs((trace?.costUsd ?? 0) - done.cost_usd) < 1e-9, "trace list: same cost");
 });
 
 Deno.test("run --verbose with log.format json writes log lines carrying the ids of their spans", async () => {

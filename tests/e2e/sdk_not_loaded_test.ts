@@ -52,6 +52,10 @@ async function writeSentinelConfig(dir: string): Promise<SentinelSetup> {
     );
     imports[`kodelet-real/${name}`] = imports[name] ?? "";
     imports[name] = file;
+    // Deep imports (a package's file by path) bypass the sentinel and go to the real package.
+    if (imports[`kodelet-real/${name}`]?.startsWith("npm:")) {
+      imports[`${name}/`] = `${imports[`kodelet-real/${name}`]}/`;
+    }
   }
   const config = join(dir, "deno.json");
   await Deno.writeTextFile(
@@ -167,5 +171,30 @@ Deno.test("a run loads only the provider it uses, and no turndown when no page i
     assert.deepEqual(version.evaluated, []);
   } finally {
     await llm.close();
+  }
+});
+
+Deno.test("background delivery: a short traced command never loads the OTLP exporter (its spans go to the spool)", async () => {
+  await using dir = await tempDir();
+  await using home = await tempDir();
+  const setup = await writeSentinelConfig(dir.path);
+  const receiver = await startOtlpReceiver();
+  try {
+    const { result, evaluated } = await evaluatedModules(setup, ["version"], {
+      HOME: home.path,
+      KODELET_BASE_PATH: join(home.path, ".kodelet"),
+      KODELET_TRACING_DELIVERY: "background",
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stderr, "");
+    assert.ok(evaluated.includes("@opentelemetry/sdk-trace-base"), evaluated.join(", "));
+    for (const name of ["@opentelemetry/exporter-trace-otlp-proto", "@opentelemetry/otlp-transformer"]) {
+      assert.ok(!evaluated.includes(name), `${name} was evaluated: ${evaluated.join(", ")}`);
+    }
+    // And the span still arrives, sent by the background sender.
+    await receiver.waitForSpans(1, 10_000);
+  } finally {
+    await receiver.close();
   }
 });

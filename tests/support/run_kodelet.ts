@@ -3,6 +3,7 @@
  * that no real user configuration, credential or OTEL_* variable of the machine running the tests
  * leaks in. HOME and KODELET_BASE_PATH always point at fresh temporary directories unless given.
  */
+import { join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { PERMISSIONS } from "../../scripts/build.ts";
 
@@ -36,6 +37,8 @@ export interface RunResult {
   stderr: string;
   /** Wall time from spawn to exit, in milliseconds. */
   durationMs: number;
+  /** With `resources: true`: user + system CPU time and peak memory. */
+  resources?: Resources;
 }
 
 /** How to run a `deno` subprocess. */
@@ -46,9 +49,19 @@ export interface RunOptions {
   cwd?: string;
   /** The deno.json whose import map applies; the project's own by default. */
   config?: string;
+  /** Also measure CPU time and peak memory (through GNU time, /usr/bin/time), for benchmarks. */
+  resources?: boolean;
   /** Sent on stdin through a pipe (closed after it); stdin is /dev/null without it. */
   input?: string;
 }
+
+/** CPU time and peak resident memory of a finished subprocess (benchmarks only). */
+export interface Resources {
+  cpuMs: number;
+  maxRssKiB: number;
+}
+
+const GNU_TIME = "/usr/bin/time";
 
 let denoDir: Promise<string> | undefined;
 
@@ -56,7 +69,7 @@ let denoDir: Promise<string> | undefined;
  * The module cache of the deno running the tests. HOME is replaced in the child, and Deno derives its
  * default cache from HOME, so without this every subprocess would download all npm packages again.
  */
-function parentDenoDir(): Promise<string> {
+export function parentDenoDir(): Promise<string> {
   denoDir ??= (async () => {
     const fromEnv = Deno.env.get("DENO_DIR");
     if (fromEnv) return fromEnv;
@@ -95,9 +108,12 @@ export async function runDeno(args: readonly string[], options: RunOptions = {})
     KODELET_TRACING_DELIVERY: "wait",
     ...options.env,
   };
+  const timeFile = options.resources ? join(home.path, "time.txt") : undefined;
+  const command = timeFile ? GNU_TIME : Deno.execPath();
+  const fullArgs = timeFile ? ["-o", timeFile, "-f", "%U %S %M", Deno.execPath(), ...args] : [...args];
   const started = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [...args],
+  const child = new Deno.Command(command, {
+    args: fullArgs,
     env,
     clearEnv: true,
     cwd: options.cwd ?? home.path,
@@ -113,11 +129,20 @@ export async function runDeno(args: readonly string[], options: RunOptions = {})
   const output = await child.output();
   const durationMs = performance.now() - started;
   const decoder = new TextDecoder();
+  let resources: Resources | undefined;
+  if (timeFile) {
+    const [user, system, rss] = ((await Deno.readTextFile(timeFile)).trim().split("\n").at(-1) ?? "").split(
+      " ",
+    )
+      .map(Number);
+    resources = { cpuMs: ((user ?? NaN) + (system ?? NaN)) * 1000, maxRssKiB: rss ?? NaN };
+  }
   return {
     code: output.code,
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
     durationMs,
+    ...(resources ? { resources } : {}),
   };
 }
 

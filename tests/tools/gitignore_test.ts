@@ -14,7 +14,8 @@ Deno.test("globToRegExp: * and ? stay in one directory, ** spans them, classes a
     ["a**b", ["ab", "axxb"], ["a/b"]],
     ["\\*star", ["*star"], ["xstar"]],
     ["[unclosed", ["[unclosed"], ["u"]],
-    ["x.{a", ["x.a"], ["x.{a"]],
+    // A glob with an unclosed `{` is malformed: picomatch matches nothing with it.
+    ["x.{a", [], ["x.a", "x.{a"]],
   ];
   for (const [glob, yes, no] of cases) {
     const regex = globToRegExp(glob);

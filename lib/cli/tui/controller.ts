@@ -7,7 +7,7 @@ import type { AgentEvents, AgentSession, Spent } from "../../agent/mod.ts";
 import { LlmError, type Usage } from "../../llm/mod.ts";
 import type { Redactor } from "../../telemetry/mod.ts";
 import type { ToolResult } from "../../tools/mod.ts";
-import { oneLine, preview } from "../progress.ts";
+import { compactLine, contextPart, oneLine, preview } from "../progress.ts";
 import { findSlashCommand, type SlashContext } from "../slash_commands.ts";
 import type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
 import { changeOf, diffLines } from "./diff_view.ts";
@@ -81,6 +81,10 @@ function usageTokens(usage: Usage): number {
   return usage.input + usage.output + usage.cacheRead + usage.cacheWrite;
 }
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The exit code a bash result reports, when it failed. */
 function exitCodeOf(result: ToolResult): number | undefined {
   const text = result.ok ? result.output : result.error.message;
@@ -112,7 +116,7 @@ export class ChatController {
       hint: undefined,
       status: {
         model: this.#session.model,
-        contextTokens: undefined,
+        context: undefined,
         sessionTokens: 0,
         costUsd: undefined,
         traceId: options.traceId,
@@ -201,12 +205,18 @@ export class ChatController {
           this.#pendingInputs.set(call.id, call.input);
         },
         onToolEnd: (call, result) => this.#toolEnded(call, result),
+        onCompact: (result) => {
+          this.#commitStreaming(true);
+          this.notice(compactLine(result));
+        },
+        onCompactFailed: (message) =>
+          this.notice(`compaction failed: ${this.#options.redact(message)}`, "error"),
         onTurnEnd: (turn) => {
           const spent = this.spent();
           this.#set({
             status: {
               ...this.#state.status,
-              contextTokens: usageTokens(turn.usage),
+              context: this.#session.contextUsage(),
               sessionTokens: usageTokens(spent.usage),
               costUsd: spent.costUsd,
             },
@@ -284,13 +294,18 @@ export class ChatController {
       model: () => this.#session.model,
       setModel: (name) => {
         this.#session.model = name;
-        this.#set({ status: { ...this.#state.status, model: name, contextTokens: undefined } });
+        this.#set({ status: { ...this.#state.status, model: name } });
       },
       newConversation: () => {
         this.#session.newConversation();
-        this.#set({ status: { ...this.#state.status, contextTokens: undefined } });
+        this.#set({ status: { ...this.#state.status, context: undefined } });
       },
       spent: () => this.spent(),
+      contextText: () => {
+        const now = this.#session.contextUsage();
+        return now ? contextPart(now) : undefined;
+      },
+      compact: (instructions) => this.#compact(instructions),
       traceId: () => this.#options.traceId,
       exit: () => this.exit(),
       keys: this.#options.keys,
@@ -335,13 +350,44 @@ export class ChatController {
       else this.notice(this.#options.redact(error instanceof Error ? error.message : String(error)), "error");
     } finally {
       this.#turn = undefined;
-      const spent = this.spent();
-      this.#set({
-        turn: undefined,
-        tools: [],
-        status: { ...this.#state.status, sessionTokens: usageTokens(spent.usage), costUsd: spent.costUsd },
-      });
+      this.#refreshStatus();
+      this.#set({ turn: undefined, tools: [] });
     }
+  }
+
+  /** `/compact`: like a turn (spinner, Esc cancels), but a summary request instead of a question. */
+  async #compact(instructions: string | undefined): Promise<void> {
+    if (this.#turn) {
+      this.notice("an answer is in progress: /compact after it", "error");
+      return;
+    }
+    const turn = new AbortController();
+    this.#turn = turn;
+    this.#set({ turn: { started: performance.now(), activity: "compacting" } });
+    try {
+      // The onCompact event says what was compacted.
+      const done = await this.#session.compact(instructions, turn.signal);
+      if (done === undefined) this.notice("nothing to compact yet");
+    } catch (error) {
+      if (error instanceof LlmError && error.kind === "cancelled") this.notice("cancelled", "error");
+      else this.notice(`compaction failed: ${this.#options.redact(errorText(error))}`, "error");
+    } finally {
+      this.#turn = undefined;
+      this.#refreshStatus();
+      this.#set({ turn: undefined });
+    }
+  }
+
+  #refreshStatus(): void {
+    const spent = this.spent();
+    this.#set({
+      status: {
+        ...this.#state.status,
+        context: this.#session.contextUsage(),
+        sessionTokens: usageTokens(spent.usage),
+        costUsd: spent.costUsd,
+      },
+    });
   }
 
   /** Cancels the turn in progress (Esc); false when none is running. */
@@ -377,7 +423,7 @@ export class ChatController {
   }
 
   /** Closes the session's store. */
-  close(): void {
-    this.#session.close();
+  close(): Promise<void> {
+    return this.#session.close();
   }
 }

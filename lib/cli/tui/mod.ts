@@ -62,7 +62,7 @@ export async function runChatTui(context: CommandContext, options: SessionOption
     process.stdin.off("end", onInputEnd);
     instance.unmount();
     await instance.waitUntilExit().catch(() => {});
-    controller.close();
+    await controller.close();
   }
   const { usage, costUsd } = controller.spent();
   const { session } = controller;

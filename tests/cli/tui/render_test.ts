@@ -126,7 +126,7 @@ Deno.test("completion of @paths lists the folder, directories first, hidden only
 Deno.test("status line drops its least important parts on a narrow terminal", () => {
   const figures = {
     model: "claude-sonnet-5-5",
-    contextTokens: 50_000,
+    context: { used: 50_000, window: 200_000 },
     sessionTokens: 123_456,
     costUsd: 0.5,
     traceId: "0af7651916cd43dd8448eb211c80319c",
@@ -137,7 +137,7 @@ Deno.test("status line drops its least important parts on a narrow terminal", ()
   );
   assert.equal(statusLine(figures, 60), "claude-sonnet-5-5 · context 25% · 123k tokens · $0.5000");
   assert.equal(
-    statusLine({ ...figures, contextTokens: undefined, sessionTokens: 0, costUsd: undefined }, 80),
+    statusLine({ ...figures, context: undefined, sessionTokens: 0, costUsd: undefined }, 80),
     "claude-sonnet-5-5 · 0 tokens · $0.0000 · trace 0af7651916cd43dd8448eb211c80319c",
   );
 });
