@@ -5,6 +5,7 @@
  * 80x24 and 120x40 (times and ids masked); UPDATE_GOLDEN=1 rewrites them.
  */
 import assert from "node:assert/strict";
+import { contextWindowOf } from "../../lib/llm/mod.ts";
 import { costUsd } from "../../lib/llm/pricing.ts";
 import { type LlmServer, type ScriptedReply, startLlmServer } from "../support/llm_server.ts";
 import { DENO_JSON, inheritedEnv, KODELET_PERMISSIONS, MAIN_TS, tempDir } from "../support/run_kodelet.ts";
@@ -378,11 +379,13 @@ Deno.test({
     assert.match(await term.screen(), /claude-sonnet-5-5 · 0 tokens · \$0\.0000/);
     await term.type("hello");
     await term.keys("Enter");
-    const screen = await idle(term, /context 10%/);
-    // 20,000 of a 200,000-token window, at the pricing table's rates.
+    const screen = await idle(term, /context \d+%/);
+    // 20,000 tokens of the model's window, at the pricing table's rates.
+    const percent = Math.round((20_000 / contextWindowOf("claude-sonnet-5-5")) * 100);
     const cost = costUsd("claude-sonnet-5-5", { input: 18_000, output: 2_000, cacheRead: 0, cacheWrite: 0 });
     assert.ok(cost !== undefined);
-    assert.ok(screen.includes(`claude-sonnet-5-5 · context 10% · 20k tokens · $${cost.toFixed(4)}`), screen);
+    const expected = `claude-sonnet-5-5 · context ${percent}% · 20,000 tokens · $${cost.toFixed(4)}`;
+    assert.ok(screen.includes(expected), `${expected}\n${screen}`);
   },
 });
 

@@ -102,7 +102,7 @@ const listing: ListDirectory = (path) =>
 
 Deno.test("completion offers slash commands by prefix, with their summaries", () => {
   const found = complete({ text: "/c", cursor: 2 }, SLASH_COMMANDS, listing);
-  assert.deepEqual(found?.items.map((item) => item.value), ["/clear", "/cost"]);
+  assert.deepEqual(found?.items.map((item) => item.value), ["/clear", "/cost", "/compact"]);
   assert.equal(complete({ text: "/model x", cursor: 8 }, SLASH_COMMANDS, listing), undefined);
   assert.equal(complete({ text: "/zz", cursor: 3 }, SLASH_COMMANDS, listing), undefined);
 });
