@@ -3,12 +3,18 @@
  * stderr) and JSON (one event per line on stdout). `askAndShow` runs one message through a session
  * and turns its end into output and an exit code.
  */
-import type { AgentEvents, AgentResult, AgentSession } from "../agent/mod.ts";
+import {
+  type AgentEvents,
+  type AgentResult,
+  type AgentSession,
+  openAgentSession,
+  type SessionOptions,
+} from "../agent/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { LlmError } from "../llm/mod.ts";
 import { escapeControl } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
-import type { CommandIO } from "./command.ts";
+import type { CommandContext, CommandIO } from "./command.ts";
 import { compactLine, formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
 
 /** How the agent's progress is shown. */
@@ -152,4 +158,28 @@ export async function askAndShow(
   }
   renderer.done(result, session);
   return 0;
+}
+
+/**
+ * Opens the agent session of a command, built from its context, with a renderer for `output` (its
+ * text rendered by `renderMarkdown` when given).
+ */
+export function openShownSession(
+  context: CommandContext,
+  output: OutputMode,
+  options: SessionOptions,
+  renderMarkdown?: (text: string) => string,
+): { session: AgentSession; renderer: SessionRenderer } {
+  const renderer = rendererFor(output, context.io, context.redact, renderMarkdown);
+  const session = openAgentSession(
+    {
+      config: context.config,
+      log: context.log,
+      redact: context.redact,
+      events: renderer.events,
+      onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
+    },
+    options,
+  );
+  return { session, renderer };
 }

@@ -20,21 +20,8 @@ async function chat(context: CommandContext): Promise<number> {
 }
 
 async function lineChat(context: CommandContext): Promise<number> {
-  const [{ openAgentSession }, { askAndShow, lineRenderer, mcpFailureReporter }] = await Promise.all([
-    import("../agent/mod.ts"),
-    import("./agent_output.ts"),
-  ]);
-  const renderer = lineRenderer(context.io, context.redact);
-  const session = openAgentSession(
-    {
-      config: context.config,
-      log: context.log,
-      redact: context.redact,
-      events: renderer.events,
-      onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
-    },
-    sessionOptions(context.args.flags),
-  );
+  const { askAndShow, openShownSession } = await import("./agent_output.ts");
+  const { session, renderer } = openShownSession(context, "text", sessionOptions(context.args.flags));
   const reader = new LineReader(context.io.stdin);
   let turn: AbortController | undefined;
   let quit: () => void = () => {};

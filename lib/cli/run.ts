@@ -34,25 +34,12 @@ export const runCommand: Command = {
       );
     }
     const prompt = await readPromptInput(context.args.positionals, context.io);
-    const [{ openAgentSession }, { askAndShow, mcpFailureReporter, rendererFor }] = await Promise.all([
-      import("../agent/mod.ts"),
-      import("./agent_output.ts"),
-    ]);
     // On a terminal the answer is shown rendered; under a pipe it stays the raw text scripts expect.
     const renderMarkdown = output === "text" && context.io.stdoutIsTerminal
       ? await terminalMarkdown(context)
       : undefined;
-    const renderer = rendererFor(output, context.io, context.redact, renderMarkdown);
-    const session = openAgentSession(
-      {
-        config: context.config,
-        log: context.log,
-        redact: context.redact,
-        events: renderer.events,
-        onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
-      },
-      sessionOptions(flags),
-    );
+    const { askAndShow, openShownSession } = await import("./agent_output.ts");
+    const { session, renderer } = openShownSession(context, output, sessionOptions(flags), renderMarkdown);
     try {
       return await askAndShow(
         session,

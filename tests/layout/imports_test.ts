@@ -68,3 +68,39 @@ Deno.test("the import check sees static, re-exported and dynamic imports, on one
     "../side_effect.ts",
   ]);
 });
+
+/** Relative specifiers a module loads when it is evaluated: static imports that are not type-only. */
+export function loadedSpecifiersOf(text: string): string[] {
+  const found: string[] = [];
+  const pattern =
+    /^(?:import|export)(?!\s+type\b)[^;]*?\bfrom\s*["'](\.{1,2}\/[^"']+)["']|^import\s+["'](\.{1,2}\/[^"']+)["']/gms;
+  for (const match of text.matchAll(pattern)) found.push((match[1] ?? match[2]) as string);
+  return found;
+}
+
+Deno.test("telemetry's front door never loads the trace store, which takes its attribute names from there", async () => {
+  const seen = new Set<string>();
+  const visit = async (file: string): Promise<void> => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const specifier of loadedSpecifiersOf(await Deno.readTextFile(file))) {
+      await visit(resolve(dirname(file), specifier));
+    }
+  };
+  await visit(join(ROOT, "lib/telemetry/mod.ts"));
+  const loaded = [...seen].map((file) => relative(ROOT, file));
+  assert.ok(loaded.includes("lib/telemetry/with_span.ts"), loaded.join(", "));
+  assert.deepEqual(loaded.filter((file) => file.startsWith("lib/trace_store/")), []);
+});
+
+Deno.test("the loaded-imports reader skips type-only imports and dynamic ones", () => {
+  const text = [
+    'import type { A } from "../trace_store/mod.ts";',
+    'export type { B } from "./types.ts";',
+    'import { c } from "./c.ts";',
+    'export { d } from "./d.ts";',
+    "import {\n  e,\n} from './e.ts';",
+    'const f = await import("./f.ts");',
+  ].join("\n");
+  assert.deepEqual(loadedSpecifiersOf(text), ["./c.ts", "./d.ts", "./e.ts"]);
+});

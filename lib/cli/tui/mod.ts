@@ -29,9 +29,19 @@ export async function runChatTui(context: CommandContext, options: SessionOption
   const style = createStyle(context.io.color);
   const history = await PromptHistory.load(config.basePath, config.cwd);
   const { promise: exited, resolve: onExit } = Promise.withResolvers<void>();
+  // MCP servers that fail before the transcript exists are shown once it does.
+  const mcpFailures: string[] = [];
+  let reportFailure = (text: string) => void mcpFailures.push(text);
   const controller = new ChatController({
     openSession: (events) =>
-      openAgentSession({ config, log: context.log, redact: context.redact, events }, options),
+      openAgentSession({
+        config,
+        log: context.log,
+        redact: context.redact,
+        events,
+        onMcpServerFailed: (server, reason) =>
+          mcpFailures.push(`MCP server "${server}" failed to start: ${reason}`),
+      }, options),
     style,
     redact: context.redact,
     cwd: config.cwd,
@@ -44,6 +54,8 @@ export async function runChatTui(context: CommandContext, options: SessionOption
     `kodelet chat · ${controller.session.model} · ${config.cwd}${resumed ? " · resumed conversation" : ""}` +
       "\n/help for commands and keys · Ctrl-D to exit",
   );
+  reportFailure = (text) => controller.notice(context.redact(text), "error");
+  mcpFailures.forEach(reportFailure);
   const instance = render(
     createElement(App, { controller, history, style, listDirectory: directoryLister(config.cwd) }),
     {
