@@ -31,7 +31,7 @@ export async function runChatTui(context: CommandContext, options: SessionOption
   const { promise: exited, resolve: onExit } = Promise.withResolvers<void>();
   // MCP servers that fail before the transcript exists are shown once it does.
   const mcpFailures: string[] = [];
-  let reportFailure = (text: string) => void mcpFailures.push(text);
+  let reportFailure: (text: string) => void = (text) => void mcpFailures.push(text);
   const controller = new ChatController({
     openSession: (events) =>
       openAgentSession({
