@@ -211,7 +211,7 @@ export class ChatController {
         },
         onCompactFailed: (message) =>
           this.notice(`compaction failed: ${this.#options.redact(message)}`, "error"),
-        onTurnEnd: (turn) => {
+        onTurnEnd: () => {
           const spent = this.spent();
           this.#set({
             status: {
