@@ -5,7 +5,7 @@
 import { isSpanContextValid, trace } from "@opentelemetry/api";
 import type { LogConfig } from "./config/mod.ts";
 import { escapeControl } from "./safe_text.ts";
-import type { Redactor } from "./telemetry/mod.ts";
+import { type Redactor, signals } from "./telemetry/mod.ts";
 
 /** Severity, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -40,6 +40,8 @@ export function createLogger(
     const ids = spanContext && isSpanContextValid(spanContext)
       ? { trace_id: spanContext.traceId, span_id: spanContext.spanId }
       : {};
+    // The same line as an OTel log record (when log events are on), in the active span's context.
+    signals.logLine(level, message, fields);
     const record: LogFields = { ...fields, ...ids };
     if (config.format === "json") {
       write(redact(JSON.stringify({ time: now().toISOString(), level, msg: message, ...record })));

@@ -32,3 +32,53 @@ export function stripTerminalControls(text: string): string {
     // deno-lint-ignore no-control-regex
     .replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, "");
 }
+
+/** Longest escape sequence held back waiting for its end; past it, the text goes out (stripped). */
+const MAX_PENDING = 4096;
+
+/** Whether text (starting with ESC) holds a whole escape sequence at its start. */
+function wholeSequence(text: string): boolean {
+  if (text.length < 2) return false;
+  const kind = text[1];
+  // deno-lint-ignore no-control-regex
+  if (kind === "[") return /^\x1b\[[0-?]*[ -/]*[@-~]/.test(text);
+  // OSC, DCS, SOS, PM, APC end with BEL or ST (ESC \).
+  if (kind === "]" || kind === "P" || kind === "X" || kind === "^" || kind === "_") {
+    return text.includes("\x07") || text.includes("\x1b\\", 1);
+  }
+  return true;
+}
+
+/** A streamed text made safe chunk by chunk (see terminalStream). */
+export interface TerminalStream {
+  /** The safe part of what has arrived so far. */
+  write(chunk: string): string;
+  /** Whatever was held back, made safe; call when the stream ends. */
+  end(): string;
+}
+
+/**
+ * stripTerminalControls for text that arrives in pieces (a model's streamed answer): an escape
+ * sequence split across two chunks is held back until it is whole and then removed, instead of
+ * leaving its visible half (`]52;c;...`) on the screen.
+ */
+export function terminalStream(): TerminalStream {
+  let pending = "";
+  return {
+    write(chunk) {
+      const text = pending + chunk;
+      pending = "";
+      const at = text.lastIndexOf("\x1b");
+      if (at >= 0 && text.length - at < MAX_PENDING && !wholeSequence(text.slice(at))) {
+        pending = text.slice(at);
+        return stripTerminalControls(text.slice(0, at));
+      }
+      return stripTerminalControls(text);
+    },
+    end() {
+      const rest = pending;
+      pending = "";
+      return stripTerminalControls(rest);
+    },
+  };
+}

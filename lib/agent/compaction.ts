@@ -7,7 +7,7 @@
  * record, so `conversation show` shows everything and a resumed conversation starts compacted.
  * A compaction is its own `kodelet.compact` span, with its `chat` request as a child.
  */
-import { GEN_AI, KODELET, withSpan } from "../telemetry/mod.ts";
+import { GEN_AI, KODELET, signals, withSpan } from "../telemetry/mod.ts";
 import {
   estimateTextTokens,
   estimateTokens,
@@ -166,6 +166,8 @@ export class ContextWindow {
           temperature: undefined,
           thinkingBudgetTokens: 0,
           toolChoice: "none",
+          // The conversation's own prefix, so the summary request reads it from the cache.
+          cacheKey: frame.conversationId,
         },
         {},
         signal,
@@ -199,6 +201,15 @@ export class ContextWindow {
         [KODELET.COMPACT_TOKENS_AFTER]: tokensAfter,
         [KODELET.COMPACT_MESSAGES_SUMMARISED]: result.messagesSummarised,
         [KODELET.CONTEXT_WINDOW]: this.window,
+      });
+      // The kodelet.compaction event, emitted in this span's context.
+      signals.compaction({
+        reason,
+        model,
+        tokensBefore,
+        tokensAfter,
+        messagesSummarised: result.messagesSummarised,
+        costUsd: result.costUsd,
       });
       this.#state = state;
       this.#used = tokensAfter;

@@ -20,7 +20,7 @@ import {
   sessionSystemPrompt,
 } from "../llm/mod.ts";
 import { type CompactionResult, ContextWindow } from "./compaction.ts";
-import type { Redactor } from "../telemetry/mod.ts";
+import { type Redactor, signals } from "../telemetry/mod.ts";
 import {
   allTools,
   childEnvironment,
@@ -155,6 +155,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
 
   const buildThread = (from: Conversation | undefined): Thread => {
     const conversationId = from?.id ?? newConversationId();
+    signals.setSessionId(conversationId);
     const client = setup.client ?? createClient(config.llm, {
       conversationId,
       contextWindow: config.context.window,
@@ -248,6 +249,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       const mark = spending.mark();
       turnStart = mark;
       await startMcp();
+      signals.userPrompt(text);
       const result = await runAgent(thread, text, signal);
       // What the user pays for includes the subagents' requests: the run's share of the one record.
       return { ...result, ...spending.since(mark) };

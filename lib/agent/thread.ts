@@ -158,6 +158,7 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
               maxTokens: thread.maxTokens,
               temperature: thread.temperature,
               thinkingBudgetTokens: thread.thinkingBudgetTokens,
+              cacheKey: thread.conversationId,
             },
             { ...(thread.events.onText ? { onText: thread.events.onText } : {}) },
             signal,

@@ -12,7 +12,7 @@ import {
 } from "../agent/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { LlmError } from "../llm/mod.ts";
-import { escapeControl } from "../safe_text.ts";
+import { escapeControl, terminalStream } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { CommandContext, CommandIO } from "./command.ts";
 import { compactLine, formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
@@ -81,10 +81,15 @@ export function lineRenderer(
   // Text of a turn that asked for tools rarely ends in a newline; end the line before tool activity
   // so the next turn's answer does not run on from it.
   let atLineStart = true;
+  // The model's text may carry escape sequences (OSC 52 writes the clipboard): never passed on.
+  // (renderMarkdown removes them from the text it renders.)
+  let screen = terminalStream();
   let pending = "";
   const flush = () => {
     if (renderMarkdown && pending.trim() !== "") io.stdout(renderMarkdown(pending) + "\n");
     pending = "";
+    io.stdout(screen.end());
+    screen = terminalStream();
   };
   return {
     events: {
@@ -93,7 +98,7 @@ export function lineRenderer(
           pending += text;
           return;
         }
-        io.stdout(text);
+        io.stdout(screen.write(text));
         if (text !== "") atLineStart = text.endsWith("\n");
       },
       onToolStart: (call) => {
@@ -105,6 +110,7 @@ export function lineRenderer(
       onToolEnd: (call, result) => io.stderr(toolEndLine(call, result) + "\n"),
       onTurnEnd: () => flush(),
       onCompact: (result) => {
+        flush();
         if (!atLineStart) io.stdout("\n");
         atLineStart = true;
         io.stderr(compactLine(result) + "\n");
@@ -112,6 +118,7 @@ export function lineRenderer(
       onCompactFailed: (message) => io.stderr(`kodelet: compaction failed: ${redact(message)}\n`),
     },
     done: (result, session) => {
+      flush();
       if (!renderMarkdown) io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
       io.stderr(formatSummary(result, session.saving ? session.conversationId : undefined) + "\n");
     },

@@ -3,6 +3,7 @@
  * --plain, or when TERM=dumb, a line-based REPL that works under a pipe. In the line mode Ctrl-C
  * cancels the turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
  */
+import { escapeControl } from "../safe_text.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { LineReader } from "./line_reader.ts";
 import { contextPart } from "./progress.ts";
@@ -95,7 +96,9 @@ async function lineChat(context: CommandContext): Promise<number> {
       } catch (error) {
         // A failed turn (bad key, provider down) is reported, and the session goes on.
         context.io.stderr(
-          `kodelet: ${context.redact(error instanceof Error ? error.message : String(error))}\n`,
+          `kodelet: ${
+            escapeControl(context.redact(error instanceof Error ? error.message : String(error)))
+          }\n`,
         );
       } finally {
         turn = undefined;

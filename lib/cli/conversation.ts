@@ -1,6 +1,7 @@
 /** `kodelet conversation list|show|delete`: the saved conversations. */
 import type { CompactionRecord, ConversationStore } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
+import { escapeControl, stripTerminalControls } from "../safe_text.ts";
 import type { Command, CommandContext } from "./command.ts";
 import { formatCost, formatCount } from "./format.ts";
 import { limitFlag } from "./parse.ts";
@@ -85,11 +86,12 @@ export const conversationShowCommand: Command = {
         }
         for (const block of message.content) {
           if (block.type === "text") {
-            context.io.stdout(`${message.role === "user" ? "you" : "kodelet"}: ${block.text}\n\n`);
+            const text = stripTerminalControls(block.text);
+            context.io.stdout(`${message.role === "user" ? "you" : "kodelet"}: ${text}\n\n`);
           } else if (block.type === "tool_use") {
-            context.io.stdout(`  → ${block.name} ${JSON.stringify(block.input)}\n`);
+            context.io.stdout(`  → ${escapeControl(block.name)} ${JSON.stringify(block.input)}\n`);
           } else if (block.type === "tool_result") {
-            const first = block.content.split("\n").slice(0, 3).join("\n    ");
+            const first = stripTerminalControls(block.content).split("\n").slice(0, 3).join("\n    ");
             context.io.stdout(`  ${block.isError ? "✗" : "✓"} ${first}\n`);
           }
         }

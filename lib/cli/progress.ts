@@ -1,12 +1,13 @@
 /** The short lines that show the agent's progress on stderr, and the closing summary. */
 import type { AgentResult, CompactionResult } from "../agent/mod.ts";
+import { escapeControl } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { ToolResult } from "../tools/mod.ts";
 import { formatCost, formatCount } from "./format.ts";
 
-/** Text on one line, cut to `max` characters with an ellipsis. */
+/** One line of text the model or a tool wrote: control characters shown as escapes, so `ESC[2K` cannot hide it. */
 export function oneLine(text: string, max: number): string {
-  const line = text.replace(/\s+/g, " ").trim();
+  const line = escapeControl(text.replace(/\s+/g, " ").trim());
   return line.length > max ? line.slice(0, max - 1) + "…" : line;
 }
 
@@ -24,16 +25,17 @@ export function toolStartLine(
   call: { name: string; input: Record<string, unknown> },
   redact: Redactor,
 ): string {
-  return `→ ${call.name}: ${oneLine(redact(preview(call.input)), 100)}`;
+  return `→ ${escapeControl(call.name)}: ${oneLine(redact(preview(call.input)), 100)}`;
 }
 
 /** "  ✓ bash: 12 lines", "  ✗ bash: exit 3" or "  ✗ bash: timeout: ..." */
 export function toolEndLine(call: { name: string }, result: ToolResult): string {
-  if (!result.ok) return `  ✗ ${call.name}: ${result.error.kind}: ${oneLine(result.error.message, 100)}`;
-  if (result.failed !== undefined) return `  ✗ ${call.name}: ${oneLine(result.failed, 100)}`;
+  const name = escapeControl(call.name);
+  if (!result.ok) return `  ✗ ${name}: ${result.error.kind}: ${oneLine(result.error.message, 100)}`;
+  if (result.failed !== undefined) return `  ✗ ${name}: ${oneLine(result.failed, 100)}`;
   // "fine\n" is one line: a final newline ends the last line, it does not start another.
   const lines = result.output === "" ? 0 : result.output.replace(/\n$/, "").split("\n").length;
-  return `  ✓ ${call.name}: ${lines} line${lines === 1 ? "" : "s"}`;
+  return `  ✓ ${name}: ${lines} line${lines === 1 ? "" : "s"}`;
 }
 
 /** The one-line summary at the end of a run. */

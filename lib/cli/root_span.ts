@@ -11,6 +11,7 @@ import {
   PROCESS,
   safeUrl,
   SENSITIVE_FLAG,
+  signals,
   withSpan,
 } from "../telemetry/mod.ts";
 import { type Command, type CommandContext, commandName } from "./command.ts";
@@ -45,6 +46,7 @@ export function runInRootSpan(
   parent: Context,
 ): Promise<number> {
   return withSpan(rootSpanName(command), async (span) => {
+    signals.session(commandName(command));
     try {
       const code = await command.run(context);
       span.setAttribute(PROCESS.EXIT_CODE, code);

@@ -18,6 +18,7 @@ import {
   truncate,
   widthOf,
 } from "./format.ts";
+import { escapeControl } from "../safe_text.ts";
 import { GEN_AI, GENERAL, KODELET, PROCESS } from "../telemetry/mod.ts";
 import {
   isChatSpan,
@@ -81,7 +82,8 @@ function rowsOf(roots: TreeNode[]): Row[] {
     const hasChildren = node.children.length > 0;
     rows.push({
       span: node.span,
-      label: guide + connector + node.span.name,
+      // Span names carry tool and model names that servers chose.
+      label: guide + connector + escapeControl(node.span.name),
       detailIndent: childGuide + (hasChildren ? "│  " : "   "),
     });
     node.children.forEach((child, index) => {
@@ -129,7 +131,7 @@ function detailsOf(span: StoredSpan): { parts: string[]; error: string | undefin
   let error: string | undefined;
   if (span.status.code === STATUS.ERROR) {
     const type = attributes[GENERAL.ERROR_TYPE];
-    error = span.status.message || (typeof type === "string" ? type : "failed");
+    error = escapeControl(span.status.message || (typeof type === "string" ? type : "failed"));
   }
   return { parts, error };
 }

@@ -241,7 +241,9 @@ export async function checkTracing(config: Config, options: CheckOptions = {}): 
   if (spool && (spool.batches > 0 || spool.droppedSpans > 0)) {
     const spans = `${formatCount(spool.spans)} undelivered span${spool.spans === 1 ? "" : "s"}`;
     const dropped = spool.droppedSpans > 0
-      ? `; ${formatCount(spool.droppedSpans)} dropped so far (spool full, or refused by the endpoint)`
+      ? `; ${
+        formatCount(spool.droppedSpans)
+      } dropped in the last 24 hours (spool full, or refused by the endpoint)`
       : "";
     say(`Spool: ${spans} waiting for the next run${dropped}`);
   }

@@ -17,6 +17,7 @@ import {
   type Parser,
   ValueError,
 } from "./values.ts";
+import { SIGNAL_KEYS } from "./signal_keys.ts";
 
 /** Exporters a user can name in tracing.exporter / OTEL_TRACES_EXPORTER. */
 export const EXPORTER_NAMES = ["otlp", "console", "file", "none"] as const;
@@ -512,4 +513,5 @@ export const KEYS: readonly KeySpec[] = [
     env: [{ name: "KODELET_MCP_TIMEOUT" }],
     project: "allow",
   },
+  ...SIGNAL_KEYS,
 ];

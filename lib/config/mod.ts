@@ -11,7 +11,15 @@ import { nearest } from "../suggest.ts";
 import { KEYS, type KeySpec, projectPolicy } from "./keys.ts";
 import { isTrusted, trustDirectory, trustFilePath } from "./trust.ts";
 import { expandMcpServers, mcpSecrets, type McpServerConfig } from "./mcp.ts";
-import type { Config, ExporterName, LlmConfig, OtlpConfig, TracingConfig } from "./types.ts";
+import type {
+  Config,
+  ExporterName,
+  LlmConfig,
+  MetricsConfig,
+  OtlpConfig,
+  SignalConfig,
+  TracingConfig,
+} from "./types.ts";
 import { ValueError } from "./values.ts";
 
 export type {
@@ -21,7 +29,9 @@ export type {
   LlmConfig,
   LogConfig,
   McpConfig,
+  MetricsConfig,
   OtlpConfig,
+  SignalConfig,
   ToolsConfig,
   TracingConfig,
 } from "./types.ts";
@@ -360,6 +370,33 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
     );
   }
 
+  const protocol = get<OtlpConfig["protocol"]>("tracing.protocol");
+  const headers = get<Record<string, string>>("tracing.headers");
+  // Metrics and logs follow tracing's endpoint and headers, except where those came from a
+  // traces-only variable (OTEL_EXPORTER_OTLP_TRACES_*), which the spec keeps to traces.
+  const tracesOnly = (key: string) => sources.get(key)?.startsWith("OTEL_EXPORTER_OTLP_TRACES_") === true;
+  const signal = (name: "metrics" | "logs"): SignalConfig => {
+    const own = optional<string>(`${name}.endpoint`);
+    const fromTracing = endpoint !== undefined && !tracesOnly("tracing.endpoint")
+      ? endpoint.replace(/\/v1\/traces$/, `/v1/${name}`)
+      : undefined;
+    const url = own ?? fromTracing;
+    return {
+      enabled: sdkDisabled ? false : optional<boolean>(`${name}.enabled`) ?? enabled,
+      exporters: get<ExporterName[]>(`${name}.exporter`, url !== undefined ? ["otlp", "file"] : ["file"]),
+      url: url ?? `http://localhost:4318/v1/${name}`,
+      protocol: optional<OtlpConfig["protocol"]>(`${name}.protocol`) ??
+        (tracesOnly("tracing.protocol") ? "http/protobuf" : protocol),
+      headers: optional<Record<string, string>>(`${name}.headers`) ??
+        (tracesOnly("tracing.headers") ? {} : headers),
+    };
+  };
+  const metrics: MetricsConfig = {
+    ...signal("metrics"),
+    exportIntervalMs: get<number>("metrics.export_interval"),
+    temporality: get<MetricsConfig["temporality"]>("metrics.temporality"),
+    includeSessionId: get<boolean>("metrics.include_session_id"),
+  };
   let mcpServers = get<McpServerConfig[]>("mcp.servers");
   try {
     mcpServers = expandMcpServers(mcpServers, input.env);
@@ -372,6 +409,8 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
   return {
     basePath,
     cwd: input.cwd,
+    metrics,
+    logs: signal("logs"),
     trustFile,
     tracing: {
       enabled,
@@ -381,8 +420,8 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
       endpointConfigured: endpoint !== undefined,
       otlp: {
         tracesUrl: endpoint ?? "http://localhost:4318/v1/traces",
-        protocol: get<OtlpConfig["protocol"]>("tracing.protocol"),
-        headers: get<Record<string, string>>("tracing.headers"),
+        protocol,
+        headers,
         // An export may never outlive the shutdown bound, whatever OTEL_EXPORTER_OTLP_TIMEOUT says.
         timeoutMs: get<number>("tracing.timeout"),
         compression: get<OtlpConfig["compression"]>("tracing.compression"),

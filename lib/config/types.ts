@@ -47,6 +47,23 @@ export interface TracingConfig {
   spoolMaxBytes: number;
 }
 
+/** Metrics or log events: where they go, falling back to tracing's endpoint, headers and protocol. */
+export interface SignalConfig {
+  enabled: boolean;
+  exporters: ExporterName[];
+  /** Full URL, e.g. https://otlp-gateway-prod-eu-west-2.grafana.net/otlp/v1/metrics */
+  url: string;
+  protocol: OtlpConfig["protocol"];
+  headers: Record<string, string>;
+}
+
+/** Metrics: the signal plus how points are aggregated and exported. */
+export interface MetricsConfig extends SignalConfig {
+  exportIntervalMs: number;
+  temporality: "delta" | "cumulative" | "lowmemory";
+  includeSessionId: boolean;
+}
+
 /** The LLM side. */
 export interface LlmConfig {
   provider: "anthropic" | "openai";
@@ -106,6 +123,8 @@ export interface Config {
   /** The list of trusted project directories (see lib/config/trust.ts). */
   trustFile: string;
   tracing: TracingConfig;
+  metrics: MetricsConfig;
+  logs: SignalConfig;
   llm: LlmConfig;
   context: ContextConfig;
   tools: ToolsConfig;

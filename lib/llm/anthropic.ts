@@ -1,6 +1,7 @@
 /**
- * Anthropic Messages API through the official SDK, streaming. Prompt caching: the tool list and the
- * system prompt carry cache_control, so every turn after the first reads them from the cache.
+ * Anthropic Messages API through the official SDK, streaming. Prompt caching: the tool list, the
+ * system prompt and the last two user messages carry cache_control, so every turn reads the ones
+ * before it from the cache.
  * The SDK's own retries and OpenTelemetry are switched off: kodelet retries and traces around this
  * client, once, for every provider.
  */
@@ -78,6 +79,27 @@ function finishReason(stopReason: string | null | undefined): FinishReason {
   }
 }
 
+/**
+ * Cache breakpoints on the last user message and on the user message before it (with the tools and
+ * the system prompt, the four the API allows): each request writes the conversation so far to the
+ * cache, and the next one, which repeats it and adds a turn, reads it back from its second breakpoint.
+ */
+function withMessageBreakpoints(messages: MessageParam[]): MessageParam[] {
+  const users = messages.flatMap((message, index) => (message.role === "user" ? [index] : [])).slice(-2);
+  return messages.map((message, index): MessageParam => {
+    if (message.role !== "user" || !users.includes(index) || typeof message.content === "string") {
+      return message;
+    }
+    const content = [...message.content];
+    const last = content.at(-1);
+    // Thinking blocks cannot carry a breakpoint; user messages hold text and tool results.
+    if (last && (last.type === "text" || last.type === "tool_result")) {
+      content[content.length - 1] = { ...last, cache_control: { type: "ephemeral" } };
+    }
+    return { ...message, content };
+  });
+}
+
 /** Builds the request body; exported so a test can check caching and thinking settings. */
 export function anthropicParams(request: LlmRequest): MessageCreateParamsBase {
   const tools: AnthropicTool[] = request.tools.map((tool, index) => ({
@@ -91,7 +113,7 @@ export function anthropicParams(request: LlmRequest): MessageCreateParamsBase {
     model: request.model,
     max_tokens: request.maxTokens,
     system: [{ type: "text", text: request.system, cache_control: { type: "ephemeral" } }],
-    messages: mergeSameRole(request.messages).map(toParam),
+    messages: withMessageBreakpoints(mergeSameRole(request.messages).map(toParam)),
     ...(tools.length > 0 ? { tools } : {}),
     ...(tools.length > 0 && request.toolChoice === "none" ? { tool_choice: { type: "none" as const } } : {}),
     // No temperature: the Messages API version this SDK speaks (2026-10-21) has no such parameter,

@@ -89,6 +89,9 @@ export function openAiParams(request: LlmRequest, official: boolean): ChatComple
       }
       : {}),
     ...(request.tools.length > 0 && request.toolChoice === "none" ? { tool_choice: "none" as const } : {}),
+    // OpenAI caches prompt prefixes on its own; the key routes a conversation's requests to the same
+    // cache. Only api.openai.com knows it; compatible servers may refuse unknown parameters.
+    ...(official && request.cacheKey !== undefined ? { prompt_cache_key: request.cacheKey } : {}),
   };
 }
 

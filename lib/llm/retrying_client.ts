@@ -5,7 +5,7 @@
  */
 import { trace } from "@opentelemetry/api";
 import type { Logger } from "../log.ts";
-import { GENERAL, KODELET } from "../telemetry/mod.ts";
+import { GENERAL, KODELET, signals } from "../telemetry/mod.ts";
 import { type LlmClient, LlmError, type LlmRequest, type LlmResponse, type StreamHandlers } from "./types.ts";
 
 /** How retries wait. */
@@ -45,6 +45,13 @@ export function backoffDelay(attempt: number, error: LlmError, policy: RetryPoli
   return Math.min(max, base / 2 + Math.random() * base / 2);
 }
 
+const attempts = new WeakMap<object, number>();
+
+/** How many attempts the response (or the error) of a retried request took; 1 when never retried. */
+export function attemptsOf(outcome: unknown): number {
+  return typeof outcome === "object" && outcome !== null ? attempts.get(outcome) ?? 1 : 1;
+}
+
 /** Wraps a client with retries; retries are counted on the active (chat) span, one event each. */
 export function withRetries(client: LlmClient, policy: RetryPolicy): LlmClient {
   const sleep = policy.sleep ?? abortableSleep;
@@ -63,13 +70,23 @@ export function withRetries(client: LlmClient, policy: RetryPolicy): LlmClient {
             },
           }, signal);
           span?.setAttribute(KODELET.RETRIES, attempt);
+          attempts.set(response, attempt + 1);
           return response;
         } catch (error) {
           span?.setAttribute(KODELET.RETRIES, attempt);
+          if (typeof error === "object" && error !== null) attempts.set(error, attempt + 1);
           if (!(error instanceof LlmError) || !error.retryable || streamed || attempt >= policy.maxRetries) {
             throw error;
           }
           const delay = backoffDelay(attempt + 1, error, policy);
+          signals.retry({
+            provider: client.provider,
+            model: request.model,
+            errorType: error.status !== undefined ? String(error.status) : error.kind,
+            status: error.status,
+            attempt: attempt + 1,
+            delayMs: delay,
+          });
           policy.log?.warn("retrying llm request", {
             attempt: attempt + 1,
             delay_ms: Math.round(delay),

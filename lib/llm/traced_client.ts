@@ -11,12 +11,14 @@ import {
   GENERAL,
   KODELET,
   type Redactor,
+  signals,
   SpanKind,
   withSpan,
 } from "../telemetry/mod.ts";
 import { conventionMessages, conventionOutput, fitNewest } from "./content_capture.ts";
 import { contextWindowOf } from "./context_windows.ts";
 import { costUsd } from "./pricing.ts";
+import { attemptsOf } from "./retrying_client.ts";
 import {
   type LlmClient,
   LlmError,
@@ -101,6 +103,8 @@ export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmC
         capture(span, GEN_AI.SYSTEM_INSTRUCTIONS, [{ type: "text", content: request.system }]);
         capture(span, GEN_AI.INPUT_MESSAGES, conventionMessages(request.messages));
         let response: LlmResponse;
+        const started = performance.now();
+        const seconds = () => (performance.now() - started) / 1000;
         options.log?.debug("llm request", {
           provider: client.provider,
           model: request.model,
@@ -114,6 +118,16 @@ export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmC
             error_type: error instanceof LlmError ? error.kind : errorTypeOf(error),
             status: error instanceof LlmError ? error.status : undefined,
           });
+          signals.llmCall({
+            provider: client.provider,
+            model: request.model,
+            durationS: seconds(),
+            errorType: error instanceof LlmError
+              ? (error.status !== undefined ? String(error.status) : error.kind)
+              : errorTypeOf(error),
+            status: error instanceof LlmError ? error.status : undefined,
+            attempt: attemptsOf(error),
+          });
           if (error instanceof LlmError) {
             if (error.status !== undefined) span.setAttribute(GENERAL.HTTP_STATUS_CODE, error.status);
             failSpan(span, error.status !== undefined ? String(error.status) : error.kind, error.message);
@@ -121,6 +135,18 @@ export function withChatSpans(client: LlmClient, options: ChatSpanOptions): LlmC
           throw error;
         }
         const cost = responseCost(response, request.model);
+        signals.llmCall({
+          provider: client.provider,
+          model: request.model,
+          responseModel: response.model,
+          durationS: seconds(),
+          timeToFirstChunkS: response.timeToFirstChunkMs !== undefined
+            ? response.timeToFirstChunkMs / 1000
+            : undefined,
+          usage: response.usage,
+          costUsd: cost,
+          attempt: attemptsOf(response),
+        });
         options.log?.debug("llm response", {
           response_id: response.id,
           finish_reason: response.finishReason,

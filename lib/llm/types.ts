@@ -53,6 +53,8 @@ export interface LlmRequest {
   thinkingBudgetTokens: number;
   /** "none": the model may not call tools this time (a compaction summary), though they are defined. */
   toolChoice?: "none";
+  /** Groups a conversation's requests for the provider's prompt cache (OpenAI's prompt_cache_key). */
+  cacheKey?: string;
 }
 
 /** Why a response ended, in the providers' own words mapped to the conventions' values. */

@@ -135,6 +135,8 @@ export const KODELET = {
   BYTES_BEFORE: "kodelet.file.bytes_before",
   BYTES_AFTER: "kodelet.file.bytes_after",
   REPLACEMENTS: "kodelet.file.replacements",
+  LINES_ADDED: "kodelet.lines.added",
+  LINES_REMOVED: "kodelet.lines.removed",
   MATCHES: "kodelet.search.matches",
   SEARCH_ENGINE: "kodelet.search.engine",
   SUBAGENT_TURNS: "kodelet.subagent.turns",

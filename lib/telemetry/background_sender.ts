@@ -69,6 +69,10 @@ async function spoolHasBatches(spoolDir: string): Promise<boolean> {
   try {
     for await (const entry of Deno.readDir(spoolDir)) {
       if (entry.isFile && entry.name.endsWith(".json") && entry.name !== LAST_SEND) return true;
+      // The spools of metric points and log records (see signal_resend.ts).
+      if (entry.isDirectory && (entry.name === "metrics" || entry.name === "logs")) {
+        if (await spoolHasBatches(join(spoolDir, entry.name))) return true;
+      }
     }
   } catch {
     return false;

@@ -23,7 +23,8 @@ import { JsonTraceSerializer } from "./json_serializer.ts";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { concatBytes, randomHex } from "../bytes.ts";
 import { writeAll } from "../files.ts";
-import { applyRetention, RUN_FILE_SUFFIX } from "../trace_store/mod.ts";
+import { RUN_FILE_SUFFIX } from "../trace_store/mod.ts";
+import { applyRetention } from "./retention.ts";
 import { fileStamp } from "./file_stamp.ts";
 
 const NEWLINE = new Uint8Array([0x0a]);

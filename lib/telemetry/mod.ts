@@ -16,6 +16,16 @@ import type { SpoolStatus } from "./spool.ts";
 import type { DeliveryReport, TracingDeps } from "./types.ts";
 
 export * from "./attributes.ts";
+export {
+  type CompactionRecord,
+  currentSessionId,
+  type LlmCallRecord,
+  type RetryRecord,
+  signals,
+  signalsActive,
+  type ToolCallRecord,
+  type ToolOutcome,
+} from "./instruments.ts";
 export { createRedactor, type Redactor, safeUrl, truncateBytes } from "./redact.ts";
 import { safeUrl } from "./redact.ts";
 import { describeOutcome } from "./otlp_send.ts";
@@ -60,24 +70,113 @@ const DISABLED: Telemetry = {
   shutdown: () => Promise.resolve(undefined),
 };
 
-/** Starts tracing when the configuration enables it; otherwise loads nothing and costs nothing. */
-export async function startTelemetry(config: Config, deps: TracingDeps): Promise<Telemetry> {
-  if (!config.tracing.enabled) return DISABLED;
-  const { startTracing } = await import("./setup.ts");
-  const runtime = await startTracing(config, deps);
-  return { enabled: true, parentContext: runtime.parentContext, shutdown: () => runtime.shutdown() };
+/** Whether metrics or log events will be recorded at all. */
+function signalOn(signal: { enabled: boolean; exporters: string[] }): boolean {
+  return signal.enabled && signal.exporters.some((name) => name !== "none");
 }
 
-/** The one line printed when spans could not be delivered, or undefined when all arrived. */
+/**
+ * Starts each signal the configuration enables (tracing, metrics, log events); a signal that is off
+ * loads nothing of its SDK and costs nothing. One bounded shutdown flushes all three together.
+ */
+export async function startTelemetry(config: Config, deps: TracingDeps): Promise<Telemetry> {
+  const others = signalOn(config.metrics) || signalOn(config.logs);
+  if (!config.tracing.enabled && !others) return DISABLED;
+  // Hand-over (tracing.delivery = background): the detached sender delivers every signal's spool. It
+  // is started once the metric points and log records are in the spool too, not before.
+  const sendInBackground = deps.sendInBackground;
+  let othersSpooled: Promise<unknown> = Promise.resolve();
+  const tracingDeps: TracingDeps = sendInBackground
+    ? {
+      ...deps,
+      sendInBackground: async () => {
+        await othersSpooled;
+        return await sendInBackground();
+      },
+    }
+    : deps;
+  const [tracing, signalRuntime] = await Promise.all([
+    config.tracing.enabled
+      ? import("./setup.ts").then(({ startTracing }) => startTracing(config, tracingDeps))
+      : undefined,
+    others
+      ? import("./signals.ts").then(({ startSignals }) =>
+        startSignals(config, {
+          writeErr: deps.writeErr,
+          warn: deps.warn ?? (() => {}),
+          info: deps.info ?? (() => {}),
+          background: sendInBackground !== undefined,
+        })
+      )
+      : undefined,
+  ]);
+  return {
+    enabled: true,
+    parentContext: tracing?.parentContext ?? ROOT_CONTEXT,
+    async shutdown() {
+      const rest = signalRuntime?.shutdown() ?? Promise.resolve([]);
+      othersSpooled = rest.catch(() => undefined);
+      const spans = await tracing?.shutdown();
+      const report: DeliveryReport = spans ?? { undelivered: 0, destination: "", reason: "", spooled: 0 };
+      const reports = await rest;
+      if (reports.length > 0) report.others = reports;
+      // Without tracing nobody else starts the sender for what the other signals spooled.
+      if (!tracing && sendInBackground && reports.some((item) => item.spooled > 0)) {
+        const failure = await sendInBackground().catch(() => undefined);
+        if (failure) report.backgroundFailure = failure;
+      }
+      return report;
+    },
+  };
+}
+
+function counted(report: DeliveryReport): string {
+  const what = report.what ?? "span";
+  return `${report.undelivered} ${what}${report.undelivered === 1 ? "" : "s"}`;
+}
+
+function joinWords(words: string[]): string {
+  return words.length <= 1 ? words.join("") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+/** The endpoint a signal URL belongs to: `<base>/v1/traces` and `<base>/v1/metrics` share `<base>`. */
+function baseOf(destination: string): string {
+  return destination.replace(/\/v1\/(traces|metrics|logs)$/, "");
+}
+
+/**
+ * The one line printed when spans, metric points or log records could not be delivered, naming
+ * what, where and why; undefined when everything arrived. Signals that failed at the same endpoint
+ * share one clause (named by the endpoint's base), with the first signal's reason.
+ */
 export function deliveryWarning(report: DeliveryReport | undefined): string | undefined {
-  if (report?.backgroundFailure && report.undelivered === 0) {
+  if (!report) return undefined;
+  const failed = [report, ...(report.others ?? [])].filter((item) => item.undelivered > 0);
+  const first = failed[0];
+  if (!first) {
+    if (!report.backgroundFailure) return undefined;
     return `kodelet: spans wait in the spool: the last background send failed (${report.backgroundFailure}); ` +
       `see "kodelet tracing check"`;
   }
-  if (!report || report.undelivered === 0) return undefined;
-  const spans = report.undelivered === 1 ? "1 span" : `${report.undelivered} spans`;
-  const kept = report.spooled > 0 ? `; ${report.spooled} kept in the spool for the next run` : "";
-  return `kodelet: ${spans} could not be delivered to ${report.destination} (${report.reason})${kept}`;
+  const kept = (items: DeliveryReport[]) => {
+    const spooled = items.reduce((sum, item) => sum + item.spooled, 0);
+    return spooled > 0 ? `; ${spooled} kept in the spool for the next run` : "";
+  };
+  if (failed.length === 1) {
+    return `kodelet: ${counted(first)} could not be delivered to ${first.destination} (${first.reason})${
+      kept(failed)
+    }`;
+  }
+  const groups = new Map<string, DeliveryReport[]>();
+  for (const item of failed) {
+    groups.set(baseOf(item.destination), [...(groups.get(baseOf(item.destination)) ?? []), item]);
+  }
+  const clauses = [...groups].map(([base, items]) =>
+    `${joinWords(items.map(counted))} to ${groups.size === 1 ? base : items[0]?.destination} (${
+      items[0]?.reason
+    })`
+  );
+  return `kodelet: ${joinWords(clauses).replace(" to ", " could not be delivered to ")}${kept(failed)}`;
 }
 
 /**
@@ -140,17 +239,32 @@ export async function flushSpool(config: Config, log: Logger): Promise<SpoolFlus
   const release = await takeSenderLock(spoolDir);
   if (!release) return { kind: "busy" };
   try {
+    // The other signals' spools first: they are small, and the spans' resend may stop at a failure.
+    const { resendSignal } = await import("./signal_resend.ts");
+    const otherFailures: string[] = [];
+    for (const signal of ["metrics", "logs"] as const) {
+      const stopped = await resendSignal(config, signal, log).catch((error) => String(error));
+      if (stopped) otherFailures.push(stopped);
+    }
     const result = await resend(config, log);
     const time = new Date().toISOString();
     if (!result) {
-      await recordLastSend(spoolDir, { time, ok: true, remainingBatches: 0 });
-      return { kind: "empty" };
+      const other = otherFailures[0];
+      await recordLastSend(spoolDir, {
+        time,
+        ok: other === undefined,
+        ...(other ? { reason: other } : {}),
+        remainingBatches: other ? 1 : 0,
+      });
+      return other ? { kind: "sent", sentSpans: 0, rejectedSpans: 0, remainingBatches: 0, failure: other } : {
+        kind: "empty",
+      };
     }
     const failure = result.stoppedBy
       ? `${safeUrl(config.tracing.otlp.tracesUrl)}: ${
         describeOutcome(result.stoppedBy, config.tracing.otlp.timeoutMs)
       }`
-      : undefined;
+      : otherFailures[0];
     await recordLastSend(spoolDir, {
       time,
       ok: failure === undefined,

@@ -3,9 +3,12 @@
  * sent, oldest first, by a later run.
  *
  * Layout of `<store>/spool/`:
- *   20250102T100000123Z-4242-000001-9f3a1c-17.json
+ *   20250102T100000123Z-4242-000001-9f3a1c-17-e0123456789abcdef.json
  *       one batch, an OTLP/JSON ExportTraceServiceRequest; the name is its time, the pid and sequence
- *       number of the process that wrote it, a random part, and how many spans it holds (17)
+ *       number of the process that wrote it, a random part, how many spans it holds (17), and the tag
+ *       of the endpoint it was meant for (a hash of its origin and path): a batch is only ever sent
+ *       there, never to whatever endpoint a later run has configured. Batches of older versions have
+ *       no tag; their destination is unknown, so they are never sent.
  *   dropped.log
  *       one JSON line per batch that was dropped (spool full, or refused for good), with its span count
  *
@@ -15,6 +18,7 @@
  * a process that dies mid-send is released by the OS instead of leaving a claim nobody owns. The only
  * way a span is sent twice is a crash between the endpoint's answer and the delete.
  */
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { concatBytes, randomHex } from "../bytes.ts";
 import { listFiles } from "../files.ts";
@@ -25,7 +29,7 @@ import { isRetryable, type SendOutcome } from "./otlp_send.ts";
 /** The spool's folder inside the trace store. */
 export const SPOOL_DIR = "spool";
 
-const BATCH = /^\d{8}T\d{9}Z-\d+-\d{6}-[0-9a-f]+-(\d+)\.json$/;
+const BATCH = /^\d{8}T\d{9}Z-\d+-\d{6}-[0-9a-f]+-(\d+)(?:-e([0-9a-f]{16}))?\.json$/;
 const DROPPED_LOG = "dropped.log";
 const TEMP_SUFFIX = ".tmp";
 /** Temporary files older than this are leftovers of a crash. */
@@ -37,6 +41,20 @@ export interface SpoolBatch {
   path: string;
   spans: number;
   bytes: number;
+  /** The tag of the endpoint it was meant for; undefined for batches of older versions. */
+  endpoint: string | undefined;
+}
+
+/** The tag of an endpoint: its origin and path (no credentials, query or fragment), hashed. */
+export function endpointTag(tracesUrl: string): string {
+  let key = tracesUrl;
+  try {
+    const url = new URL(tracesUrl);
+    key = `${url.origin}${url.pathname}`;
+  } catch {
+    // not a URL: the text itself identifies it
+  }
+  return createHash("sha256").update(key).digest("hex").slice(0, 16);
 }
 
 /** What happened to a batch handed to the spool. */
@@ -54,7 +72,7 @@ export interface SpoolStatus {
   batches: number;
   spans: number;
   bytes: number;
-  /** Spans dropped so far: past the size cap, or refused for good by the endpoint. */
+  /** Spans dropped in the last day: past the size cap, or refused for good by the endpoint. */
   droppedSpans: number;
 }
 
@@ -73,35 +91,56 @@ export interface ResendResult {
 /** Sends one batch (OTLP/JSON bytes) and reports the outcome; may throw OtlpShapeError for a bad batch. */
 export type BatchSender = (json: Uint8Array) => Promise<SendOutcome>;
 
-/** Batches in the spool, oldest first. */
-export async function listBatches(spoolDir: string): Promise<SpoolBatch[]> {
+/** Batches in the spool, oldest first; with an endpoint, only the ones meant for it. */
+export async function listBatches(spoolDir: string, endpoint?: string): Promise<SpoolBatch[]> {
+  const tag = endpoint === undefined ? undefined : endpointTag(endpoint);
   const files = await listFiles(spoolDir, (name) => BATCH.test(name));
-  return files.map((file) => ({
-    name: file.name,
-    path: file.path,
-    spans: Number(BATCH.exec(file.name)?.[1]),
-    bytes: file.size,
-  }));
+  return files.map((file) => {
+    const match = BATCH.exec(file.name);
+    return {
+      name: file.name,
+      path: file.path,
+      spans: Number(match?.[1]),
+      bytes: file.size,
+      endpoint: match?.[2],
+    };
+  }).filter((batch) => tag === undefined || batch.endpoint === tag);
 }
 
+/** dropped.log is cut back to its newest half when it grows past this. */
+const DROPPED_LOG_MAX_BYTES = 64 * 1024;
+/** `tracing check` reports the drops of this last stretch of time, not every drop ever. */
+export const DROPS_REPORTED_MS = 24 * 60 * 60 * 1000;
+
 async function recordDropped(spoolDir: string, spans: number, reason: string, now: Date): Promise<void> {
+  const path = join(spoolDir, DROPPED_LOG);
   const line = JSON.stringify({ time: now.toISOString(), spans, reason }) + "\n";
   // Short O_APPEND writes are atomic, so concurrent processes never mix their lines.
-  await Deno.writeTextFile(join(spoolDir, DROPPED_LOG), line, { append: true, mode: 0o600 });
+  await Deno.writeTextFile(path, line, { append: true, mode: 0o600 });
+  const { size } = await Deno.stat(path);
+  if (size <= DROPPED_LOG_MAX_BYTES) return;
+  // Keep the newest whole lines; written aside and renamed, so a reader never sees half a file.
+  const text = await Deno.readTextFile(path);
+  const tail = text.slice(text.length - DROPPED_LOG_MAX_BYTES / 2);
+  const temp = `${path}.${Deno.pid}${TEMP_SUFFIX}`;
+  await Deno.writeTextFile(temp, tail.slice(tail.indexOf("\n") + 1), { mode: 0o600 });
+  await Deno.rename(temp, path);
 }
 
 /** Orders the batches of one process written within the same millisecond. */
 let sequence = 0;
 
 /**
- * Keeps one undelivered batch (OTLP/JSON) for the next run, unless that would take the spool past
- * `maxBytes`: then the batch is dropped (what is already waiting is older and goes first) and counted.
+ * Keeps one undelivered batch (OTLP/JSON) meant for `endpoint` for the next run, unless that would
+ * take the spool past `maxBytes`: then the batch is dropped (what is already waiting is older and goes
+ * first) and counted.
  */
 export async function spoolBatch(
   spoolDir: string,
   json: Uint8Array,
   spanCount: number,
   maxBytes: number,
+  endpoint: string,
   now: Date = new Date(),
 ): Promise<SpoolWriteResult> {
   await Deno.mkdir(spoolDir, { recursive: true, mode: 0o700 });
@@ -113,15 +152,15 @@ export async function spoolBatch(
   sequence = (sequence + 1) % 1_000_000;
   const name = `${fileStamp(now)}-${Deno.pid}-${String(sequence).padStart(6, "0")}-${
     randomHex(3)
-  }-${spanCount}.json`;
+  }-${spanCount}-e${endpointTag(endpoint)}.json`;
   const temp = join(spoolDir, name + TEMP_SUFFIX);
   await Deno.writeFile(temp, json, { createNew: true, mode: 0o600 });
   await Deno.rename(temp, join(spoolDir, name));
   return { kept: spanCount, dropped: 0, spoolBytes };
 }
 
-/** How full the spool is, and how much it has dropped so far. */
-export async function spoolStatus(spoolDir: string): Promise<SpoolStatus> {
+/** How full the spool is, and how much it dropped in the last DROPS_REPORTED_MS. */
+export async function spoolStatus(spoolDir: string, now: Date = new Date()): Promise<SpoolStatus> {
   const batches = await listBatches(spoolDir);
   let droppedSpans = 0;
   try {
@@ -130,7 +169,8 @@ export async function spoolStatus(spoolDir: string): Promise<SpoolStatus> {
         const record: unknown = JSON.parse(line);
         if (
           typeof record === "object" && record !== null && "spans" in record &&
-          typeof record.spans === "number"
+          typeof record.spans === "number" && "time" in record && typeof record.time === "string" &&
+          now.getTime() - Date.parse(record.time) <= DROPS_REPORTED_MS
         ) {
           droppedSpans += record.spans;
         }
@@ -194,6 +234,7 @@ async function stillThere(path: string, handle: Deno.FsFile): Promise<boolean> {
  */
 export async function resendBatches(
   spoolDir: string,
+  endpoint: string,
   send: BatchSender,
   now: () => Date = () => new Date(),
 ): Promise<ResendResult> {
@@ -205,7 +246,8 @@ export async function resendBatches(
     remainingBatches: 0,
     stoppedBy: undefined,
   };
-  const batches = await listBatches(spoolDir);
+  // Only what was meant for this endpoint: spans spooled for another one never go here.
+  const batches = await listBatches(spoolDir, endpoint);
   for (const [index, batch] of batches.entries()) {
     let handle: Deno.FsFile | undefined;
     try {

@@ -32,6 +32,7 @@ async function keepInSpool(config: Config, spans: ReadableSpan[], log: Logger): 
       body,
       spans.length,
       tracing.spoolMaxBytes,
+      tracing.otlp.tracesUrl,
     );
     if (result.dropped > 0) {
       log.warn(
@@ -51,7 +52,7 @@ export async function resend(config: Config, log: Logger): Promise<ResendResult 
   const otlp = config.tracing.otlp;
   const { listBatches, resendBatches, SPOOL_DIR } = await import("./spool.ts");
   const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
-  if ((await listBatches(spoolDir)).length === 0) return undefined;
+  if ((await listBatches(spoolDir, otlp.tracesUrl)).length === 0) return undefined;
   const { configuredTarget, describeOutcome, postOtlp } = await import("./otlp_send.ts");
   const { parseRequest } = await import("../trace_store/mod.ts");
   const target = configuredTarget(otlp);
@@ -64,7 +65,7 @@ export async function resend(config: Config, log: Logger): Promise<ResendResult 
     const { encodeStoredSpans } = await import("./encode.ts");
     return postOtlp(target, encodeStoredSpans(spans, otlp.protocol));
   };
-  const result = await resendBatches(spoolDir, send);
+  const result = await resendBatches(spoolDir, otlp.tracesUrl, send);
   const where = safeUrl(otlp.tracesUrl);
   if (result.sentSpans > 0) {
     log.info(`Sent ${result.sentSpans} spans of earlier runs from the spool to ${where}`);
@@ -98,6 +99,8 @@ export function tracingDeps(config: Config, writeLine: (line: string) => void, l
       });
     },
     spool: (spans) => keepInSpool(config, spans, log),
+    warn: (message) => log.warn(message),
+    info: (message) => log.info(message),
   };
   // Only a run that exports to OTLP sends the spool: it goes to the endpoint configured now.
   if (tracing.exporters.includes("otlp") && tracing.delivery === "background") {

@@ -19,6 +19,9 @@ export interface TracingDeps {
    * only what is left of the shutdown bound when the command ends.
    */
   resendSpool?: () => Promise<void>;
+  /** Warnings and notes of the metric and log runtimes (local store, spool). */
+  warn?: (message: string) => void;
+  info?: (message: string) => void;
   /**
    * Starts a detached, short-lived kodelet that sends the spool and exits (tracing.delivery =
    * background); returns why the previous one could not deliver, if it could not.
@@ -28,10 +31,14 @@ export interface TracingDeps {
 
 /** The outcome of the bounded shutdown. */
 export interface DeliveryReport {
+  /** What was counted: "span" (absent), "metric point", "log record". */
+  what?: string;
   undelivered: number;
   destination: string;
   reason: string;
   spooled: number;
+  /** The other signals' reports (metric points, log records), when they export to OTLP. */
+  others?: DeliveryReport[];
   /** Spooled spans that a background kodelet is now sending: not news, unless it failed last time. */
   background?: boolean;
   /** Why the last background send could not deliver, when it could not. */

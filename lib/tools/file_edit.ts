@@ -13,6 +13,7 @@ import {
   statOrUndefined,
   withPathLock,
 } from "./_fs.ts";
+import { changedLines, lineAttributes } from "./_line_diff.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
 /** The file_edit tool's parameters. */
@@ -107,6 +108,7 @@ export const fileEditTool = defineTool({
         [KODELET.BYTES_BEFORE]: bytes.length,
         [KODELET.BYTES_AFTER]: data.length,
         [KODELET.REPLACEMENTS]: count,
+        ...lineAttributes(changedLines(args.old_string, args.new_string), count),
       });
       const what = count === 1 ? "1 replacement" : `${count} replacements`;
       return toolOutput(

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { KODELET } from "../telemetry/mod.ts";
 import { atomicWrite, displayPath, fileState, resolvePath, statOrUndefined, withPathLock } from "./_fs.ts";
+import { changedLines, lineAttributes, MAX_DIFF_BYTES } from "./_line_diff.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
 /** The file_write tool's parameters. */
@@ -34,10 +35,18 @@ export const fileWriteTool = defineTool({
       const before = await statOrUndefined(path);
       if (before?.isDirectory) return toolError("is_directory", `${shown} is a directory; give a file path.`);
       const data = encoder.encode(args.content);
+      // Read before it is replaced, for the lines-changed count (a huge file counts as all new lines).
+      const previous = before && before.size <= MAX_DIFF_BYTES
+        ? await Deno.readTextFile(path).catch(() => "")
+        : "";
       const { created } = await atomicWrite(path, data);
       // The agent knows what it just wrote, so a following file_edit needs no fresh read.
       ctx.files.recordRead(path, await fileState(path));
-      ctx.record({ [KODELET.BYTES_BEFORE]: before?.size ?? 0, [KODELET.BYTES_AFTER]: data.length });
+      ctx.record({
+        [KODELET.BYTES_BEFORE]: before?.size ?? 0,
+        [KODELET.BYTES_AFTER]: data.length,
+        ...lineAttributes(changedLines(previous, args.content)),
+      });
       const lines = args.content === ""
         ? 0
         : args.content.split("\n").length - (args.content.endsWith("\n") ? 1 : 0);

@@ -11,6 +11,8 @@ import {
   GEN_AI,
   KODELET,
   type Redactor,
+  signals,
+  type ToolOutcome,
   traceContextEnv,
   truncateBytes,
   withSpan,
@@ -56,6 +58,14 @@ function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
+/** The outcome a tool call counts as in the metrics. */
+export function outcomeOf(result: ToolResult): ToolOutcome {
+  if (result.ok) return "ok";
+  if (result.error.kind === "cancelled") return "cancelled";
+  if (/denied|refused|not_allowed/.test(result.error.kind)) return "denied";
+  return "error";
+}
+
 /** A set of tools the model may call. */
 export class ToolRegistry {
   readonly #tools: Map<string, Tool>;
@@ -99,8 +109,27 @@ export class ToolRegistry {
       capture(GEN_AI.TOOL_CALL_ARGUMENTS, JSON.stringify(call.input ?? {}));
       const started = performance.now();
       environment.log.debug("tool call started", { tool: call.name, call_id: call.id });
-      const result = await this.#run(tool, call, environment, signal, span.setAttributes.bind(span), capture);
-      const durationMs = Math.round(performance.now() - started);
+      // Lines changed reach the metrics through the attributes the file tools record on their span.
+      const lines = { added: 0, removed: 0 };
+      const record = (attributes: Attributes) => {
+        const added = attributes[KODELET.LINES_ADDED];
+        const removed = attributes[KODELET.LINES_REMOVED];
+        if (typeof added === "number") lines.added += added;
+        if (typeof removed === "number") lines.removed += removed;
+        span.setAttributes(attributes);
+      };
+      const result = await this.#run(tool, call, environment, signal, record, capture);
+      const elapsedMs = performance.now() - started;
+      const durationMs = Math.round(elapsedMs);
+      signals.toolCall({
+        tool: call.name,
+        outcome: outcomeOf(result),
+        errorType: result.ok ? undefined : result.error.kind,
+        durationS: elapsedMs / 1000,
+        outputBytes: new TextEncoder().encode(result.ok ? result.output : result.error.message).length,
+        linesAdded: lines.added,
+        linesRemoved: lines.removed,
+      });
       span.setAttribute(KODELET.DURATION_MS, durationMs);
       environment.log.debug("tool call ended", {
         tool: call.name,

@@ -15,14 +15,12 @@ export {
   type StoredSpan,
 } from "./otlp_json.ts";
 export {
-  applyRetention,
   findTrace,
   groupTraces,
   listRunFiles,
   type LoadResult,
   loadTraces,
   readRunFile,
-  type RetentionLimits,
   RUN_FILE_SUFFIX,
   type RunFile,
   type StoredTrace,

@@ -1,5 +1,5 @@
 /**
- * Reading the local trace store, and keeping it within its bounds.
+ * Reading the local trace store (telemetry/retention.ts keeps it within its bounds).
  *
  * Layout of `<base_path>/traces/`:
  *   20250102T100000123Z-4242-9f3a1c.jsonl   one "run file" per kodelet process (telemetry/file_exporter.ts),
@@ -155,49 +155,4 @@ export function findTrace(traces: readonly StoredTrace[], query: string): TraceL
   if (matches.length === 1 && only) return { kind: "found", trace: only };
   if (matches.length > 1) return { kind: "ambiguous", traceIds: matches.map((trace) => trace.traceId) };
   return { kind: "missing" };
-}
-
-/** Bounds of the store. */
-export interface RetentionLimits {
-  maxTraces: number;
-  maxBytes: number;
-}
-
-/** What retention removed. */
-export interface RetentionResult {
-  removed: string[];
-  keptFiles: number;
-  keptBytes: number;
-}
-
-/**
- * Removes the oldest run files until at most `maxTraces` files and `maxBytes` bytes remain. A file
- * whose writer is still alive (it holds the file's lock) is never removed, whatever its age: removing
- * it would make that process write the rest of its trace into a file nobody can see.
- */
-export async function applyRetention(storeDir: string, limits: RetentionLimits): Promise<RetentionResult> {
-  const files = await listRunFiles(storeDir);
-  let count = files.length;
-  let bytes = files.reduce((sum, file) => sum + file.size, 0);
-  const removed: string[] = [];
-  for (const file of files) {
-    if (count <= limits.maxTraces && bytes <= limits.maxBytes) break;
-    let handle: Deno.FsFile | undefined;
-    try {
-      handle = await Deno.open(file.path, { read: true });
-      if (!(await handle.tryLock(true))) continue;
-      await Deno.remove(file.path);
-      removed.push(file.path);
-      count--;
-      bytes -= file.size;
-    } catch (error) {
-      // Another process's retention got there first: it is gone either way.
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      count--;
-      bytes -= file.size;
-    } finally {
-      handle?.close();
-    }
-  }
-  return { removed, keptFiles: count, keptBytes: bytes };
 }

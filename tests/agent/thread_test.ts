@@ -241,6 +241,8 @@ Deno.test("runAgent runs three tool calls of one message concurrently, as three 
         tool_use_id: `toolu_${index + 1}`,
         content: `${label} met the others`,
         is_error: false,
+        // The last block of the newest user message is a prompt-cache breakpoint.
+        ...(index === 2 ? { cache_control: { type: "ephemeral" } } : {}),
       })),
     });
 
@@ -501,7 +503,7 @@ Deno.test("runAgent nested inside a tool (a subagent) nests its invoke_agent spa
     const sent = JSON.stringify(server.requests[2]?.body.messages);
     assert.match(sent, /helper says: in lib\/parse.ts/);
     assert.deepEqual(server.requests[1]?.body.messages, [
-      { role: "user", content: [{ type: "text", text: "where?" }] },
+      { role: "user", content: [{ type: "text", text: "where?", cache_control: { type: "ephemeral" } }] },
     ]);
 
     const outer = one("invoke_agent kodelet");

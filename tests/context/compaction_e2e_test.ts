@@ -95,6 +95,17 @@ Deno.test("a response reporting a nearly full window compacts before the next re
   assert.equal(full?.attributes["kodelet.context.used_ratio"], 800_100 / 1_000_000);
   assert.doesNotMatch(JSON.stringify(compact.attributes), /SUMMARY-7c1e/, "the summary is content");
 
+  // The kodelet.compaction log event, emitted inside the kodelet.compact span.
+  await f.receiver.waitFor(({ logs }) => logs.some((record) => record.eventName === "kodelet.compaction"));
+  const events = f.receiver.logs.filter((record) => record.eventName === "kodelet.compaction");
+  assert.equal(events.length, 1);
+  assert.equal(events[0]?.traceId, compact.traceId);
+  assert.equal(events[0]?.spanId, compact.spanId);
+  assert.equal(events[0]?.attributes["kodelet.compact.reason"], "threshold");
+  assert.equal(events[0]?.attributes["kodelet.compact.tokens_before"], 800_100);
+  assert.equal(events[0]?.attributes["kodelet.compact.messages_summarised"], 5);
+  assert.doesNotMatch(JSON.stringify(events[0]?.attributes), /SUMMARY-7c1e/);
+
   // The run summary shows the context used after the last response.
   assert.match(result.stderr.trim().split("\n").at(-1) ?? "", /context 0% of 1,000,000/);
 

@@ -74,7 +74,7 @@ Deno.test("background delivery: a black-holed collector does not hold the exit, 
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stderr, "");
     assert.ok(result.durationMs < 10_000, `the exit waited ${result.durationMs.toFixed(0)} ms`);
-    const batches = (await spoolFiles(home.path)).filter((name) => /-1\.json$/.test(name));
+    const batches = (await spoolFiles(home.path)).filter((name) => /-1-e[0-9a-f]{16}\.json$/.test(name));
     assert.equal(batches.length, 1, "the one span is kept for later");
   } finally {
     await hole.close();
@@ -106,13 +106,15 @@ Deno.test("background delivery: when the last background send failed, the next c
 
 Deno.test("tracing flush sends the spool now and says what it did", async () => {
   await using home = await tempDir();
-  const endpoint = await refusedEndpoint();
-  // Spool one span (the wait mode spools what it could not deliver, and starts no sender).
+  // Spool one span (the wait mode spools what it could not deliver, and starts no sender); the
+  // endpoint is down (503) then, and up for the flush: a batch only goes where it was meant to.
+  const receiver = await startOtlpReceiver({ fault: "503" });
   const spooled = await runKodelet(["version"], {
-    env: { ...homeEnv(home.path, endpoint), KODELET_TRACING_DELIVERY: "wait" },
+    env: { ...homeEnv(home.path, receiver.url), KODELET_TRACING_DELIVERY: "wait" },
   });
   assert.equal(spooled.code, 0);
-  const receiver = await startOtlpReceiver();
+  receiver.setFault("none");
+  receiver.clear();
   try {
     const env = { ...homeEnv(home.path, receiver.url), OTEL_SDK_DISABLED: "true" };
     const flush = await runKodelet(["tracing", "flush"], { env });

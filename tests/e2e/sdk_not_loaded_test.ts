@@ -198,3 +198,50 @@ Deno.test("background delivery: a short traced command never loads the OTLP expo
     await receiver.close();
   }
 });
+
+Deno.test("metrics and log events off: tracing loads the trace SDK but nothing of the other two signals", async () => {
+  await using dir = await tempDir();
+  const setup = await writeSentinelConfig(dir.path);
+  const receiver = await startOtlpReceiver();
+  try {
+    const { result, evaluated } = await evaluatedModules(setup, ["version"], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      KODELET_METRICS_ENABLED: "false",
+      OTEL_LOGS_EXPORTER: "none",
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(evaluated.includes("@opentelemetry/sdk-trace-base"), evaluated.join(", "));
+    for (const name of evaluated) {
+      assert.ok(!/metrics|logs/.test(name), `${name} was evaluated with metrics and logs off`);
+    }
+    assert.equal(receiver.metrics.length + receiver.logs.length, 0);
+  } finally {
+    await receiver.close();
+  }
+});
+
+Deno.test("metrics on, logs off: the metrics SDK is evaluated and the logs SDK is not", async () => {
+  await using dir = await tempDir();
+  const setup = await writeSentinelConfig(dir.path);
+  const receiver = await startOtlpReceiver();
+  try {
+    const { result, evaluated } = await evaluatedModules(setup, ["version"], {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      KODELET_LOGS_ENABLED: "false",
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(evaluated.includes("@opentelemetry/sdk-metrics"), evaluated.join(", "));
+    for (
+      const name of [
+        "@opentelemetry/sdk-logs",
+        "@opentelemetry/api-logs",
+        "@opentelemetry/exporter-logs-otlp-proto",
+      ]
+    ) {
+      assert.ok(!evaluated.includes(name), `${name} evaluated with logs off`);
+    }
+    assert.equal(receiver.metrics.filter((point) => point.name === "kodelet.session.count").length, 1);
+  } finally {
+    await receiver.close();
+  }
+});

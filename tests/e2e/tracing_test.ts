@@ -35,8 +35,9 @@ for (const protocol of ["http/protobuf", "http/json"] as const) {
       const { result, span } = await rootSpanOf(gateway, ["version"], env);
       assert.match(result.stdout, new RegExp(`^kodelet ${VERSION.replaceAll(".", "\\.")}\n`));
       assert.equal(span.name, "cmd.version");
-      assert.equal(gateway.requests.length, 1);
-      const request = gateway.requests[0];
+      const traces = gateway.requests.filter((request) => request.path.endsWith("/v1/traces"));
+      assert.equal(traces.length, 1);
+      const request = traces[0];
       assert.equal(request?.method, "POST");
       assert.equal(request?.path, "/otlp/v1/traces");
       assert.equal(request?.status, 200);
@@ -154,7 +155,9 @@ Deno.test("a wrong token is refused by the gateway and reported in one line", as
     });
     assert.equal(result.code, 0);
     assert.ok(
-      result.stderr.startsWith(`kodelet: 1 span could not be delivered to ${gateway.tracesUrl} (HTTP 401)`),
+      result.stderr.startsWith(
+        `kodelet: 1 span and 1 metric point could not be delivered to ${gateway.url} (HTTP 401)`,
+      ),
       result.stderr,
     );
     assert.equal(result.stderr.split("\n").length, 2, "one line");

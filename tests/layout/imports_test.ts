@@ -104,3 +104,16 @@ Deno.test("the loaded-imports reader skips type-only imports and dynamic ones", 
   ].join("\n");
   assert.deepEqual(loadedSpecifiersOf(text), ["./c.ts", "./d.ts", "./e.ts"]);
 });
+
+Deno.test("lib/trace_store only reads: no file of it writes, removes or creates anything", async () => {
+  const writes =
+    /\bDeno\.(write\w*|remove|mkdir\w*|rename|truncate\w*|create\w*|chmod\w*)\b|\b(write|create|append)\s*:\s*true/;
+  const found: string[] = [];
+  for (const file of await sourceFiles(join(ROOT, "lib/trace_store"))) {
+    const lines = (await Deno.readTextFile(file)).split("\n");
+    lines.forEach((line, index) => {
+      if (writes.test(line)) found.push(`${relative(ROOT, file)}:${index + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(found, []);
+});

@@ -228,8 +228,12 @@ Deno.test("anthropicClient sends tool_result blocks, thinking with signature, ca
     assert.deepEqual(body.system, [
       { type: "text", text: "You are kodelet, under test.", cache_control: { type: "ephemeral" } },
     ]);
+    // Breakpoints on the last two user messages, so the next request reads this one from the cache.
     assert.deepEqual(body.messages, [
-      { role: "user", content: [{ type: "text", text: "list the files" }] },
+      {
+        role: "user",
+        content: [{ type: "text", text: "list the files", cache_control: { type: "ephemeral" } }],
+      },
       {
         role: "assistant",
         content: [
@@ -248,6 +252,7 @@ Deno.test("anthropicClient sends tool_result blocks, thinking with signature, ca
             tool_use_id: "toolu_2",
             content: "Error (not_found): no such file",
             is_error: true,
+            cache_control: { type: "ephemeral" },
           },
         ],
       },

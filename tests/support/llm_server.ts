@@ -12,6 +12,8 @@
  * targets OpenAI should therefore keep `cacheRead <= input`.
  */
 
+import { PromptCache } from "./prompt_cache.ts";
+
 /** One tool call the scripted model makes. */
 export interface ScriptedToolCall {
   id: string;
@@ -91,6 +93,15 @@ export interface RecordedLlmRequest {
   body: Record<string, unknown>;
 }
 
+/** How the server behaves beyond its script. */
+export interface LlmServerOptions {
+  /**
+   * Model Anthropic's prompt caching (tests/support/prompt_cache.ts): replies report input, cache
+   * read and cache write tokens from the request's cache breakpoints instead of the scripted ones.
+   */
+  promptCache?: boolean;
+}
+
 /** A running scripted LLM server; close it at the end of the test. */
 export interface LlmServer {
   /** http://127.0.0.1:PORT */
@@ -150,7 +161,8 @@ const OPENAI_ERROR_TYPES: Record<ErrorReply["status"], { type: string; code: str
 };
 
 /** Starts a scripted LLM server on 127.0.0.1 on a free port, printing nothing. */
-export async function startLlmServer(): Promise<LlmServer> {
+export async function startLlmServer(options: LlmServerOptions = {}): Promise<LlmServer> {
+  const cache = options.promptCache ? new PromptCache() : undefined;
   const script: ScriptedReply[] = [];
   const requests: RecordedLlmRequest[] = [];
   // Aborted by close(): delays and streams in progress stop, so shutdown never waits on a timer.
@@ -209,8 +221,12 @@ export async function startLlmServer(): Promise<LlmServer> {
         return errorResponse(provider, requestId, reply.status, reply.message, reply);
       case "message": {
         if (reply.delayMs !== undefined && reply.delayMs > 0) await sleep(reply.delayMs, signal);
+        // With the cache model on, Anthropic input counts come from the request's breakpoints.
+        const cached = cache && provider === "anthropic"
+          ? { ...reply, usage: { ...(reply.usage ?? DEFAULT_USAGE), ...cache.usageFor(body) } }
+          : reply;
         const frames = provider === "anthropic"
-          ? anthropicMessageFrames(reply, body, seq)
+          ? anthropicMessageFrames(cached, body, seq)
           : openaiMessageFrames(reply, body, seq);
         return streamResponse(provider, requestId, frames, "close", reply.chunkDelayMs ?? 0, signal);
       }

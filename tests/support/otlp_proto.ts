@@ -128,6 +128,117 @@ message ExportTracePartialSuccess {
 }
 `;
 
+const METRICS_PROTO = `
+syntax = "proto3";
+package opentelemetry.proto.metrics.v1;
+
+message ResourceMetrics {
+  opentelemetry.proto.resource.v1.Resource resource = 1;
+  repeated ScopeMetrics scope_metrics = 2;
+  string schema_url = 3;
+}
+message ScopeMetrics {
+  opentelemetry.proto.common.v1.InstrumentationScope scope = 1;
+  repeated Metric metrics = 2;
+  string schema_url = 3;
+}
+message Metric {
+  string name = 1;
+  string description = 2;
+  string unit = 3;
+  oneof data {
+    Gauge gauge = 5;
+    Sum sum = 7;
+    Histogram histogram = 9;
+  }
+  repeated opentelemetry.proto.common.v1.KeyValue metadata = 12;
+}
+enum AggregationTemporality {
+  AGGREGATION_TEMPORALITY_UNSPECIFIED = 0;
+  AGGREGATION_TEMPORALITY_DELTA = 1;
+  AGGREGATION_TEMPORALITY_CUMULATIVE = 2;
+}
+message Gauge { repeated NumberDataPoint data_points = 1; }
+message Sum {
+  repeated NumberDataPoint data_points = 1;
+  AggregationTemporality aggregation_temporality = 2;
+  bool is_monotonic = 3;
+}
+message Histogram {
+  repeated HistogramDataPoint data_points = 1;
+  AggregationTemporality aggregation_temporality = 2;
+}
+message NumberDataPoint {
+  repeated opentelemetry.proto.common.v1.KeyValue attributes = 7;
+  fixed64 start_time_unix_nano = 2;
+  fixed64 time_unix_nano = 3;
+  oneof value {
+    double as_double = 4;
+    sfixed64 as_int = 6;
+  }
+  uint32 flags = 8;
+}
+message HistogramDataPoint {
+  repeated opentelemetry.proto.common.v1.KeyValue attributes = 9;
+  fixed64 start_time_unix_nano = 2;
+  fixed64 time_unix_nano = 3;
+  fixed64 count = 4;
+  optional double sum = 5;
+  repeated fixed64 bucket_counts = 6;
+  repeated double explicit_bounds = 7;
+  uint32 flags = 10;
+  optional double min = 11;
+  optional double max = 12;
+}
+`;
+
+const LOGS_PROTO = `
+syntax = "proto3";
+package opentelemetry.proto.logs.v1;
+
+message ResourceLogs {
+  opentelemetry.proto.resource.v1.Resource resource = 1;
+  repeated ScopeLogs scope_logs = 2;
+  string schema_url = 3;
+}
+message ScopeLogs {
+  opentelemetry.proto.common.v1.InstrumentationScope scope = 1;
+  repeated LogRecord log_records = 2;
+  string schema_url = 3;
+}
+message LogRecord {
+  fixed64 time_unix_nano = 1;
+  fixed64 observed_time_unix_nano = 11;
+  int32 severity_number = 2;
+  string severity_text = 3;
+  opentelemetry.proto.common.v1.AnyValue body = 5;
+  repeated opentelemetry.proto.common.v1.KeyValue attributes = 6;
+  uint32 dropped_attributes_count = 7;
+  fixed32 flags = 8;
+  bytes trace_id = 9;
+  bytes span_id = 10;
+  string event_name = 12;
+}
+`;
+
+const METRICS_SERVICE_PROTO = `
+syntax = "proto3";
+package opentelemetry.proto.collector.metrics.v1;
+
+message ExportMetricsServiceRequest {
+  repeated opentelemetry.proto.metrics.v1.ResourceMetrics resource_metrics = 1;
+}
+`;
+
+const LOGS_SERVICE_PROTO = `
+syntax = "proto3";
+package opentelemetry.proto.collector.logs.v1;
+
+message ExportLogsServiceRequest {
+  repeated opentelemetry.proto.logs.v1.ResourceLogs resource_logs = 1;
+}
+`;
+
 // OTLP/HTTP error bodies are a google.rpc.Status (details omitted: we never send any).
 const RPC_STATUS_PROTO = `
 syntax = "proto3";
@@ -141,7 +252,19 @@ message Status {
 
 function buildRoot(): Root {
   const root = new Root();
-  for (const source of [COMMON_PROTO, RESOURCE_PROTO, TRACE_PROTO, TRACE_SERVICE_PROTO, RPC_STATUS_PROTO]) {
+  for (
+    const source of [
+      COMMON_PROTO,
+      RESOURCE_PROTO,
+      TRACE_PROTO,
+      TRACE_SERVICE_PROTO,
+      METRICS_PROTO,
+      LOGS_PROTO,
+      METRICS_SERVICE_PROTO,
+      LOGS_SERVICE_PROTO,
+      RPC_STATUS_PROTO,
+    ]
+  ) {
     parse(source, root);
   }
   // Resolve now so a typo in a cross-package type name fails at import time, not on the first request.
@@ -177,4 +300,20 @@ export function decodeExportTraceServiceRequest(body: Uint8Array): Record<string
   // decode() throws on malformed wire data (truncated varint, bad wire type): the receiver's 400 case.
   const message = ExportTraceServiceRequest.decode(body);
   return ExportTraceServiceRequest.toObject(message, { longs: BigInt });
+}
+
+/** ExportMetricsServiceRequest: the body of POST /v1/metrics. */
+export const ExportMetricsServiceRequest: Type = otlpRoot.lookupType(
+  "opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest",
+);
+
+/** ExportLogsServiceRequest (the body of POST /v1/logs). */
+export const ExportLogsServiceRequest: Type = otlpRoot.lookupType(
+  "opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest",
+);
+
+/** Decodes a protobuf metrics or logs export request to a plain object (longs as bigint, bytes as Uint8Array). */
+export function decodeSignalRequest(signal: "metrics" | "logs", body: Uint8Array): Record<string, unknown> {
+  const type = signal === "metrics" ? ExportMetricsServiceRequest : ExportLogsServiceRequest;
+  return type.toObject(type.decode(body), { longs: BigInt });
 }

@@ -5,7 +5,12 @@
  * with Retry-After, 500). Also two endpoints that are not HTTP servers at all: a port where nothing
  * listens, and a TCP "black hole" that accepts and never answers.
  */
-import { decodeExportTraceServiceRequest, ExportTraceServiceResponse, RpcStatus } from "./otlp_proto.ts";
+import {
+  decodeExportTraceServiceRequest,
+  decodeSignalRequest,
+  ExportTraceServiceResponse,
+  RpcStatus,
+} from "./otlp_proto.ts";
 
 /** One decoded span, flattened to plain JS values so tests can assert on it directly. */
 export interface ReceivedSpan {
@@ -21,6 +26,44 @@ export interface ReceivedSpan {
   status: { code: number; message: string }; // 0 unset, 1 ok, 2 error
   events: { name: string; timeUnixNano: bigint; attributes: Record<string, unknown> }[];
   links: { traceId: string; spanId: string; attributes: Record<string, unknown> }[];
+  resource: Record<string, unknown>;
+  scope: { name: string; version: string };
+}
+
+/** One metric data point, flattened out of its metric, scope and resource. */
+export interface ReceivedMetricPoint {
+  name: string;
+  description: string;
+  unit: string;
+  kind: "sum" | "gauge" | "histogram";
+  /** OTLP AggregationTemporality: 1 delta, 2 cumulative; 0 for gauges. */
+  temporality: number;
+  monotonic: boolean;
+  attributes: Record<string, unknown>;
+  startTimeUnixNano: bigint;
+  timeUnixNano: bigint;
+  /** Sums and gauges. */
+  value: number;
+  /** Histograms. */
+  count: number;
+  sum: number;
+  bucketCounts: number[];
+  explicitBounds: number[];
+  resource: Record<string, unknown>;
+  scope: { name: string; version: string };
+}
+
+/** One log record, flattened out of its scope and resource. */
+export interface ReceivedLogRecord {
+  timeUnixNano: bigint;
+  severityNumber: number;
+  severityText: string;
+  body: unknown;
+  attributes: Record<string, unknown>;
+  /** Lowercase hex, "" when absent. */
+  traceId: string;
+  spanId: string;
+  eventName: string;
   resource: Record<string, unknown>;
   scope: { name: string; version: string };
 }
@@ -62,6 +105,17 @@ export interface OtlpReceiver {
   port: number;
   /** Every accepted span, in arrival order. */
   spans: ReceivedSpan[];
+  /** url + "/v1/metrics" and url + "/v1/logs". */
+  metricsUrl: string;
+  logsUrl: string;
+  /** Every accepted metric point and log record, in arrival order. */
+  metrics: ReceivedMetricPoint[];
+  logs: ReceivedLogRecord[];
+  /** Polls until `ready(metrics, logs)` holds; rejects after timeoutMs (default 5000). */
+  waitFor(
+    ready: (received: { metrics: ReceivedMetricPoint[]; logs: ReceivedLogRecord[] }) => boolean,
+    timeoutMs?: number,
+  ): Promise<void>;
   /** Every request seen, accepted or not. */
   requests: ReceivedRequest[];
   /** Decompressed bodies of accepted requests, for grepping leaked secrets. */
@@ -349,6 +403,122 @@ function readExportRequest(value: unknown): ReceivedSpan[] {
   return spans;
 }
 
+function readScope(value: unknown, what: string): { name: string; version: string } {
+  const scope = readObj(value, what);
+  return {
+    name: readString(scope.name, `${what}.name`),
+    version: readString(scope.version, `${what}.version`),
+  };
+}
+
+function readNumberValue(point: Obj, what: string): number {
+  if (point.asDouble !== undefined && point.asDouble !== null) {
+    return readDouble(point.asDouble, `${what}.asDouble`);
+  }
+  return Number(readBigInt(point.asInt, `${what}.asInt`));
+}
+
+/** Flattens an ExportMetricsServiceRequest (either encoding) to points. */
+function readMetricsRequest(value: unknown): ReceivedMetricPoint[] {
+  if (!isObj(value)) throw new BadRequest("body must be an ExportMetricsServiceRequest object");
+  const points: ReceivedMetricPoint[] = [];
+  readList(value.resourceMetrics, "resourceMetrics").forEach((rmValue, r) => {
+    const rm = readObj(rmValue, `resourceMetrics[${r}]`);
+    const resource = readAttributes(
+      readObj(rm.resource, "resource").attributes,
+      `resourceMetrics[${r}].resource`,
+    );
+    readList(rm.scopeMetrics, `resourceMetrics[${r}].scopeMetrics`).forEach((smValue, s) => {
+      const where = `resourceMetrics[${r}].scopeMetrics[${s}]`;
+      const sm = readObj(smValue, where);
+      const scope = readScope(sm.scope, `${where}.scope`);
+      readList(sm.metrics, `${where}.metrics`).forEach((metricValue, m) => {
+        const at = `${where}.metrics[${m}]`;
+        const metric = readObj(metricValue, at);
+        const kind = metric.histogram ? "histogram" : metric.sum ? "sum" : metric.gauge ? "gauge" : undefined;
+        if (!kind) throw new BadRequest(`${at} has no gauge, sum or histogram`);
+        const data = readObj(metric[kind], `${at}.${kind}`);
+        readList(data.dataPoints, `${at}.${kind}.dataPoints`).forEach((pointValue, i) => {
+          const pat = `${at}.${kind}.dataPoints[${i}]`;
+          const point = readObj(pointValue, pat);
+          points.push({
+            name: readString(metric.name, `${at}.name`),
+            description: readString(metric.description, `${at}.description`),
+            unit: readString(metric.unit, `${at}.unit`),
+            kind,
+            temporality: readInt(data.aggregationTemporality, `${at}.aggregationTemporality`),
+            monotonic: data.isMonotonic === true,
+            attributes: readAttributes(point.attributes, `${pat}.attributes`),
+            startTimeUnixNano: readBigInt(point.startTimeUnixNano, `${pat}.startTimeUnixNano`),
+            timeUnixNano: readBigInt(point.timeUnixNano, `${pat}.timeUnixNano`),
+            value: kind === "histogram" ? 0 : readNumberValue(point, pat),
+            count: kind === "histogram" ? Number(readBigInt(point.count, `${pat}.count`)) : 0,
+            sum: kind === "histogram" && point.sum !== undefined && point.sum !== null
+              ? readDouble(point.sum, `${pat}.sum`)
+              : 0,
+            bucketCounts: readList(point.bucketCounts, `${pat}.bucketCounts`).map((count) =>
+              Number(readBigInt(count, `${pat}.bucketCounts`))
+            ),
+            explicitBounds: readList(point.explicitBounds, `${pat}.explicitBounds`).map((bound) =>
+              readDouble(bound, `${pat}.explicitBounds`)
+            ),
+            resource,
+            scope,
+          });
+        });
+      });
+    });
+  });
+  return points;
+}
+
+/** Flattens an ExportLogsServiceRequest (either encoding) to records. */
+function readLogsRequest(value: unknown): ReceivedLogRecord[] {
+  if (!isObj(value)) throw new BadRequest("body must be an ExportLogsServiceRequest object");
+  const records: ReceivedLogRecord[] = [];
+  readList(value.resourceLogs, "resourceLogs").forEach((rlValue, r) => {
+    const rl = readObj(rlValue, `resourceLogs[${r}]`);
+    const resource = readAttributes(
+      readObj(rl.resource, "resource").attributes,
+      `resourceLogs[${r}].resource`,
+    );
+    readList(rl.scopeLogs, `resourceLogs[${r}].scopeLogs`).forEach((slValue, s) => {
+      const where = `resourceLogs[${r}].scopeLogs[${s}]`;
+      const sl = readObj(slValue, where);
+      const scope = readScope(sl.scope, `${where}.scope`);
+      readList(sl.logRecords, `${where}.logRecords`).forEach((recordValue, i) => {
+        const at = `${where}.logRecords[${i}]`;
+        const record = readObj(recordValue, at);
+        records.push({
+          timeUnixNano: readBigInt(record.timeUnixNano, `${at}.timeUnixNano`),
+          severityNumber: readInt(record.severityNumber, `${at}.severityNumber`),
+          severityText: readString(record.severityText, `${at}.severityText`),
+          body: record.body === undefined || record.body === null
+            ? null
+            : readAnyValue(record.body, `${at}.body`),
+          attributes: readAttributes(record.attributes, `${at}.attributes`),
+          traceId: readId(record.traceId, `${at}.traceId`),
+          spanId: readId(record.spanId, `${at}.spanId`),
+          eventName: readString(record.eventName, `${at}.eventName`),
+          resource,
+          scope,
+        });
+      });
+    });
+  });
+  return records;
+}
+
+function decodeSignal(body: Uint8Array, protocol: "json" | "protobuf", signal: "metrics" | "logs"): unknown {
+  try {
+    return protocol === "json"
+      ? JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body))
+      : decodeSignalRequest(signal, body);
+  } catch (err) {
+    throw new BadRequest(`body is not a valid ${protocol} ${signal} export request: ${String(err)}`);
+  }
+}
+
 function decodeBody(body: Uint8Array, protocol: "json" | "protobuf"): ReceivedSpan[] {
   let decoded: unknown;
   try {
@@ -379,6 +549,12 @@ interface Waiter {
 export function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<OtlpReceiver> {
   const prefix = normalisePrefix(options.pathPrefix);
   const tracesPath = `${prefix}/v1/traces`;
+  const signalPaths: Record<string, "metrics" | "logs"> = {
+    [`${prefix}/v1/metrics`]: "metrics",
+    [`${prefix}/v1/logs`]: "logs",
+  };
+  const metrics: ReceivedMetricPoint[] = [];
+  const logs: ReceivedLogRecord[] = [];
   const basicAuth = options.basicAuth;
   const retryAfter = String(options.retryAfterSeconds ?? 1);
   let fault: ReceiverFault = options.fault ?? "none";
@@ -420,8 +596,9 @@ export function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<Ot
       return response;
     };
 
-    if (path !== tracesPath) {
-      return answer(errorResponse(404, `no OTLP traces endpoint at ${path}`, protocol));
+    const signal = signalPaths[path];
+    if (path !== tracesPath && signal === undefined) {
+      return answer(errorResponse(404, `no OTLP endpoint at ${path}`, protocol));
     }
     if (req.method !== "POST") {
       return answer(errorResponse(405, "OTLP traces need POST", protocol, { Allow: "POST" }));
@@ -445,8 +622,9 @@ export function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<Ot
     }
     try {
       const raw = await decompress(body, req.headers.get("content-encoding"));
-      const received = decodeBody(raw, protocol);
-      spans.push(...received);
+      if (signal === "metrics") metrics.push(...readMetricsRequest(decodeSignal(raw, protocol, signal)));
+      else if (signal === "logs") logs.push(...readLogsRequest(decodeSignal(raw, protocol, signal)));
+      else spans.push(...decodeBody(raw, protocol));
       rawBodies.push(raw);
       notify();
       return answer(successResponse(protocol));
@@ -467,8 +645,25 @@ export function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<Ot
         resolve({
           url,
           tracesUrl: `${url}/v1/traces`,
+          metricsUrl: `${url}/v1/metrics`,
+          logsUrl: `${url}/v1/logs`,
           port,
           spans,
+          metrics,
+          logs,
+          async waitFor(ready, timeoutMs = 5000) {
+            const deadline = Date.now() + timeoutMs;
+            while (!ready({ metrics, logs })) {
+              if (Date.now() > deadline) {
+                const seen = requests.map((r) => `${r.method} ${r.path} -> ${r.status}`).join(", ") || "none";
+                throw new Error(
+                  `waitFor: not ready within ${timeoutMs} ms (${metrics.length} metric points, ` +
+                    `${logs.length} log records); requests seen: ${seen}`,
+                );
+              }
+              await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+          },
           requests,
           rawBodies,
           setFault(next) {
@@ -476,6 +671,8 @@ export function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<Ot
           },
           clear() {
             spans.length = 0;
+            metrics.length = 0;
+            logs.length = 0;
             requests.length = 0;
             rawBodies.length = 0;
           },

@@ -11,7 +11,7 @@ import type { Logger } from "../../lib/log.ts";
 import type { TracingDeps } from "../../lib/telemetry/mod.ts";
 import { tracingDeps } from "../../lib/telemetry/tracing_deps.ts";
 import { isRetryable } from "../../lib/telemetry/otlp_send.ts";
-import { listBatches, spoolStatus } from "../../lib/telemetry/spool.ts";
+import { endpointTag, listBatches, spoolBatch, spoolStatus } from "../../lib/telemetry/spool.ts";
 import { refusedEndpoint, startOtlpReceiver } from "../support/otlp_receiver.ts";
 import { makeTrace, spanKeys } from "../trace_store/_spans.ts";
 
@@ -61,9 +61,11 @@ async function withBase(fn: (base: string) => Promise<void>): Promise<void> {
 for (const protocol of ["http/protobuf", "http/json"] as const) {
   Deno.test(`spool: spans kept while the receiver is down arrive exactly once when it is up (${protocol})`, async () => {
     await withBase(async (base) => {
+      // "Down" is a 503: the batches are meant for this endpoint, and only it may get them.
+      const receiver = await startOtlpReceiver({ fault: "503" });
       const down = depsFor(
         await configFor(base, {
-          OTEL_EXPORTER_OTLP_ENDPOINT: await refusedEndpoint(),
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
           OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
         }),
       );
@@ -78,7 +80,8 @@ for (const protocol of ["http/protobuf", "http/json"] as const) {
       const spoolDir = join(base, "traces", "spool");
       assert.equal((await listBatches(spoolDir)).length, 3);
 
-      const receiver = await startOtlpReceiver();
+      receiver.clear();
+      receiver.setFault("none");
       try {
         const log = recordingLogger();
         const up = depsFor(
@@ -132,10 +135,10 @@ for (const protocol of ["http/protobuf", "http/json"] as const) {
 
 Deno.test("spool: resenders running at once (each with its own file handles, like separate processes) never send a batch twice", async () => {
   await withBase(async (base) => {
-    const down = depsFor(await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: await refusedEndpoint() }));
+    const receiver = await startOtlpReceiver();
+    const down = depsFor(await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }));
     const runs = Array.from({ length: 20 }, () => makeTrace(2));
     for (const spans of runs) await down.spool(spans);
-    const receiver = await startOtlpReceiver();
     try {
       const config = await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
       await Promise.all([
@@ -204,7 +207,13 @@ Deno.test("spool: a damaged batch is dropped and counted instead of blocking the
       const deps = depsFor(await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }));
       const spoolDir = join(base, "traces", "spool");
       await Deno.mkdir(spoolDir, { recursive: true });
-      await Deno.writeTextFile(join(spoolDir, "20000101T000000000Z-1-000001-abcdef-7.json"), "{not json");
+      await Deno.writeTextFile(
+        join(
+          spoolDir,
+          `20000101T000000000Z-1-000001-abcdef-7-e${endpointTag(`${receiver.url}/v1/traces`)}.json`,
+        ),
+        "{not json",
+      );
       const spans = makeTrace(2);
       await deps.spool(spans);
       await deps.resendSpool();
@@ -215,6 +224,54 @@ Deno.test("spool: a damaged batch is dropped and counted instead of blocking the
       const status = await spoolStatus(spoolDir);
       assert.equal(status.batches, 0);
       assert.equal(status.droppedSpans, 7);
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+Deno.test("spool: a batch goes only to the endpoint it was meant for, never to the next one configured", async () => {
+  await withBase(async (base) => {
+    const first = await startOtlpReceiver({ fault: "503" });
+    const second = await startOtlpReceiver();
+    try {
+      const spans = makeTrace(2);
+      const forFirst = depsFor(await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: first.url }));
+      await forFirst.spool(spans);
+      // A later run configured for another endpoint (another origin, or another path) sends nothing.
+      await depsFor(await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: second.url })).resendSpool();
+      await depsFor(
+        await configFor(base, { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${first.url}/other/v1/traces` }),
+      ).resendSpool();
+      assert.equal(second.requests.length, 0, "spans spooled for one endpoint went to another");
+      assert.equal(first.requests.length, 0);
+      assert.equal((await listBatches(join(base, "traces", "spool"))).length, 1);
+      // Its own endpoint gets it once it is up.
+      first.setFault("none");
+      await forFirst.resendSpool();
+      assert.deepEqual(
+        first.spans.map((span) => `${span.traceId}/${span.spanId}`).sort(),
+        spanKeys(spans).sort(),
+      );
+    } finally {
+      await first.close();
+      await second.close();
+    }
+  });
+});
+
+Deno.test("spool: a batch of an older version (no endpoint tag) is never sent anywhere", async () => {
+  await withBase(async (base) => {
+    const receiver = await startOtlpReceiver();
+    try {
+      const deps = depsFor(await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }));
+      await deps.spool(makeTrace(1));
+      const spoolDir = join(base, "traces", "spool");
+      const [batch] = await listBatches(spoolDir);
+      assert.ok(batch);
+      await Deno.rename(batch.path, batch.path.replace(/-e[0-9a-f]{16}\.json$/, ".json"));
+      await deps.resendSpool();
+      assert.equal(receiver.requests.length, 0);
     } finally {
       await receiver.close();
     }
@@ -248,4 +305,20 @@ Deno.test("isRetryable keeps configuration problems and outages, drops what the 
     true,
   ]);
   assert.equal(isRetryable({ kind: "refused", ms: 1, message: "" }), true);
+});
+
+Deno.test("spool: dropped.log stays bounded and tracing check reports only the last day's drops", async () => {
+  await withBase(async (base) => {
+    const spoolDir = join(base, "spool");
+    await Deno.mkdir(spoolDir, { recursive: true });
+    const now = new Date("2026-06-01T12:00:00Z");
+    const old = JSON.stringify({ time: "2026-05-28T12:00:00.000Z", spans: 1000, reason: "spool full" }) +
+      "\n";
+    await Deno.writeTextFile(join(spoolDir, "dropped.log"), old.repeat(2000));
+    const body = new TextEncoder().encode("{}");
+    const result = await spoolBatch(spoolDir, body, 3, 1, "http://127.0.0.1:4318/v1/traces", now);
+    assert.equal(result.dropped, 3);
+    assert.ok((await Deno.stat(join(spoolDir, "dropped.log"))).size <= 64 * 1024);
+    assert.equal((await spoolStatus(spoolDir, now)).droppedSpans, 3);
+  });
 });

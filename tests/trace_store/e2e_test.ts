@@ -143,20 +143,23 @@ Deno.test("e2e: trace export sends a stored trace to an OTLP endpoint with the c
 
 Deno.test("e2e: with the collector down a run spools its spans; the next run delivers both runs' spans once", async () => {
   await using base = await tempDir("kodelet-e2e-spool-");
+  // "Down" is a 503: a spooled batch goes only to the endpoint it was meant for.
+  const receiver = await startOtlpReceiver({ fault: "503" });
   const down = await runKodelet(["version"], {
-    env: { KODELET_BASE_PATH: base.path, OTEL_EXPORTER_OTLP_ENDPOINT: await refusedEndpoint() },
+    env: { KODELET_BASE_PATH: base.path, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
   });
   assert.equal(down.code, 0, "the command's own exit code is kept");
   const warnings = linesOf(down.stderr);
   assert.equal(warnings.length, 1, down.stderr);
   assert.match(
     warnings[0] ?? "",
-    /^kodelet: 1 span could not be delivered to http:\/\/127\.0\.0\.1:\d+\/v1\/traces \(.+\); 1 kept in the spool for the next run$/,
+    /^kodelet: 1 span and 1 metric point could not be delivered to http:\/\/127\.0\.0\.1:\d+ \(.+\); 2 kept in the spool for the next run$/,
   );
   const spooled = await spooledSpanIds(base.path);
   assert.equal(spooled.length, 1);
 
-  const receiver = await startOtlpReceiver();
+  receiver.setFault("none");
+  receiver.clear();
   try {
     const up = await runKodelet(["version"], {
       env: { KODELET_BASE_PATH: base.path, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url },
@@ -170,6 +173,13 @@ Deno.test("e2e: with the collector down a run spools its spans; the next run del
     assert.ok(ids.includes(spooled[0] ?? ""), "the spooled span arrived");
     assert.equal(new Set(received.map((span) => span.traceId)).size, 2, "one trace per run");
     assert.deepEqual(await spooledSpanIds(base.path), []);
+    // The metric point of the first run came out of the spool too: two runs, two sessions counted.
+    await receiver.waitFor(({ metrics }) =>
+      metrics.filter((p) => p.name === "kodelet.session.count").length === 2
+    );
+    const sessions = receiver.metrics.filter((point) => point.name === "kodelet.session.count");
+    assert.deepEqual(sessions.map((point) => point.value), [1, 1]);
+    assert.equal(new Set(sessions.map((point) => point.startTimeUnixNano)).size, 2, "each run's own delta");
   } finally {
     await receiver.close();
   }
@@ -179,15 +189,13 @@ Deno.test("e2e: resending to an endpoint that never answers does not hold the ex
   await using base = await tempDir("kodelet-e2e-bound-");
   const env = { KODELET_BASE_PATH: base.path };
   const baseline = await runKodelet(["version"], { env });
-  const first = await runKodelet(["version"], {
-    env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: await refusedEndpoint() },
-  });
-  assert.equal(first.code, 0);
-  const waiting = await spooledSpanIds(base.path);
-  assert.equal(waiting.length, 1);
-
   const hole = await startBlackHole();
   try {
+    const first = await runKodelet(["version"], { env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: hole.url } });
+    assert.equal(first.code, 0);
+    const waiting = await spooledSpanIds(base.path);
+    assert.equal(waiting.length, 1);
+
     const stuck = await runKodelet(["version"], { env: { ...env, OTEL_EXPORTER_OTLP_ENDPOINT: hole.url } });
     assert.equal(stuck.code, 0);
     // tracing.shutdown_timeout is 1 s; startup and the SDK's loading come on top of it.

@@ -8,13 +8,8 @@ import { fileURLToPath } from "node:url";
 import { ExportResultCode } from "@opentelemetry/core";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { FileSpanExporter } from "../../lib/telemetry/file_exporter.ts";
-import {
-  applyRetention,
-  findTrace,
-  listRunFiles,
-  loadTraces,
-  readRunFile,
-} from "../../lib/trace_store/store.ts";
+import { applyRetention } from "../../lib/telemetry/retention.ts";
+import { findTrace, listRunFiles, loadTraces, readRunFile } from "../../lib/trace_store/store.ts";
 import { makeSpan, makeTrace, randomHex } from "./_spans.ts";
 
 const WRITER = fileURLToPath(new URL("./writer_process.ts", import.meta.url));

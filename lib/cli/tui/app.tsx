@@ -5,6 +5,7 @@
  */
 import { Box, Static, Text, useInput, usePaste, useWindowSize } from "ink";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { escapeControl, stripTerminalControls } from "../../safe_text.ts";
 import { SLASH_COMMANDS } from "../slash_commands.ts";
 import { approvalKey } from "./approval.ts";
 import { applyCompletion, complete, type ListDirectory } from "./completion.ts";
@@ -116,9 +117,13 @@ function Approval({ approval, style }: { approval: PendingApproval; style: Style
       paddingX={1}
     >
       <Text>
-        {`${style(["bold", "yellow"], "Allow")} ${style("bold", request.tool)}: ${request.summary}`}
+        {`${style(["bold", "yellow"], "Allow")} ${style("bold", escapeControl(request.tool))}: ${
+          escapeControl(request.summary)
+        }`}
       </Text>
-      {request.diff !== undefined && request.diff !== "" && <Text>{colourDiff(request.diff, style)}</Text>}
+      {request.diff !== undefined && request.diff !== "" && (
+        <Text>{colourDiff(stripTerminalControls(request.diff), style)}</Text>
+      )}
       <Text>
         {`${style("bold", "y")} yes  ${style("bold", "n")} no  ${
           style("bold", "a")

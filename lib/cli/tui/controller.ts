@@ -5,6 +5,7 @@
  */
 import type { AgentEvents, AgentSession, Spent } from "../../agent/mod.ts";
 import { LlmError, type Usage } from "../../llm/mod.ts";
+import { stripTerminalControls } from "../../safe_text.ts";
 import type { Redactor } from "../../telemetry/mod.ts";
 import type { ToolResult } from "../../tools/mod.ts";
 import { compactLine, contextPart, oneLine, preview } from "../progress.ts";
@@ -155,7 +156,8 @@ export class ChatController {
 
   /** Adds a line of information (or an error) to the transcript. */
   notice(text: string, tone: "info" | "error" = "info"): void {
-    this.#push({ kind: "notice", text, tone });
+    // Notices carry provider messages and other text kodelet did not write.
+    this.#push({ kind: "notice", text: stripTerminalControls(text), tone });
   }
 
   /** Shows what is happening while a turn waits (e.g. "retrying in 2s (529)"). */

@@ -3,6 +3,7 @@
  * lines with "… N more lines" so that a rewrite of a big file does not flood the screen.
  */
 import { structuredPatch } from "diff";
+import { stripTerminalControls } from "../../safe_text.ts";
 import type { Style } from "./style.ts";
 
 /** A rendered diff: its lines (hunk headers, context, changes) and how many lines it adds and removes. */
@@ -20,7 +21,18 @@ export function diffLines(
   style: Style,
   maxLines = 40,
 ): DiffView {
-  const patch = structuredPatch(path, path, before, after, "", "", { context: 2 });
+  // File content is shown, so it must not carry escape sequences to the terminal.
+  const patch = structuredPatch(
+    path,
+    path,
+    stripTerminalControls(before),
+    stripTerminalControls(after),
+    "",
+    "",
+    {
+      context: 2,
+    },
+  );
   const lines: string[] = [];
   let added = 0;
   let removed = 0;

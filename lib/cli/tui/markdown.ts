@@ -6,6 +6,7 @@
 import { marked, type Token, type Tokens } from "marked";
 import stringWidth from "string-width";
 import wrapAnsi from "wrap-ansi";
+import { stripTerminalControls } from "../../safe_text.ts";
 import { highlightCode } from "./highlight.ts";
 import { stripAnsi, type Style } from "./style.ts";
 
@@ -209,9 +210,13 @@ function blocks(tokens: readonly Token[], options: MarkdownOptions, tight = fals
   return out.join(tight ? "\n" : "\n\n");
 }
 
-/** Renders markdown for a terminal of `options.width` columns; no trailing newline. */
+/**
+ * Renders markdown for a terminal of `options.width` columns; no trailing newline. Escape sequences
+ * and control characters in the source are removed first.
+ */
 export function renderMarkdown(source: string, options: MarkdownOptions): string {
-  const tokens = marked.lexer(source, { gfm: true });
+  // The model's text must never reach the terminal with escape sequences of its own (OSC 52 ...).
+  const tokens = marked.lexer(stripTerminalControls(source), { gfm: true });
   return blocks(tokens, options);
 }
 

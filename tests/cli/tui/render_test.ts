@@ -141,3 +141,12 @@ Deno.test("status line drops its least important parts on a narrow terminal", ()
     "claude-sonnet-5-5 · 0 tokens · $0.0000 · trace 0af7651916cd43dd8448eb211c80319c",
   );
 });
+
+Deno.test("markdown and diffs never pass the model's or a file's escape sequences to the terminal", () => {
+  const hostile = "Done \x1b]52;c;ZXZpbA==\x07and \x1b[2Khidden\n\n```\nrm -rf x\x1b[1A\n```";
+  const out = renderMarkdown(hostile, { width: 80, style: plain });
+  assert.ok(!out.includes("\x1b"), JSON.stringify(out));
+  assert.match(out, /Done and hidden/);
+  const diff = diffLines("a", "x\n", "x\x1b]0;title\x07\n", plain);
+  assert.ok(!diff.lines.join("\n").includes("\x1b"));
+});
