@@ -200,7 +200,12 @@ export function App({ controller, history, style, listDirectory }: AppProps) {
       if (armedExit.current) controller.hint(undefined);
       armedExit.current = false;
     }
-    const menu = completion;
+    // Keys can arrive faster than renders: the menu is worked out from the prompt as it is now, not
+    // from the last screen (a Tab typed right after "@sr" must complete "@sr").
+    const menu = menuClosed && current === prompt
+      ? undefined
+      : complete(current, SLASH_COMMANDS, listDirectory);
+    const chosen = menu ? Math.min(selected, menu.items.length - 1) : 0;
     switch (action.type) {
       case "insert":
         return edit(editor.insert(current, action.text));

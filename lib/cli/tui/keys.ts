@@ -53,17 +53,21 @@ export type KeyAction =
 /**
  * Maps one input event to its actions. Typed text can arrive in one read together with the Enter
  * that followed it (fast typing, a slow link, keys typed before the UI started, when the terminal
- * still turned Enter into a line feed): in such a chunk each line break is an Enter. A lone line
+ * still turned Enter into a line feed): in such a chunk each line break is an Enter and each tab a
+ * completion. A lone line
  * feed is Ctrl-J, a new line. (Pastes come separately, as bracketed pastes, and never submit.)
  */
 export function keyActions(input: string, key: KeyFlags): KeyAction[] {
   const plain = !key.return && !key.escape && !key.ctrl && !key.meta && !key.tab;
-  if (!plain || input.length <= 1 || !/[\r\n]/.test(input)) return [keyAction(input, key)];
+  if (!plain || input.length <= 1 || !/[\r\n\t]/.test(input)) return [keyAction(input, key)];
   const actions: KeyAction[] = [];
-  input.split(/\r\n?|\n/).forEach((part, index) => {
-    if (index > 0) actions.push({ type: "enter" });
-    if (part !== "") actions.push(keyAction(part, {}));
-  });
+  // Split keeping the separators: each line break is an Enter, each tab a completion.
+  for (const part of input.split(/(\r\n?|\n|\t)/)) {
+    if (part === "") continue;
+    if (part === "\t") actions.push({ type: "complete" });
+    else if (/^[\r\n]/.test(part)) actions.push({ type: "enter" });
+    else actions.push(keyAction(part, {}));
+  }
   return actions;
 }
 

@@ -78,5 +78,8 @@ Deno.test("keys: typed text that arrives together with its Enter is text, then a
   assert.deepEqual(keyActions("x", {}), [{ type: "insert", text: "x" }]);
   // Typed before the UI took the terminal out of line mode: Enter arrived as a line feed.
   assert.deepEqual(keyActions("/exit\n", {}), [{ type: "insert", text: "/exit" }, { type: "enter" }]);
+  assert.deepEqual(keyActions("look @sr\t", {}), [{ type: "insert", text: "look @sr" }, {
+    type: "complete",
+  }]);
   assert.deepEqual(keyActions("\n", {}), [{ type: "insert", text: "\n" }]); // Ctrl-J: a new line
 });
