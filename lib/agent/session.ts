@@ -39,6 +39,8 @@ export interface SessionOptions {
   save: boolean;
   resumeId?: string | undefined;
   follow?: boolean;
+  /** Keep a question interrupted by Ctrl-C in the conversation (an interactive session does). */
+  keepInterrupted?: boolean;
 }
 
 /** What a session is built from: the configuration, and the command's logger, redactor and renderer. */
@@ -163,6 +165,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       captureMaxBytes: config.tracing.captureMaxBytes,
       redact: setup.redact,
       log: setup.log,
+      env: readEnvironment(),
     });
     const tools: ToolEnvironment = {
       cwd: config.cwd,
@@ -219,6 +222,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       messages: from?.messages ?? [],
       ...(options.save && store ? { persist: save } : {}),
       events,
+      keepInterrupted: options.keepInterrupted === true,
       context: new ContextWindow({
         window: contextWindowOf(model, config.context.window),
         compactRatio: config.context.compactRatio,

@@ -4,6 +4,7 @@
  * whole loop is one `invoke_agent kodelet` span; each turn is handed to `persist` whole.
  */
 import type { TurnRecord } from "../conversations/mod.ts";
+import { mapConcurrent, MAX_PARALLEL_TOOL_CALLS } from "./concurrency.ts";
 import {
   addCost,
   addUsage,
@@ -11,6 +12,7 @@ import {
   LlmError,
   type LlmResponse,
   type Message,
+  type RetryNotice,
   textOf,
   type Usage,
   zeroUsage,
@@ -30,6 +32,8 @@ export interface AgentEvents {
   onToolStart?: (call: { id: string; name: string; input: Record<string, unknown> }) => void;
   onToolEnd?: (call: { id: string; name: string }, result: ToolResult) => void;
   onTurnEnd?: (turn: { number: number; usage: Usage; costUsd: number | undefined }) => void;
+  /** A request failed and is retried after a wait: a status to show until the next event. */
+  onRetry?: (retry: RetryNotice) => void;
   /** The conversation was compacted (its summary request's usage and cost are in the result). */
   onCompact?: (result: CompactionResult) => void;
   /** An automatic compaction failed; the run goes on uncompacted. */
@@ -55,6 +59,8 @@ export interface Thread {
   events: AgentEvents;
   /** The agent name on the span (kodelet, or kodelet-subagent). */
   agentName?: string;
+  /** A question interrupted before any answer stays in the conversation (chat); dropped otherwise (run). */
+  keepInterrupted?: boolean;
   /** Context-window management (compaction); absent for subagents. */
   context?: ContextWindow;
 }
@@ -160,7 +166,10 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
               thinkingBudgetTokens: thread.thinkingBudgetTokens,
               cacheKey: thread.conversationId,
             },
-            { ...(thread.events.onText ? { onText: thread.events.onText } : {}) },
+            {
+              ...(thread.events.onText ? { onText: thread.events.onText } : {}),
+              ...(thread.events.onRetry ? { onRetry: thread.events.onRetry } : {}),
+            },
             signal,
           );
         let response: LlmResponse;
@@ -197,12 +206,12 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
 
         const calls = response.content.flatMap((block) => (block.type === "tool_use" ? [block] : []));
         if (calls.length > 0) {
-          const results = await Promise.all(calls.map(async (call) => {
+          const results = await mapConcurrent(calls, MAX_PARALLEL_TOOL_CALLS, async (call) => {
             thread.events.onToolStart?.(call);
             const result = await thread.registry.execute(call, thread.tools, signal);
             thread.events.onToolEnd?.(call, result);
             return { call, result };
-          }));
+          });
           const toolResults: Message = {
             role: "user",
             content: results.map(({ call, result }) => ({
@@ -250,7 +259,23 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
       });
     }
     if (stopReason === "cancelled") {
-      dropUnsaved();
+      if (thread.keepInterrupted && unsaved.length > 0) {
+        // The question stays in the conversation, in memory and in the store: the user's next
+        // message follows it (sent as one user message) instead of the question vanishing.
+        thread.persist?.({
+          conversationId: thread.conversationId,
+          provider: thread.client.provider,
+          model: thread.model,
+          messages: unsaved,
+          usage: zeroUsage(),
+          costUsd: undefined,
+          todos: thread.tools.todos.read(),
+          summary: isFirstTurnEver ? summarise(userText) : "",
+        });
+        unsaved = [];
+      } else {
+        dropUnsaved();
+      }
       throw new LlmError("cancelled", "Cancelled");
     }
     return {

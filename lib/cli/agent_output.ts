@@ -15,7 +15,8 @@ import { LlmError } from "../llm/mod.ts";
 import { escapeControl, terminalStream } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { CommandContext, CommandIO } from "./command.ts";
-import { compactLine, formatSummary, toolEndLine, toolStartLine } from "./progress.ts";
+import { compactLine, formatSummary, retryLine, toolEndLine, toolStartLine } from "./progress.ts";
+import { StatusLine } from "./status_line.ts";
 
 /** How the agent's progress is shown. */
 export type OutputMode = "text" | "json";
@@ -24,6 +25,8 @@ export type OutputMode = "text" | "json";
 export interface SessionRenderer {
   events: AgentEvents;
   done(result: AgentResult, session: AgentSession): void;
+  /** The run ended without a result (failed or cancelled): tidy the screen before the error is shown. */
+  stopped?(): void;
 }
 
 /** One JSON event per line on stdout. */
@@ -44,6 +47,14 @@ export function jsonRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
         }),
       onTurnEnd: (turn) =>
         emit({ type: "turn", turn: turn.number, usage: turn.usage, cost_usd: turn.costUsd ?? null }),
+      onRetry: (retry) =>
+        emit({
+          type: "retry",
+          attempt: retry.attempt,
+          attempts: retry.attempts,
+          delay_ms: Math.round(retry.delayMs),
+          reason: retry.reason,
+        }),
       onCompact: (result) =>
         emit({
           type: "compact",
@@ -68,11 +79,7 @@ export function jsonRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
   };
 }
 
-/**
- * The answer on stdout, tool activity and the closing summary on stderr. With `renderMarkdown` (a
- * terminal), each answer is collected and printed rendered when the model finishes it or turns to
- * tools, instead of streaming raw markdown.
- */
+/** The answer on stdout, tool activity and the closing summary on stderr. */
 export function lineRenderer(
   io: CommandIO,
   redact: Redactor,
@@ -81,8 +88,11 @@ export function lineRenderer(
   // Text of a turn that asked for tools rarely ends in a newline; end the line before tool activity
   // so the next turn's answer does not run on from it.
   let atLineStart = true;
+  // Retries show as one line rewritten in place on a terminal, wiped by whatever comes next.
+  const status = new StatusLine(io);
   // The model's text may carry escape sequences (OSC 52 writes the clipboard): never passed on.
-  // (renderMarkdown removes them from the text it renders.)
+  // With renderMarkdown (a terminal) each answer is collected and printed rendered when the model
+  // finishes it or turns to tools; renderMarkdown removes escape sequences itself.
   let screen = terminalStream();
   let pending = "";
   const flush = () => {
@@ -91,9 +101,15 @@ export function lineRenderer(
     io.stdout(screen.end());
     screen = terminalStream();
   };
+  const endLine = () => {
+    flush();
+    if (!atLineStart) io.stdout("\n");
+    atLineStart = true;
+  };
   return {
     events: {
       onText: (text) => {
+        status.clear();
         if (renderMarkdown) {
           pending += text;
           return;
@@ -102,25 +118,36 @@ export function lineRenderer(
         if (text !== "") atLineStart = text.endsWith("\n");
       },
       onToolStart: (call) => {
-        flush();
-        if (!atLineStart) io.stdout("\n");
-        atLineStart = true;
+        status.clear();
+        endLine();
         io.stderr(toolStartLine(call, redact) + "\n");
       },
-      onToolEnd: (call, result) => io.stderr(toolEndLine(call, result) + "\n"),
+      onToolEnd: (call, result) => {
+        status.clear();
+        io.stderr(toolEndLine(call, result) + "\n");
+      },
+      onRetry: (retry) => status.show(retryLine(retry)),
       onTurnEnd: () => flush(),
       onCompact: (result) => {
-        flush();
-        if (!atLineStart) io.stdout("\n");
-        atLineStart = true;
+        status.clear();
+        endLine();
         io.stderr(compactLine(result) + "\n");
       },
-      onCompactFailed: (message) => io.stderr(`kodelet: compaction failed: ${redact(message)}\n`),
+      onCompactFailed: (message) => {
+        status.clear();
+        io.stderr(`kodelet: compaction failed: ${redact(message)}\n`);
+      },
     },
     done: (result, session) => {
+      status.clear();
       flush();
       if (!renderMarkdown) io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
       io.stderr(formatSummary(result, session.saving ? session.conversationId : undefined) + "\n");
+    },
+    // A stream cut mid-answer: the error goes on its own line, not after the half sentence.
+    stopped: () => {
+      status.clear();
+      endLine();
     },
   };
 }
@@ -134,7 +161,7 @@ export function mcpFailureReporter(
     io.stderr(escapeControl(redact(`kodelet: MCP server "${server}" failed to start: ${reason}`)) + "\n");
 }
 
-/** The renderer for an output mode (text rendered as markdown when `renderMarkdown` is given). */
+/** The renderer for an output mode. */
 export function rendererFor(
   output: OutputMode,
   io: CommandIO,
@@ -156,6 +183,7 @@ export async function askAndShow(
   try {
     result = await session.ask(text, signal);
   } catch (error) {
+    renderer.stopped?.();
     if (error instanceof LlmError && error.kind === "cancelled") {
       io.stderr("\nkodelet: cancelled\n");
       return 130;
@@ -167,10 +195,7 @@ export async function askAndShow(
   return 0;
 }
 
-/**
- * Opens the agent session of a command, built from its context, with a renderer for `output` (its
- * text rendered by `renderMarkdown` when given).
- */
+/** Opens the agent session of a command, built from its context, with a renderer for `output`. */
 export function openShownSession(
   context: CommandContext,
   output: OutputMode,

@@ -5,12 +5,13 @@
  */
 import { escapeControl } from "../safe_text.ts";
 import type { Command, CommandContext } from "./command.ts";
+import { formatCost, formatCount } from "./format.ts";
 import { LineReader } from "./line_reader.ts";
-import { contextPart } from "./progress.ts";
+import { contextPart, continueHint } from "./progress.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
-import { findSlashCommand, type SlashContext } from "./slash_commands.ts";
 
-const LINE_KEYS = "keys: Ctrl-C cancels a turn, Ctrl-D exits";
+const HELP =
+  "commands: /exit, /clear (new conversation), /model [name], /cost, /compact [instructions]; Ctrl-C cancels a turn, Ctrl-D exits";
 
 async function chat(context: CommandContext): Promise<number> {
   if (context.args.flags.plain !== true && context.io.interactive === true) {
@@ -22,7 +23,12 @@ async function chat(context: CommandContext): Promise<number> {
 
 async function lineChat(context: CommandContext): Promise<number> {
   const { askAndShow, openShownSession } = await import("./agent_output.ts");
-  const { session, renderer } = openShownSession(context, "text", sessionOptions(context.args.flags));
+  const { session, renderer } = openShownSession(context, "text", {
+    ...sessionOptions(context.args.flags),
+    keepInterrupted: true,
+  });
+  // Whether this chat saved something in the conversation in progress (worth a hint to come back).
+  let saved = false;
   const reader = new LineReader(context.io.stdin);
   let turn: AbortController | undefined;
   let quit: () => void = () => {};
@@ -32,38 +38,6 @@ async function lineChat(context: CommandContext): Promise<number> {
     else if (turn) quit(); // a second Ctrl-C while the cancelled turn is still winding down
     else void reader.cancel();
   };
-  let exit: number | undefined;
-  const slash: SlashContext = {
-    say: (text) => context.io.stderr(text + "\n"),
-    model: () => session.model,
-    setModel: (name) => (session.model = name),
-    newConversation: () => session.newConversation(),
-    spent: () => session.spent(),
-    contextText: () => {
-      const now = session.contextUsage();
-      return now ? contextPart(now) : undefined;
-    },
-    compact: async (instructions) => {
-      turn = new AbortController();
-      try {
-        const done = await Promise.race([session.compact(instructions, turn.signal), quitting]);
-        if (done === "quit") exit = 130;
-        // The renderer's onCompact already said what was compacted.
-        else if (done === undefined) context.io.stderr("nothing to compact yet\n");
-      } catch (error) {
-        context.io.stderr(
-          `kodelet: compaction failed: ${
-            context.redact(error instanceof Error ? error.message : String(error))
-          }\n`,
-        );
-      } finally {
-        turn = undefined;
-      }
-    },
-    traceId: () => undefined,
-    exit: () => (exit = 0),
-    keys: LINE_KEYS,
-  };
   Deno.addSignalListener("SIGINT", onInterrupt);
   // SIGTERM/SIGHUP abort the command's signal: the turn stops and the session ends.
   const onTerminate = () => {
@@ -72,27 +46,72 @@ async function lineChat(context: CommandContext): Promise<number> {
     void reader.cancel();
   };
   context.signal.addEventListener("abort", onTerminate, { once: true });
-  context.io.stderr(`kodelet chat (${session.model}); /help lists the commands; ${LINE_KEYS}\n`);
+  context.io.stderr(`kodelet chat (${session.model}); ${HELP}\n`);
   try {
-    while (exit === undefined) {
+    while (true) {
       context.io.stderr("> ");
       const line = await reader.next();
-      if (line === null) break;
+      if (line === null) {
+        // Ctrl-D leaves the cursor after the prompt: end that line before saying goodbye.
+        context.io.stderr("\n");
+        break;
+      }
       const text = line.trim();
       if (text === "") continue;
-      const command = findSlashCommand(text);
-      if (command) {
-        await command.command.run(slash, command.args);
+      if (text === "/exit" || text === "/quit") break;
+      if (text === "/clear") {
+        session.newConversation();
+        saved = false;
+        context.io.stderr("new conversation\n");
+        continue;
+      }
+      if (text.startsWith("/model")) {
+        const name = text.slice("/model".length).trim();
+        if (name !== "") session.model = name;
+        context.io.stderr(`model: ${session.model}\n`);
+        continue;
+      }
+      if (text === "/cost") {
+        const { usage, costUsd } = session.spent();
+        const contextNow = session.contextUsage();
+        context.io.stderr(
+          `this session: tokens in ${formatCount(usage.input)} out ${formatCount(usage.output)} cached ${
+            formatCount(usage.cacheRead)
+          } · ${formatCost(costUsd, "cost unknown")}${contextNow ? ` · ${contextPart(contextNow)}` : ""}\n`,
+        );
+        continue;
+      }
+      if (text === "/compact" || text.startsWith("/compact ")) {
+        turn = new AbortController();
+        try {
+          const done = await Promise.race([
+            session.compact(text.slice("/compact".length).trim() || undefined, turn.signal),
+            quitting,
+          ]);
+          if (done === "quit") return 130;
+          // The renderer's onCompact already said what was compacted.
+          if (done === undefined) context.io.stderr("nothing to compact yet\n");
+        } catch (error) {
+          context.io.stderr(
+            `kodelet: compaction failed: ${
+              context.redact(error instanceof Error ? error.message : String(error))
+            }\n`,
+          );
+        } finally {
+          turn = undefined;
+        }
         continue;
       }
       if (text.startsWith("/")) {
-        context.io.stderr(`unknown command ${text}; /help lists them\n`);
+        context.io.stderr(`unknown command ${text}; ${HELP}\n`);
         continue;
       }
       turn = new AbortController();
       try {
-        const asked = askAndShow(session, renderer, context.io, text, turn.signal);
-        if (await Promise.race([asked, quitting]) === "quit") return 130;
+        const answer = askAndShow(session, renderer, context.io, text, turn.signal);
+        if (await Promise.race([answer, quitting]) === "quit") return 130;
+        // Answered, or interrupted and kept (a failed turn is not saved and throws instead).
+        saved = true;
       } catch (error) {
         // A failed turn (bad key, provider down) is reported, and the session goes on.
         context.io.stderr(
@@ -109,7 +128,8 @@ async function lineChat(context: CommandContext): Promise<number> {
     context.signal.removeEventListener("abort", onTerminate);
     await session.close();
   }
-  return exit ?? 0;
+  if (saved && session.saving) context.io.stderr(continueHint(session.conversationId) + "\n");
+  return 0;
 }
 
 /** The command. */

@@ -16,6 +16,7 @@ import { traceExportCommand, traceListCommand, traceShowCommand } from "./trace.
 import { tracingCheckCommand } from "./tracing_check.ts";
 import { tracingFlushCommand } from "./tracing_flush.ts";
 import { trustCommand } from "./trust.ts";
+import { usageCommand } from "./usage.ts";
 import { versionCommand } from "./version.ts";
 
 /** All commands. */
@@ -30,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   traceExportCommand,
   tracingCheckCommand,
   tracingFlushCommand,
+  usageCommand,
   trustCommand,
   mcpListCommand,
   versionCommand,

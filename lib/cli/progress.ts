@@ -1,5 +1,6 @@
 /** The short lines that show the agent's progress on stderr, and the closing summary. */
 import type { AgentResult, CompactionResult } from "../agent/mod.ts";
+import type { RetryNotice } from "../llm/mod.ts";
 import { escapeControl } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { ToolResult } from "../tools/mod.ts";
@@ -55,6 +56,20 @@ export function formatSummary(result: AgentResult, conversationId: string | unde
   if (result.stopReason === "max_turns") parts.push("stopped at max_turns");
   if (conversationId) parts.push(`conversation ${conversationId}`);
   return `kodelet: ${parts.join(" · ")}`;
+}
+
+/** "retrying in 2s (529 overloaded), attempt 2 of 5" */
+export function retryLine(retry: RetryNotice): string {
+  const wait = retry.delayMs >= 1000
+    ? `${Math.round(retry.delayMs / 1000)}s`
+    : `${(retry.delayMs / 1000).toFixed(1)}s`;
+  return `retrying in ${wait} (${retry.reason}), attempt ${retry.attempt} of ${retry.attempts}`;
+}
+
+/** How to come back to a conversation after the chat ends. */
+export function continueHint(conversationId: string): string {
+  return `conversation ${conversationId} saved; continue with: kodelet chat --resume ${conversationId}` +
+    ` (or kodelet run --follow "...")`;
 }
 
 /** "context 12% of 1,000,000": how full the model's window is. */

@@ -359,7 +359,7 @@ export const KEYS: readonly KeySpec[] = [
     default: 10_000,
     defaultText: "10000 (ms)",
     description: "time limit of one export request (a number is milliseconds, as in OTEL_*_TIMEOUT)",
-    parse: duration("ms"),
+    parse: duration("ms", 3_600_000, 1),
     env: [{ name: "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT" }, { name: "OTEL_EXPORTER_OTLP_TIMEOUT" }],
   },
   {

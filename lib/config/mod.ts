@@ -118,6 +118,9 @@ function flattenYaml(
   return out;
 }
 
+/** A config file is a few dozen keys; this bounds the time a hostile one can cost at start-up. */
+const MAX_CONFIG_CHARS = 256 * 1024;
+
 async function readYamlLayer(
   path: string,
   read: (path: string) => Promise<string | undefined>,
@@ -125,13 +128,23 @@ async function readYamlLayer(
 ): Promise<Map<string, RawValue>> {
   const text = await read(path);
   if (text === undefined) return new Map();
+  if (text.length > MAX_CONFIG_CHARS) {
+    throw new UsageError(
+      `Invalid config file ${
+        escapeControl(path)
+      }: ${text.length} characters; a config file may have at most ` +
+        `${MAX_CONFIG_CHARS} (is it the right file?)`,
+    );
+  }
   let document: unknown;
   try {
     // Loaded only when a config file exists: most runs have none, and start-up time matters.
     const yaml = await import("yaml");
     // The bundle the binary is compiled from hands this CommonJS package over as `default` only.
     const parseYaml = yaml.parse ?? (yaml as unknown as { default: typeof yaml }).default.parse;
-    document = parseYaml(text);
+    // The yaml package's duplicate-key check compares every key with every other one (a 400 KB file
+    // took 17 s); without it parsing is linear, and a repeated key simply takes its last value.
+    document = parseYaml(text, { uniqueKeys: false });
   } catch (error) {
     // The yaml package ends its first line with ":" before a code excerpt we leave out.
     const reason = (error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)).replace(

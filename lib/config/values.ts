@@ -106,7 +106,7 @@ export const httpUrl: Parser<string> = (raw) => {
  * A duration: a bare number is read in `unit` (what the key's name promises, e.g. OTEL_* timeouts are
  * milliseconds), or a number with ms/s/m suffix. Returns milliseconds.
  */
-export function duration(unit: "ms" | "s", maxMs = 3_600_000): Parser<number> {
+export function duration(unit: "ms" | "s", maxMs = 3_600_000, minMs = 0): Parser<number> {
   return (raw) => {
     const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(text(raw));
     if (!match) {
@@ -118,8 +118,26 @@ export function duration(unit: "ms" | "s", maxMs = 3_600_000): Parser<number> {
     const suffix = match[2] ?? unit;
     const ms = suffix === "ms" ? amount : suffix === "s" ? amount * 1000 : amount * 60_000;
     if (ms > maxMs) throw new ValueError(`must be at most ${maxMs / 1000} seconds`);
+    if (ms < minMs) throw new ValueError(`must be at least ${minMs} ms`);
     return Math.round(ms);
   };
+}
+
+/**
+ * A decoded line break or other control character cannot go into an HTTP header: refused now (from
+ * the env list and from a YAML map alike) rather than have every export fail later.
+ */
+function headerValue(key: string, value: string): string {
+  // deno-lint-ignore no-control-regex
+  if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) {
+    throw new ValueError(`has a value for "${escapeKey(key)}" with a control character in it`);
+  }
+  return value;
+}
+
+function escapeKey(key: string): string {
+  // deno-lint-ignore no-control-regex
+  return key.replace(/[\x00-\x1f\x7f]/g, "?");
 }
 
 /**
@@ -131,7 +149,13 @@ export function duration(unit: "ms" | "s", maxMs = 3_600_000): Parser<number> {
 export const keyValueList: Parser<Record<string, string>> = (raw) => {
   const result: Record<string, string> = {};
   if (raw !== null && typeof raw === "object" && !Array.isArray(raw)) {
-    for (const [key, value] of Object.entries(raw)) result[key] = text(value);
+    for (const [key, value] of Object.entries(raw)) {
+      // deno-lint-ignore no-control-regex
+      if (key === "" || /[\s"(),/:;<=>?@[\\\]{}\x00-\x1f\x7f]/.test(key)) {
+        throw new ValueError(`has a key "${escapeKey(key)}" that cannot be a header or attribute name`);
+      }
+      result[key] = headerValue(key, text(value));
+    }
     return result;
   }
   const source = text(raw);
@@ -148,13 +172,7 @@ export const keyValueList: Parser<Record<string, string>> = (raw) => {
     } catch {
       throw new ValueError(`has a value for "${key}" that is not valid percent-encoding`);
     }
-    // A decoded line break or other control character cannot go into an HTTP header: refuse it now
-    // rather than have every export fail later.
-    // deno-lint-ignore no-control-regex
-    if (/[\x00-\x08\x0a-\x1f\x7f]/.test(value)) {
-      throw new ValueError(`has a value for "${key}" with a control character in it`);
-    }
-    result[key] = value;
+    result[key] = headerValue(key, value);
   }
   return result;
 };

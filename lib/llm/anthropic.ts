@@ -190,7 +190,10 @@ export function anthropicClient(options: ProviderOptions): LlmClient {
           timeToFirstChunkMs: firstChunkMs,
         };
       } catch (error) {
-        throw classifyError(error, "anthropic", signal);
+        throw classifyError(error, "anthropic", signal, {
+          baseUrl: baseURL,
+          proxyVariable: options.proxyVariable,
+        });
       }
     },
   };

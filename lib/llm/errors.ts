@@ -1,4 +1,5 @@
 /** Turns what the SDKs throw into LlmError, using only the HTTP facts they expose. */
+import { classifyNetworkError } from "../telemetry/mod.ts";
 import { LlmError, type LlmErrorKind } from "./types.ts";
 
 interface HttpLike {
@@ -46,8 +47,76 @@ function serverMessage(error: HttpLike): string {
   return (match?.[1] ?? text.replace(/^\d{3}\s*/, "")).split("\n")[0] ?? "";
 }
 
+/** Where a provider's requests go, for saying which setting to look at when it cannot be reached. */
+export interface Endpoint {
+  baseUrl: string;
+  /** The proxy variable in force for this URL, if any (its value may hold credentials: never shown). */
+  proxyVariable?: string | undefined;
+}
+
+/** Why a connection failed, in the words `kodelet tracing check` uses. */
+function connectionReason(error: unknown): string {
+  const { kind, message } = classifyNetworkError(error);
+  switch (kind) {
+    case "refused":
+      return "connection refused (nothing listens there)";
+    case "dns":
+      return "host name not found (DNS)";
+    case "tls":
+      return `TLS failed (${message})`;
+    case "timeout":
+      return "no answer (timed out)";
+    case "reset":
+      return `connection closed (${message})`;
+    case "network":
+      return message || "the request failed";
+  }
+}
+
+/** "Cannot reach Anthropic at URL: why; check ANTHROPIC_BASE_URL (and the proxy in HTTPS_PROXY)". */
+function cannotReach(name: string, provider: string, error: unknown, endpoint: Endpoint | undefined): string {
+  if (!endpoint) return `Cannot reach ${name}: ${connectionReason(error)}`;
+  const setting = provider === "anthropic" ? "ANTHROPIC_BASE_URL" : "OPENAI_BASE_URL";
+  const proxy = endpoint.proxyVariable ? ` and the proxy in ${endpoint.proxyVariable}` : "";
+  return `Cannot reach ${name} at ${endpoint.baseUrl}: ${connectionReason(error)}; check ${setting}${proxy}`;
+}
+
+/** A retry's reason in a few words, for the status line: "529 overloaded", "connection refused". */
+export function retryReason(error: LlmError): string {
+  const words: Record<LlmErrorKind, string> = {
+    auth: "auth",
+    bad_request: "bad request",
+    not_found: "not found",
+    rate_limited: "rate limited",
+    overloaded: "overloaded",
+    server: "server error",
+    connection: "connection failed",
+    stream_broken: "stream broke off",
+    timeout: "timed out",
+    cancelled: "cancelled",
+  };
+  if (error.status !== undefined) return `${error.status} ${words[error.kind]}`;
+  if (error.kind === "connection") {
+    const kind = classifyNetworkError(error.cause ?? error).kind;
+    const network: Record<string, string> = {
+      refused: "connection refused",
+      dns: "DNS lookup failed",
+      tls: "TLS error",
+      timeout: "connect timed out",
+      reset: "connection reset",
+    };
+    return network[kind] ?? words.connection;
+  }
+  return words[error.kind];
+}
+
 /** Classifies an SDK error (or a plain network error) into an LlmError. */
-export function classifyError(error: unknown, provider: string, signal: AbortSignal): LlmError {
+export function classifyError(
+  error: unknown,
+  provider: string,
+  signal: AbortSignal,
+  endpoint?: Endpoint,
+): LlmError {
   if (error instanceof LlmError) return error;
   if (signal.aborted) return new LlmError("cancelled", "Cancelled", undefined, undefined, { cause: error });
   const http = (error ?? {}) as HttpLike;
@@ -124,7 +193,7 @@ export function classifyError(error: unknown, provider: string, signal: AbortSig
       },
     );
   }
-  return new LlmError("connection", `Cannot reach ${name}: ${message.split("\n")[0]}`, status, undefined, {
+  return new LlmError("connection", cannotReach(name, provider, error, endpoint), status, undefined, {
     cause: error,
   });
 }

@@ -28,6 +28,7 @@ export {
   type LlmRequest,
   type LlmResponse,
   type Message,
+  type RetryNotice,
   type StreamHandlers,
   textOf,
   type ToolSchema,
@@ -46,6 +47,14 @@ export interface ClientOptions {
   fetch?: typeof fetch;
   /** context.window, for the chat spans' kodelet.context.used_ratio. */
   contextWindow?: number | undefined;
+  /** The environment, for the proxy variables Deno's fetch honours (named when a provider is unreachable). */
+  env?: Record<string, string>;
+}
+
+/** The proxy variable Deno's fetch uses for a URL, when one is set. */
+export function proxyVariableFor(url: string, env: Record<string, string>): string | undefined {
+  const names = url.startsWith("https:") ? ["HTTPS_PROXY", "https_proxy"] : ["HTTP_PROXY", "http_proxy"];
+  return names.find((name) => (env[name] ?? "") !== "");
 }
 
 /** The model a run uses. */
@@ -67,6 +76,7 @@ export function createClient(config: LlmConfig, options: ClientOptions): LlmClie
     client = anthropicClient({
       apiKey,
       baseUrl: config.anthropic.baseUrl,
+      proxyVariable: proxyVariableFor(config.anthropic.baseUrl ?? "https:", options.env ?? {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   } else {
@@ -80,6 +90,7 @@ export function createClient(config: LlmConfig, options: ClientOptions): LlmClie
     client = openAiClient({
       apiKey,
       baseUrl: config.openai.baseUrl,
+      proxyVariable: proxyVariableFor(config.openai.baseUrl ?? "https:", options.env ?? {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   }

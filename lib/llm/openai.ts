@@ -179,7 +179,10 @@ export function openAiClient(options: ProviderOptions): LlmClient {
           );
         }
       } catch (error) {
-        throw classifyError(error, "openai", signal);
+        throw classifyError(error, "openai", signal, {
+          baseUrl: baseURL,
+          proxyVariable: options.proxyVariable,
+        });
       }
       const content: ContentBlock[] = [];
       if (text !== "") content.push({ type: "text", text });

@@ -6,6 +6,7 @@
 import { trace } from "@opentelemetry/api";
 import type { Logger } from "../log.ts";
 import { GENERAL, KODELET, signals } from "../telemetry/mod.ts";
+import { retryReason } from "./errors.ts";
 import { type LlmClient, LlmError, type LlmRequest, type LlmResponse, type StreamHandlers } from "./types.ts";
 
 /** How retries wait. */
@@ -87,7 +88,15 @@ export function withRetries(client: LlmClient, policy: RetryPolicy): LlmClient {
             attempt: attempt + 1,
             delayMs: delay,
           });
-          policy.log?.warn("retrying llm request", {
+          // The user sees the retry in the renderer's status line (issue 12: not as a warning on the
+          // terminal); the log keeps it at info, for --log-level info, --verbose and the OTLP log records.
+          handlers.onRetry?.({
+            attempt: attempt + 2,
+            attempts: policy.maxRetries + 1,
+            delayMs: delay,
+            reason: retryReason(error),
+          });
+          policy.log?.info("retrying llm request", {
             attempt: attempt + 1,
             delay_ms: Math.round(delay),
             error_type: error.status !== undefined ? String(error.status) : error.kind,

@@ -80,10 +80,23 @@ export interface LlmResponse {
 export interface StreamHandlers {
   /** Assistant text as it arrives. */
   onText?: (text: string) => void;
+  /** A failed attempt is about to be retried, after a wait (the status line "retrying in 2s ..."). */
+  onRetry?: (retry: RetryNotice) => void;
   /** Called once when the first chunk arrives. */
   onFirstChunk?: () => void;
   /** Called on every chunk the stream delivers (text, thinking, tool input, pings): the stream is alive. */
   onActivity?: () => void;
+}
+
+/** A request about to be retried: which attempt comes next, when, and why the last one failed. */
+export interface RetryNotice {
+  /** The attempt about to be made: 2 is the first retry. */
+  attempt: number;
+  /** Attempts in all (1 + llm.max_retries). */
+  attempts: number;
+  delayMs: number;
+  /** Why, in a few words: "529 overloaded", "429 rate limited", "connection refused". */
+  reason: string;
 }
 
 /** What a provider's client is built from. */
@@ -93,6 +106,8 @@ export interface ProviderOptions {
   baseUrl: string | undefined;
   /** Replaceable in tests. */
   fetch?: typeof fetch;
+  /** The proxy variable in force for the base URL (HTTPS_PROXY ...), named when it cannot be reached. */
+  proxyVariable?: string | undefined;
 }
 
 /** A provider's client: one streaming request. */

@@ -34,3 +34,11 @@ export {
   summarize,
   type TraceSummary,
 } from "./summary.ts";
+export {
+  percentile,
+  readUsageEvents,
+  type UsageEvent,
+  type UsageGrouping,
+  usageReport,
+  type UsageRow,
+} from "./usage.ts";

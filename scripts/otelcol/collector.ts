@@ -75,6 +75,11 @@ export interface RunningCollector {
   authorization: string;
   /** JSON lines, one OTLP/JSON ExportTraceServiceRequest per line. */
   outputFile: string;
+  /** The metrics and logs pipelines' files: one OTLP/JSON export request per line. */
+  metricsFile: string;
+  logsFile: string;
+  /** The complete export requests in the metrics or logs file so far (read them before stop()). */
+  readRequests(signal: "metrics" | "logs"): Promise<unknown[]>;
   /** The spans written so far (after stop(): the final ones, even when the file is gone). */
   readSpans(): Promise<CollectedSpan[]>;
   /** Polls until at least `count` spans are in the file; throws after timeoutMs (default 15 000). */
@@ -187,6 +192,8 @@ async function startOnce(binary: string, options: CollectorOptions): Promise<Run
   const dir = await Deno.makeTempDir({ prefix: "kodelet-otelcol-" });
   const configFile = `${dir}/config.yaml`;
   const outputFile = `${dir}/spans.jsonl`;
+  const metricsFile = `${dir}/metrics.jsonl`;
+  const logsFile = `${dir}/logs.jsonl`;
   await Deno.copyFile(configTemplate, configFile);
 
   const log = new BoundedLog();
@@ -198,6 +205,8 @@ async function startOnce(binary: string, options: CollectorOptions): Promise<Run
       KODELET_OTELCOL_USER: options.user.replaceAll("$", "$$$$"),
       KODELET_OTELCOL_PASSWORD: options.password.replaceAll("$", "$$$$"),
       KODELET_OTELCOL_OUTPUT: outputFile,
+      KODELET_OTELCOL_METRICS_OUTPUT: metricsFile,
+      KODELET_OTELCOL_LOGS_OUTPUT: logsFile,
     },
     stdin: "null",
     stdout: "piped",
@@ -287,6 +296,21 @@ async function startOnce(binary: string, options: CollectorOptions): Promise<Run
     authHeader: `Authorization=Basic%20${token}`,
     authorization: `Basic ${token}`,
     outputFile,
+    metricsFile,
+    logsFile,
+    async readRequests(signal) {
+      let text: string;
+      try {
+        text = await Deno.readTextFile(signal === "metrics" ? metricsFile : logsFile);
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) return [];
+        throw error;
+      }
+      // A last line without its newline is still being written.
+      return text.split("\n").slice(0, -1).filter((line) => line.trim() !== "").map((line) =>
+        JSON.parse(line)
+      );
+    },
     readSpans,
     async waitForSpans(count: number, timeoutMs = 15_000): Promise<CollectedSpan[]> {
       const until = Date.now() + timeoutMs;

@@ -34,6 +34,49 @@ const USER = "1234567";
 // A Grafana Cloud token looks like this: base64 with + and / in the Basic credential.
 const PASSWORD = "glc_eyJvIjoiMTIzNCIsIm4iOiJrb2RlbGV0In0+/=";
 
+type Json = Record<string, unknown>;
+
+function list(value: unknown): Json[] {
+  return Array.isArray(value) ? value as Json[] : [];
+}
+
+/** The metrics in the collector's file, flattened: name, unit, kind, temporality, points. */
+function collectedMetrics(requests: unknown[]) {
+  return requests.flatMap((request) =>
+    list((request as Json).resourceMetrics).flatMap((rm) =>
+      list(rm.scopeMetrics).flatMap((sm) =>
+        list(sm.metrics).map((metric) => {
+          const kind = metric.histogram ? "histogram" : "sum";
+          const data = (metric[kind] ?? {}) as Json;
+          return {
+            name: String(metric.name),
+            unit: String(metric.unit ?? ""),
+            kind,
+            temporality: Number(data.aggregationTemporality ?? 0),
+            points: list(data.dataPoints),
+            resource: list((rm.resource as Json | undefined)?.attributes).map((kv) => String(kv.key)),
+          };
+        })
+      )
+    )
+  );
+}
+
+/** The log records in the collector's file: event name, trace id, attribute keys and values. */
+function collectedLogs(requests: unknown[]) {
+  return requests.flatMap((request) =>
+    list((request as Json).resourceLogs).flatMap((rl) =>
+      list(rl.scopeLogs).flatMap((sl) =>
+        list(sl.logRecords).map((record) => ({
+          eventName: String(record.eventName ?? ""),
+          traceId: String(record.traceId ?? "").toLowerCase(),
+          spanId: String(record.spanId ?? "").toLowerCase(),
+        }))
+      )
+    )
+  );
+}
+
 function byName(spans: CollectedSpan[], name: string): CollectedSpan[] {
   return spans.filter((span) => span.name === name);
 }
@@ -119,6 +162,47 @@ for (const protocol of ["http/protobuf", "http/json"] as const) {
         assert.equal(read.status.code, 2, "reading a missing file is a failed tool call");
         assert.equal(typeof read.attributes["error.type"], "string");
         assert.ok(spans.every((span) => span.traceId === root.traceId));
+
+        // The metrics and logs pipelines: every metric of the run, delta, without a per-process id;
+        // every event in the run's trace, inside one of its spans.
+        let metrics: ReturnType<typeof collectedMetrics> = [];
+        let logs: ReturnType<typeof collectedLogs> = [];
+        for (let i = 0; i < 100; i++) {
+          metrics = collectedMetrics(await collector.readRequests("metrics"));
+          logs = collectedLogs(await collector.readRequests("logs"));
+          if (metrics.length > 0 && logs.some((record) => record.eventName === "kodelet.tool_result")) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        const names = new Set(metrics.map((metric) => metric.name));
+        for (
+          const name of [
+            "gen_ai.client.token.usage",
+            "gen_ai.client.operation.duration",
+            "gen_ai.client.operation.time_to_first_chunk",
+            "kodelet.cost.usage",
+            "kodelet.token.usage",
+            "kodelet.tool.calls",
+            "kodelet.tool.duration",
+            "kodelet.session.count",
+          ]
+        ) {
+          assert.ok(names.has(name), `${name} reached the collector: ${[...names].join(", ")}`);
+        }
+        for (const metric of metrics) {
+          assert.equal(metric.temporality, 1, `${metric.name} is delta`);
+          assert.ok(!metric.resource.includes("process.pid"), "no per-process id on metrics");
+        }
+        assert.equal(metrics.find((metric) => metric.name === "kodelet.cost.usage")?.unit, "USD");
+        const spanIds = new Set(spans.map((span) => span.spanId));
+        const events = logs.filter((record) => record.eventName.startsWith("kodelet."));
+        assert.deepEqual(
+          [...new Set(events.map((record) => record.eventName))].sort(),
+          ["kodelet.api_request", "kodelet.tool_result", "kodelet.user_prompt"],
+        );
+        for (const record of events) {
+          assert.equal(record.traceId, root.traceId, `${record.eventName} in the run's trace`);
+          assert.ok(spanIds.has(record.spanId), `${record.eventName} inside one of the run's spans`);
+        }
       } finally {
         await llm.close();
       }
@@ -140,7 +224,7 @@ Deno.test({
     assert.equal(lines.length, 1, result.stderr);
     assert.match(
       lines[0] ?? "",
-      /^kodelet: 1 span could not be delivered to http:\/\/127\.0\.0\.1:\d+\/otlp\/v1\/traces \(HTTP 401\)/,
+      /^kodelet: 1 span and 1 metric point could not be delivered to http:\/\/127\.0\.0\.1:\d+\/otlp \(HTTP 401\)/,
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.deepEqual(await collector.readSpans(), []);

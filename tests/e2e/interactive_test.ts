@@ -99,6 +99,9 @@ Deno.test("Ctrl-C in chat cancels the turn and the session goes on", async () =>
     const output = await child.output();
     assert.equal(output.code, 0);
     assert.match(decoder.decode(output.stderr), /cancelled/);
+    // The interrupted question stays in the conversation: it goes to the model with the next one.
+    const sent = JSON.stringify(llm.requests[1]?.body.messages);
+    assert.ok(sent.includes("first") && sent.includes("second"), sent);
   } finally {
     await llm.close();
   }

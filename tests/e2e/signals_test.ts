@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { startLlmServer } from "../support/llm_server.ts";
 import type { OtlpReceiver, ReceivedLogRecord, ReceivedMetricPoint } from "../support/otlp_receiver.ts";
-import { runKodelet } from "../support/run_kodelet.ts";
+import { linesOf, runKodelet } from "../support/run_kodelet.ts";
+import { startBlackHole } from "../support/otlp_receiver.ts";
 import { AUTHORIZATION, CREDENTIAL, grafanaEnv, startGateway } from "./_grafana.ts";
 
 const SECRET_KEY = "sk-ant-test-SECRET-9c8b7a6d5e4f";
@@ -67,7 +68,11 @@ function events(gateway: OtlpReceiver, name: string): ReceivedLogRecord[] {
 }
 
 /** One run that exercises everything: a retry, a file_write, a file_edit, a failing file_read. */
-async function scriptedRun(protocol: "http/protobuf" | "http/json", extraEnv: Record<string, string> = {}) {
+async function scriptedRun(
+  protocol: "http/protobuf" | "http/json",
+  extraEnv: Record<string, string> = {},
+  endpoint?: string,
+) {
   const gateway = await startGateway();
   const llm = await startLlmServer();
   const base = await Deno.makeTempDir({ prefix: "kodelet-base-" });
@@ -101,7 +106,7 @@ async function scriptedRun(protocol: "http/protobuf" | "http/json", extraEnv: Re
   const result = await runKodelet(["run", "--no-save", PROMPT], {
     cwd: work,
     env: {
-      ...grafanaEnv(gateway.url),
+      ...grafanaEnv(endpoint ?? gateway.url),
       OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
       OTEL_RESOURCE_ATTRIBUTES: "team=platform,repository=kodelet",
       KODELET_BASE_PATH: base,
@@ -260,11 +265,12 @@ for (const protocol of ["http/protobuf", "http/json"] as const) {
     assert.equal(failed[0]?.attributes["error.type"], "not_found");
 
     // kodelet's own log lines (--log-level info) arrive as records with their severity.
-    const warn = gateway.logs.find((record) => record.body === "retrying llm request");
-    assert.ok(warn, "the retry warning is a log record");
-    assert.equal(warn.severityNumber, 13);
-    assert.equal(warn.severityText, "WARN");
-    assert.equal(warn.traceId, traceId);
+    // A retry is logged at info (the terminal shows it as a status line, not as a warning).
+    const retry = gateway.logs.find((record) => record.body === "retrying llm request");
+    assert.ok(retry, "the retry is a log record");
+    assert.equal(retry.severityNumber, 9);
+    assert.equal(retry.severityText, "INFO");
+    assert.equal(retry.traceId, traceId);
   });
 }
 
@@ -307,6 +313,99 @@ Deno.test("background delivery: metric points and log records arrive after the r
     assert.equal(events(gateway, "kodelet.tool_result").length, 5);
     const traceId = gateway.spans[0]?.traceId;
     assert.ok(events(gateway, "kodelet.api_request").every((record) => record.traceId === traceId));
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("kodelet usage shows the same totals locally as the metrics the endpoint received", async () => {
+  await using run = await scriptedRun("http/protobuf");
+  const { gateway, result, base } = run;
+  assert.equal(result.code, 0, result.stderr);
+  const report = await runKodelet(["usage", "--since", "1h", "--json"], { env: { KODELET_BASE_PATH: base } });
+  assert.equal(report.code, 0, report.stderr);
+  const [row, ...more] = (JSON.parse(report.stdout) as { rows: Record<string, number>[] }).rows;
+  assert.equal(more.length, 0);
+  assert.ok(row);
+  const counter = (name: string, match: Record<string, unknown> = {}) => one(gateway, name, match).value;
+  assert.equal(row.llmCalls, one(gateway, "gen_ai.client.operation.duration").count);
+  assert.equal(row.inputTokens, counter("kodelet.token.usage", { type: "input" }));
+  assert.equal(row.outputTokens, counter("kodelet.token.usage", { type: "output" }));
+  assert.equal(row.cacheReadTokens, counter("kodelet.token.usage", { type: "cache_read" }));
+  assert.equal(row.cacheWriteTokens, counter("kodelet.token.usage", { type: "cache_write" }));
+  assert.ok(Math.abs((row.costUsd ?? 0) - counter("kodelet.cost.usage")) < 1e-6, `${row.costUsd}`);
+  const toolCalls = points(gateway, "kodelet.tool.calls");
+  assert.equal(row.toolCalls, toolCalls.reduce((sum, point) => sum + point.value, 0));
+  assert.equal(
+    row.toolFailures,
+    toolCalls.filter((point) => point.attributes.outcome !== "ok").reduce(
+      (sum, point) => sum + point.value,
+      0,
+    ),
+  );
+  assert.equal(row.linesAdded, counter("kodelet.lines_of_code.count", { type: "added" }));
+  assert.equal(row.linesRemoved, counter("kodelet.lines_of_code.count", { type: "removed" }));
+  assert.equal(row.llmErrors, 0, "the retried 429 is not a failed call");
+});
+
+Deno.test("a hung collector: bounded exit for all three signals, one line naming them, exit code kept", async () => {
+  const hole = await startBlackHole();
+  try {
+    await using run = await scriptedRun("http/protobuf", { KODELET_LOG_LEVEL: "error" }, hole.url);
+    const { result } = run;
+    assert.equal(result.code, 0);
+    const warnings = linesOf(result.stderr).filter((line) => /could not be delivered/.test(line));
+    assert.equal(warnings.length, 1, result.stderr);
+    assert.match(
+      warnings[0] ?? "",
+      /^kodelet: \d+ spans, \d+ metric points and \d+ log records could not be delivered to http:\/\/127\.0\.0\.1:\d+ \(gave up after 1s\); \d+ kept in the spool for the next run$/,
+    );
+    // The scripted LLM run itself takes well under a second; the bound adds 1 s; loading adds the rest.
+    assert.ok(result.durationMs < 8000, `took ${result.durationMs.toFixed(0)} ms`);
+  } finally {
+    await hole.close();
+  }
+});
+
+Deno.test("log records and metric points that could not be delivered are resent by the next run, once", async () => {
+  const home = await Deno.makeTempDir({ prefix: "kodelet-home-" });
+  try {
+    // The gateway answers 503 first: everything of the first run goes to the spool, tagged for it.
+    const gateway = await startGateway({ fault: "503", retryAfterSeconds: 30 });
+    const llm = await startLlmServer();
+    try {
+      llm.enqueue({ kind: "message", text: "ok", usage: { input: 10, output: 2 } });
+      const env = {
+        ...grafanaEnv(gateway.url),
+        KODELET_BASE_PATH: `${home}/.kodelet`,
+        ANTHROPIC_API_KEY: SECRET_KEY,
+        ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+      };
+      const first = await runKodelet(["run", "--no-save", "hi"], { env });
+      assert.equal(first.code, 0);
+      assert.match(first.stderr, /metric points and \d+ log records? could not be delivered/);
+      assert.equal(gateway.logs.length + gateway.metrics.length, 0);
+
+      gateway.setFault("none");
+      const second = await runKodelet(["version"], { env });
+      assert.equal(second.code, 0, second.stderr);
+      await gateway.waitFor(({ logs, metrics }) =>
+        logs.some((record) => record.eventName === "kodelet.api_request") &&
+        metrics.filter((point) => point.name === "kodelet.session.count").length === 2
+      );
+      // The first run's events, once each, with the first run's trace id; and both runs' sessions.
+      assert.equal(events(gateway, "kodelet.api_request").length, 1);
+      assert.equal(events(gateway, "kodelet.user_prompt").length, 1);
+      const commands = points(gateway, "kodelet.session.count").map((point) => point.attributes.command)
+        .sort();
+      assert.deepEqual(commands, ["run", "version"]);
+      const third = await runKodelet(["version"], { env });
+      assert.equal(third.code, 0);
+      assert.equal(events(gateway, "kodelet.api_request").length, 1, "nothing sent twice");
+    } finally {
+      await llm.close();
+      await gateway.close();
+    }
   } finally {
     await Deno.remove(home, { recursive: true });
   }

@@ -158,3 +158,11 @@ export function runKodelet(args: readonly string[], options: RunOptions = {}): P
 export function linesOf(text: string): string[] {
   return text.split("\n").filter((line, index, all) => !(line === "" && index === all.length - 1));
 }
+
+/** A port on 127.0.0.1 where nothing listens (it was free a moment ago). */
+export function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  listener.close();
+  return port;
+}

@@ -8,7 +8,7 @@ import { LlmError, type Usage } from "../../llm/mod.ts";
 import { stripTerminalControls } from "../../safe_text.ts";
 import type { Redactor } from "../../telemetry/mod.ts";
 import type { ToolResult } from "../../tools/mod.ts";
-import { compactLine, contextPart, oneLine, preview } from "../progress.ts";
+import { compactLine, contextPart, oneLine, preview, retryLine } from "../progress.ts";
 import { findSlashCommand, type SlashContext } from "../slash_commands.ts";
 import type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
 import { changeOf, diffLines } from "./diff_view.ts";
@@ -207,6 +207,8 @@ export class ChatController {
           this.#pendingInputs.set(call.id, call.input);
         },
         onToolEnd: (call, result) => this.#toolEnded(call, result),
+        // The spinner says why nothing moves: "retrying in 2s (529 overloaded), attempt 2 of 5".
+        onRetry: (retry) => this.activity(retryLine(retry)),
         onCompact: (result) => {
           this.#commitStreaming(true);
           this.notice(compactLine(result));
