@@ -90,15 +90,11 @@ async function main(argv: string[]): Promise<number> {
       io.stdout(versionReport());
       return 0;
     }
-    const configFlags: Record<string, string | boolean> = {};
-    for (const [name, value] of Object.entries(line.flags)) {
-      if (!Array.isArray(value)) configFlags[name] = value;
-    }
     // `kodelet trust` itself does not ask: it is how one answers.
     const askTrust = line.command.path[0] === "trust" ? undefined : trustQuestion(io);
     const config = await loadConfig({
       env,
-      flags: configFlags,
+      flags: line.flags,
       cwd: Deno.cwd(),
       home: homeDirectory(env),
       ...(askTrust ? { askTrust } : {}),

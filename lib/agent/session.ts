@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { newConversationId, openConversationStore } from "../conversations/mod.ts";
 import type { Conversation, ConversationStore, TurnRecord } from "../conversations/mod.ts";
 import { UserFacingError } from "../errors.ts";
-import { type Config, readEnvironment } from "../config/mod.ts";
+import { type Config, homeDirectory, readEnvironment } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
 import {
   addCost,
@@ -23,11 +23,15 @@ import { type CompactionResult, ContextWindow } from "./compaction.ts";
 import { type Redactor, signals } from "../telemetry/mod.ts";
 import {
   allTools,
+  type Approver,
   childEnvironment,
   defaultRegistry,
   InMemoryFileReadTracker,
   InMemoryTodoStore,
   McpManager,
+  parseRules,
+  PermissionGate,
+  systemTempDir,
   type ToolEnvironment,
   ToolRegistry,
 } from "../tools/mod.ts";
@@ -39,6 +43,8 @@ export interface SessionOptions {
   save: boolean;
   resumeId?: string | undefined;
   follow?: boolean;
+  /** Who answers approval questions; absent when nobody can (no terminal, --output json, CI). */
+  approver?: Approver | undefined;
   /** Keep a question interrupted by Ctrl-C in the conversation (an interactive session does). */
   keepInterrupted?: boolean;
 }
@@ -93,6 +99,14 @@ function toolsWithoutSubagent(tools: ToolEnvironment): ToolEnvironment {
 /** Opens the store, loads a resumed conversation, and builds the session. */
 export function openAgentSession(setup: SessionSetup, options: SessionOptions): AgentSession {
   const { config } = setup;
+  // Rules first: a bad rule is a usage error before anything is opened. One gate for the whole
+  // session, so an "always" answer outlives /clear.
+  const processEnv = readEnvironment();
+  const permissions = new PermissionGate({
+    mode: config.permissions.mode,
+    allow: parseRules("permissions.allow", config.permissions.allow),
+    deny: parseRules("permissions.deny", config.permissions.deny),
+  }, { approver: options.approver, tmpDir: systemTempDir(processEnv), home: homeDirectory(processEnv) });
   const needsStore = options.save || options.resumeId !== undefined || options.follow === true;
   const store: ConversationStore | undefined = needsStore
     ? openConversationStore(config.basePath)
@@ -135,7 +149,8 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
   // A saved turn carries what its subagents spent too, so that `conversation list` shows what the
   // conversation cost, the figure `run`'s summary gives.
   const save = (turn: TurnRecord) => store?.saveTurn(withSubagents(turn));
-  let registry = defaultRegistry();
+  // Read-only mode does not offer the other tools at all.
+  let registry = defaultRegistry().only((tool) => permissions.offers(tool));
   // MCP servers start at the first question, not before: a session that never asks starts none.
   const mcp = config.mcp.servers.some((server) => server.enabled)
     ? new McpManager(config.mcp, { cwd: config.cwd, log: setup.log })
@@ -147,11 +162,11 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     for (const status of await mcp.start()) {
       if (status.state === "failed") setup.onMcpServerFailed?.(status.name, status.reason ?? "unknown");
     }
-    registry = new ToolRegistry([...allTools(), ...mcp.tools()]);
+    registry = new ToolRegistry([...allTools(), ...mcp.tools()]).only((tool) => permissions.offers(tool));
     thread.registry = registry;
   };
   // Commands the model runs never see kodelet's keys or the user's tokens (see tools/child_env.ts).
-  const env = childEnvironment(readEnvironment(), config.tools.bash.envPassthrough);
+  const env = childEnvironment(processEnv, config.tools.bash.envPassthrough);
   let model = modelFor(config.llm);
   const system = sessionSystemPrompt(config, env);
 
@@ -178,6 +193,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       todos: new InMemoryTodoStore(from?.todos ?? []),
       fetch: globalThis.fetch,
       toolOutputDir: join(config.basePath, "tool-output"),
+      permissions,
       // A focused, read-only nested agent; its spans nest under the calling execute_tool span. It has
       // no persist (its turns are not the user's conversation) and what it spent is the session's.
       subagent: async (question, signal) => {

@@ -19,7 +19,12 @@ export const GLOBAL_FLAGS: readonly CommandFlag[] = [
 export function configFlag(name: string): CommandFlag {
   const spec = KEYS.find((key) => key.flag?.name === name);
   if (!spec?.flag) throw new Error(`no configuration flag named ${name}`);
-  return { name: spec.flag.name, type: spec.flag.type, description: spec.flag.description };
+  return {
+    name: spec.flag.name,
+    type: spec.flag.type,
+    description: spec.flag.description,
+    ...(spec.flag.multiple ? { multiple: true } : {}),
+  };
 }
 
 /** What the command line asks for. */

@@ -23,6 +23,8 @@ import { SIGNAL_KEYS } from "./signal_keys.ts";
 export const EXPORTER_NAMES = ["otlp", "console", "file", "none"] as const;
 /** Sampler names of tracing.sampler. */
 export const SAMPLER_NAMES = ["always", "never", "ratio"] as const;
+/** Permission modes, from the most careful default to no questions at all (hard limits still hold). */
+export const PERMISSION_MODES = ["ask", "accept-edits", "read-only", "yolo"] as const;
 /** OTLP/HTTP encodings; gRPC is not offered (the design is OTLP/HTTP only). */
 export const OTLP_PROTOCOLS = ["http/protobuf", "http/json"] as const;
 
@@ -39,6 +41,8 @@ export interface FlagSpec {
   description: string;
   /** Global flags exist on every command; the others only on the commands that list them. */
   global: boolean;
+  /** The flag may repeat (--allow A --allow B). */
+  multiple?: boolean;
 }
 
 /** One configuration key. */
@@ -56,6 +60,8 @@ export interface KeySpec {
   default?: unknown;
   /** How the default is described in the README, when it is computed. */
   defaultText?: string;
+  /** A list whose entries from every source (flags and both config files) are joined, not replaced. */
+  merge?: boolean;
   /**
    * Whether a project's ./kodelet-config.yaml may set the key: "allow" always (it cannot redirect
    * credentials, data or files: model, max_turns, tool settings, permissions.deny ...), "trust" only
@@ -96,6 +102,17 @@ function otelSampler(raw: string): string {
 function tracingFlag(name: string, type: FlagSpec["type"], description: string): FlagSpec {
   return { name, type, description, global: true };
 }
+
+/** A list of rules: a YAML list of strings (or one string); each rule is parsed by the permission engine. */
+const ruleList: Parser<string[]> = (raw) => {
+  const items = Array.isArray(raw) ? raw : [raw];
+  return items.map((item) => {
+    if (typeof item !== "string" || item.trim() === "") {
+      throw new ValueError("must be a list of rules (strings)");
+    }
+    return item.trim();
+  });
+};
 
 /** The table. Order is the order of the README's reference. */
 export const KEYS: readonly KeySpec[] = [
@@ -249,6 +266,53 @@ export const KEYS: readonly KeySpec[] = [
     description: "OpenAI-compatible base URL (Ollama, vLLM, llama.cpp ...)",
     parse: httpUrl,
     env: [{ name: "KODELET_OPENAI_BASE_URL" }, { name: "OPENAI_BASE_URL" }],
+  },
+  {
+    key: "permissions.mode",
+    default: "ask",
+    description:
+      "ask (reads run, the rest asks) | accept-edits (file edits in the working directory run too) | read-only | yolo",
+    parse: oneOf(PERMISSION_MODES),
+    env: [{ name: "KODELET_PERMISSIONS_MODE" }],
+    flag: {
+      name: "permission-mode",
+      type: "string",
+      description: "ask | accept-edits | read-only | yolo",
+      global: false,
+    },
+  },
+  {
+    key: "permissions.allow",
+    default: [],
+    description:
+      "rules for calls that run without asking: bash(git status), bash(npm test:*), file_edit(src/**), ...",
+    parse: ruleList,
+    env: [],
+    flag: {
+      name: "allow",
+      type: "string",
+      description: "allow RULE without asking (repeatable)",
+      global: false,
+      multiple: true,
+    },
+    merge: true,
+  },
+  {
+    key: "permissions.deny",
+    default: [],
+    description: "rules for calls that never run; deny beats allow and every mode",
+    parse: ruleList,
+    env: [],
+    flag: {
+      name: "deny",
+      type: "string",
+      description: "refuse RULE (repeatable)",
+      global: false,
+      multiple: true,
+    },
+    merge: true,
+    // A project may always add denials: they can only take power away.
+    project: "allow",
   },
   {
     key: "tools.bash.env_passthrough",

@@ -17,6 +17,8 @@ import type {
   LlmConfig,
   MetricsConfig,
   OtlpConfig,
+  PermissionsConfig,
+  RuleEntry,
   SignalConfig,
   TracingConfig,
 } from "./types.ts";
@@ -31,12 +33,14 @@ export type {
   McpConfig,
   MetricsConfig,
   OtlpConfig,
+  PermissionsConfig,
+  RuleEntry,
   SignalConfig,
   ToolsConfig,
   TracingConfig,
 } from "./types.ts";
 export type { McpHttpServer, McpServerConfig, McpStdioServer } from "./mcp.ts";
-export { KEYS, tracesUrlFromBase } from "./keys.ts";
+export { KEYS, PERMISSION_MODES, tracesUrlFromBase } from "./keys.ts";
 export { httpUrl } from "./values.ts";
 export {
   canonicalDirectory,
@@ -49,8 +53,8 @@ export {
 /** Everything the loader reads, passed in so that tests can give their own. */
 export interface ConfigInput {
   env: Record<string, string>;
-  /** Flag values by flag name, as the command line parser produced them. */
-  flags: Record<string, string | boolean>;
+  /** Flag values by flag name, as the command line parser produced them (repeatable flags: lists). */
+  flags: Record<string, string | boolean | string[]>;
   cwd: string;
   home: string;
   /** File reader; tests may replace it. */
@@ -202,6 +206,30 @@ function resolveOne(
   }
 }
 
+/** A list key whose entries from every source are joined: flags first, then ./kodelet-config.yaml, then the global file. */
+function mergeList(spec: KeySpec, input: ConfigInput, layers: Map<string, RawValue>[]): RuleEntry[] {
+  const entries: RuleEntry[] = [];
+  const add = (value: unknown, source: string) => {
+    try {
+      for (const rule of spec.parse(value) as string[]) entries.push({ rule, source });
+    } catch (error) {
+      if (!(error instanceof ValueError)) throw error;
+      throw invalidValue(spec, value, source, error);
+    }
+  };
+  const flag = spec.flag ? input.flags[spec.flag.name] : undefined;
+  if (flag !== undefined && spec.flag) add(Array.isArray(flag) ? flag : [flag], `--${spec.flag.name}`);
+  for (const env of spec.env) {
+    const value = input.env[env.name];
+    if (value !== undefined && value.trim() !== "") add(value, env.name);
+  }
+  for (const layer of layers) {
+    const found = layer.get(spec.key);
+    if (found) add(found.value, found.source);
+  }
+  return entries;
+}
+
 /** The one-line usage error for a refused value, naming the part of a structured value that was wrong. */
 function invalidValue(spec: KeySpec, value: unknown, source: string, error: ValueError): UsageError {
   const part = error.part;
@@ -337,7 +365,12 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
 
   const values = new Map<string, unknown>();
   const sources = new Map<string, string>();
+  const lists = new Map<string, RuleEntry[]>();
   for (const spec of KEYS) {
+    if (spec.merge) {
+      lists.set(spec.key, mergeList(spec, input, layers));
+      continue;
+    }
     const resolved = resolveOne(spec, input, layers);
     if (resolved) {
       values.set(spec.key, resolved.value);
@@ -383,6 +416,16 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
     );
   }
 
+  let mode = get<PermissionsConfig["mode"]>("permissions.mode");
+  if (input.flags.yolo === true) {
+    if (input.flags["permission-mode"] !== undefined && mode !== "yolo") {
+      throw new UsageError(
+        `Invalid --permission-mode "${mode}" (from the command line): --yolo asks for yolo mode; give one or the other`,
+      );
+    }
+    mode = "yolo";
+  }
+
   const protocol = get<OtlpConfig["protocol"]>("tracing.protocol");
   const headers = get<Record<string, string>>("tracing.headers");
   // Metrics and logs follow tracing's endpoint and headers, except where those came from a
@@ -422,6 +465,11 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
   return {
     basePath,
     cwd: input.cwd,
+    permissions: {
+      mode,
+      allow: lists.get("permissions.allow") ?? [],
+      deny: lists.get("permissions.deny") ?? [],
+    },
     metrics,
     logs: signal("logs"),
     trustFile,

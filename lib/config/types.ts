@@ -116,6 +116,19 @@ export interface LogConfig {
   file: string | undefined;
 }
 
+/** A rule as configured: its text and where it came from (a config file, --allow, --deny). */
+export interface RuleEntry {
+  rule: string;
+  source: string;
+}
+
+/** Permissions as configured; the permission engine (lib/tools/permissions) parses the rules. */
+export interface PermissionsConfig {
+  mode: "ask" | "accept-edits" | "read-only" | "yolo";
+  allow: RuleEntry[];
+  deny: RuleEntry[];
+}
+
 /** Everything, validated. */
 export interface Config {
   basePath: string;
@@ -129,6 +142,7 @@ export interface Config {
   context: ContextConfig;
   tools: ToolsConfig;
   log: LogConfig;
+  permissions: PermissionsConfig;
   mcp: McpConfig;
   /** Every secret value we were given, so that redaction can remove them from anything recorded. */
   secrets: string[];

@@ -134,6 +134,8 @@ export function anthropicClient(options: ProviderOptions): LlmClient {
       apiKey: options.apiKey,
       baseURL,
       maxRetries: 0,
+      // The SDK would print a malformed event's raw lines to stderr; the failure is reported once, by us.
+      logLevel: "off",
       openTelemetry: false,
       ...(options.fetch ? { fetch: options.fetch } : {}),
     })

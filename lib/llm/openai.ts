@@ -123,6 +123,8 @@ export function openAiClient(options: ProviderOptions): LlmClient {
       apiKey: options.apiKey,
       baseURL,
       maxRetries: 0,
+      // The SDK would print a malformed event's raw lines to stderr; the failure is reported once, by us.
+      logLevel: "off",
       ...(options.fetch ? { fetch: options.fetch } : {}),
     })
   );

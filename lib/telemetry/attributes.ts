@@ -140,6 +140,14 @@ export const KODELET = {
   MATCHES: "kodelet.search.matches",
   SEARCH_ENGINE: "kodelet.search.engine",
   SUBAGENT_TURNS: "kodelet.subagent.turns",
+  /** allow | deny: what the permission gate decided for a tool call. */
+  TOOL_DECISION: "kodelet.tool.decision",
+  /** mode | rule | user | hard_limit | no_terminal: what decided it. */
+  TOOL_DECISION_SOURCE: "kodelet.tool.decision.source",
+  /** The configured rule(s) that decided it (configuration, not content). */
+  TOOL_DECISION_RULE: "kodelet.tool.decision.rule",
+  /** outside_workdir | private_network | catastrophic_command: the hard limit that refused it. */
+  TOOL_DECISION_LIMIT: "kodelet.tool.decision.limit",
 } as const;
 
 /** Flags whose values never go into a span: their names say they hold a credential. */

@@ -48,6 +48,7 @@ export {
   endOpenSpans,
   errorTypeOf,
   failSpan,
+  leaveStatusUnset,
   type Span,
   SpanKind,
   SpanStatusCode,

@@ -58,6 +58,14 @@ export function failSpan(span: Span, errorType: string, message?: string): void 
   );
 }
 
+/**
+ * Leaves a span's status unset when fn returns: for an outcome that is neither a success nor a
+ * failure of kodelet's (a tool call the permission gate refused).
+ */
+export function leaveStatusUnset(span: Span): void {
+  failed.add(span);
+}
+
 /** The error.type of a thrown value: its class name, as the conventions suggest. */
 export function errorTypeOf(error: unknown): string {
   if (error instanceof Error) {

@@ -1,6 +1,7 @@
 /**
  * The tools kodelet gives the model (shell, files, search, todo list, web, subagent) and the registry
  * that runs them. Each tool's parameter schema is exported so tests can check what the model sees.
+ * Every call passes the permission gate (permissions/) before it runs.
  */
 import { bashTool } from "./bash.ts";
 import { fileEditTool } from "./file_edit.ts";
@@ -34,6 +35,8 @@ export {
   type McpToolSummary,
 } from "./mcp/mod.ts";
 export * from "./registry.ts";
+export * from "./permissions/mod.ts";
+export { decisionAttributes, strictGate, systemTempDir } from "./permission_check.ts";
 export * from "./tool.ts";
 
 /** Every tool, in the order the model is shown them: shell and files first, then search, planning, web, delegation. */

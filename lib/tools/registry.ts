@@ -10,6 +10,7 @@ import {
   failSpan,
   GEN_AI,
   KODELET,
+  leaveStatusUnset,
   type Redactor,
   signals,
   type ToolOutcome,
@@ -19,6 +20,9 @@ import {
 } from "../telemetry/mod.ts";
 import { type ToolSchema, UNPARSED_ARGUMENTS } from "../llm/mod.ts";
 import { saveToolOutput, spilledOutput } from "./output_spill.ts";
+import { decisionAttributes, strictGate } from "./permission_check.ts";
+import type { PermissionGate } from "./permissions/mod.ts";
+import { toolError } from "./tool.ts";
 import type { Tool, ToolContext, ToolResult, ToolSessionState } from "./tool.ts";
 
 /** The most a tool result may send back to the model. */
@@ -39,6 +43,11 @@ export interface ToolEnvironment extends ToolSessionState {
   captureMaxBytes: number;
   /** Where an output over the cap is saved whole (<base_path>/tool-output); unset: it is only cut. */
   toolOutputDir?: string;
+  /**
+   * Decides which calls run, asking the user when needed. Absent: ask mode with nobody to ask, so
+   * nothing that changes anything runs unless a caller chose otherwise.
+   */
+  permissions?: PermissionGate;
 }
 
 /** The JSON Schema a tool's parameters become for the model. */
@@ -62,7 +71,7 @@ function describeIssues(error: z.ZodError): string {
 export function outcomeOf(result: ToolResult): ToolOutcome {
   if (result.ok) return "ok";
   if (result.error.kind === "cancelled") return "cancelled";
-  if (/denied|refused|not_allowed/.test(result.error.kind)) return "denied";
+  if (/denied|refused|not_allowed|not_permitted/.test(result.error.kind)) return "denied";
   return "error";
 }
 
@@ -88,7 +97,12 @@ export class ToolRegistry {
 
   /** A registry with only the read-only tools (for subagents). */
   readOnly(): ToolRegistry {
-    return new ToolRegistry(this.list().filter((tool) => tool.readOnly && tool.name !== "subagent"));
+    return this.only((tool) => tool.readOnly && tool.name !== "subagent");
+  }
+
+  /** A registry with the tools that pass a test (read-only mode offers only the read tools). */
+  only(keep: (tool: Tool) => boolean): ToolRegistry {
+    return new ToolRegistry(this.list().filter(keep));
   }
 
   /** Runs one call in its span; never throws. */
@@ -118,12 +132,12 @@ export class ToolRegistry {
         if (typeof removed === "number") lines.removed += removed;
         span.setAttributes(attributes);
       };
-      const result = await this.#run(tool, call, environment, signal, record, capture);
+      const { result, denied } = await this.#run(tool, call, environment, signal, record, capture);
       const elapsedMs = performance.now() - started;
       const durationMs = Math.round(elapsedMs);
       signals.toolCall({
         tool: call.name,
-        outcome: outcomeOf(result),
+        outcome: denied ? "denied" : outcomeOf(result),
         errorType: result.ok ? undefined : result.error.kind,
         durationS: elapsedMs / 1000,
         outputBytes: new TextEncoder().encode(result.ok ? result.output : result.error.message).length,
@@ -140,6 +154,11 @@ export class ToolRegistry {
       });
       if (result.ok) {
         capture(GEN_AI.TOOL_CALL_RESULT, result.output);
+      } else if (denied) {
+        // A refused call is kodelet doing its job, not failing: the span keeps an unset status and
+        // carries the decision attributes.
+        capture(GEN_AI.TOOL_CALL_RESULT, result.error.message);
+        leaveStatusUnset(span);
       } else {
         capture(GEN_AI.TOOL_CALL_RESULT, result.error.message);
         // The message may quote the model's arguments (a path, a pattern): it is content, so the
@@ -157,33 +176,47 @@ export class ToolRegistry {
     signal: AbortSignal,
     record: (attributes: Attributes) => void,
     capture: (key: string, text: string) => void,
-  ): Promise<ToolResult> {
+  ): Promise<{ result: ToolResult; denied: boolean }> {
     if (!tool) {
       const names = [...this.#tools.keys()].join(", ");
       return {
-        ok: false,
-        error: { kind: "unknown_tool", message: `No tool named "${call.name}". Tools: ${names}` },
+        result: toolError("unknown_tool", `No tool named "${call.name}". Tools: ${names}`),
+        denied: false,
       };
     }
     if (call.input !== null && typeof call.input === "object" && UNPARSED_ARGUMENTS in call.input) {
       return {
-        ok: false,
-        error: {
-          kind: "invalid_arguments",
-          message:
-            `The arguments for ${tool.name} were not valid JSON; send a JSON object matching its schema.`,
-        },
+        result: toolError(
+          "invalid_arguments",
+          `The arguments for ${tool.name} were not valid JSON; send a JSON object matching its schema.`,
+        ),
+        denied: false,
       };
     }
     const parsed = tool.parameters.safeParse(call.input ?? {});
     if (!parsed.success) {
       return {
-        ok: false,
-        error: {
-          kind: "invalid_arguments",
-          message: `Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}`,
-        },
+        result: toolError(
+          "invalid_arguments",
+          `Invalid arguments for ${tool.name}: ${describeIssues(parsed.error)}`,
+        ),
+        denied: false,
       };
+    }
+    const gate = environment.permissions ?? strictGate(environment.env);
+    const decision = await gate.check(
+      {
+        tool: tool.name,
+        readOnly: tool.readOnly,
+        input: parsed.data as Record<string, unknown>,
+        callId: call.id,
+      },
+      environment.cwd,
+      signal,
+    );
+    record(decisionAttributes(decision, environment.captureContent));
+    if (!decision.allow) {
+      return { result: toolError("not_permitted", decision.message ?? "Not permitted."), denied: true };
     }
     const context: ToolContext = {
       ...environment,
@@ -198,12 +231,20 @@ export class ToolRegistry {
     try {
       result = await tool.execute(parsed.data, context);
     } catch (error) {
-      if (signal.aborted) {
-        return { ok: false, error: { kind: "cancelled", message: "Cancelled by the user" } };
-      }
+      if (signal.aborted) return { result: toolError("cancelled", "Cancelled by the user"), denied: false };
       const message = error instanceof Error ? error.message : String(error);
-      result = { ok: false, error: { kind: errorTypeOf(error), message: `${tool.name} failed: ${message}` } };
+      result = toolError(errorTypeOf(error), `${tool.name} failed: ${message}`);
     }
+    return { result: await this.#capOutput(result, call, environment, record), denied: false };
+  }
+
+  /** Cuts an output over the cap, saving it whole when there is a place for it. */
+  async #capOutput(
+    result: ToolResult,
+    call: ToolCall,
+    environment: ToolEnvironment,
+    record: (attributes: Attributes) => void,
+  ): Promise<ToolResult> {
     if (result.ok) {
       const output = truncateBytes(result.output, MAX_TOOL_OUTPUT_BYTES);
       if (output === result.output) return result;

@@ -131,7 +131,7 @@ for (const protocol of ["http/protobuf", "http/json"] as const) {
           },
           { kind: "message", text: "finished", usage: { input: 50, output: 4 } },
         );
-        const result = await runKodelet(["run", "--no-save", "look around"], {
+        const result = await runKodelet(["run", "--no-save", "--allow", "bash(echo a)", "look around"], {
           cwd: work.path,
           env: {
             ANTHROPIC_API_KEY: "sk-ant-e2e-0000000000",

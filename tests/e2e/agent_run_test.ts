@@ -45,7 +45,11 @@ Deno.test("run executes three concurrent tool calls and traces cmd.run > invoke_
     },
     { kind: "message", text: "All done.", usage: { input: 200, output: 10, cacheRead: 80 } },
   );
-  const result = await runKodelet(["run", "explain", "main.ts"], { env: f.env(), cwd: f.work });
+  // In a pipe nobody can approve: rules allow what the model will run (and say so on the spans).
+  const result = await runKodelet(
+    ["run", "--allow", "bash(echo:*)", "--allow", "bash(exit 3)", "explain", "main.ts"],
+    { env: f.env(), cwd: f.work },
+  );
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /Let me look\./);
   assert.match(result.stdout, /All done\./);
@@ -97,7 +101,13 @@ Deno.test("run executes three concurrent tool calls and traces cmd.run > invoke_
   for (const tool of tools) {
     assert.equal(tool.attributes["gen_ai.tool.name"], "bash");
     assert.match(String(tool.attributes["gen_ai.tool.call.id"]), /^toolu_[123]$/);
+    assert.equal(tool.attributes["kodelet.tool.decision"], "allow");
+    assert.equal(tool.attributes["kodelet.tool.decision.source"], "rule");
   }
+  assert.deepEqual(
+    tools.map((tool) => tool.attributes["kodelet.tool.decision.rule"]).sort(),
+    ["bash(echo:*)", "bash(echo:*)", "bash(exit 3)"],
+  );
   assert.equal(agent.attributes["kodelet.turns"], 2);
 
   // Privacy by default: neither the prompt nor a command nor the key left the process.
@@ -108,6 +118,7 @@ Deno.test("run executes three concurrent tool calls and traces cmd.run > invoke_
   const failedRead = only(spans, "execute_tool file_read");
   assert.equal(failedRead.status.code, 2);
   assert.equal(failedRead.attributes["error.type"], "not_found");
+  assert.equal(failedRead.attributes["kodelet.tool.decision.source"], "mode", "reads run freely in ask mode");
   assert.ok(!exported.includes(SECRET_KEY), "API key exported");
   assert.ok(!result.stdout.includes(SECRET_KEY) && !result.stderr.includes(SECRET_KEY));
 
@@ -410,7 +421,7 @@ Deno.test("conversation show prints the conversation readably, delete removes it
     },
     { kind: "message", text: "All shown." },
   );
-  const run = await runKodelet(["run", "show me"], { env, cwd: f.work });
+  const run = await runKodelet(["run", "--yolo", "show me"], { env, cwd: f.work });
   assert.equal(run.code, 0, run.stderr);
   const id = /conversation (\S+)$/.exec(linesOf(run.stderr).at(-1) ?? "")?.[1] ?? "";
 

@@ -34,7 +34,16 @@ Deno.test("deno task dev started in another folder works there: bash pwd and fil
       { kind: "message", text: "done" },
     );
     // As a user types it: `deno task --config ~/kodelet/deno.json dev run ...` from their repository.
-    const result = await runDeno(["task", "--config", DENO_JSON, "dev", "run", "where am I?"], {
+    const result = await runDeno([
+      "task",
+      "--config",
+      DENO_JSON,
+      "dev",
+      "run",
+      "--allow",
+      "bash(pwd)",
+      "where am I?",
+    ], {
       cwd: work.path,
       env: { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: llm.anthropicBaseUrl },
     });
@@ -68,7 +77,7 @@ Deno.test("the README's deno install --global line puts a kodelet on PATH that w
       { kind: "message", text: "done" },
     );
     const result = await new Deno.Command(join(root.path, "bin", "kodelet"), {
-      args: ["run", "where am I?"],
+      args: ["run", "--allow", "bash(pwd)", "where am I?"],
       cwd: work.path,
       env: {
         ANTHROPIC_API_KEY: KEY,
@@ -235,7 +244,7 @@ Deno.test("a bash command that exits non-zero is shown as a failure with its exi
       },
       { kind: "message", text: "done" },
     );
-    const result = await runKodelet(["run", "try it"], {
+    const result = await runKodelet(["run", "--allow", "bash(echo:*)", "--allow", "bash(exit 3)", "try it"], {
       env: {
         ANTHROPIC_API_KEY: KEY,
         ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,

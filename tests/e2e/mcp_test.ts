@@ -75,7 +75,8 @@ Deno.test("run: the model calls an MCP tool over stdio, gets its result, and the
     },
     { kind: "message", text: "The server echoed it." },
   );
-  const result = await runKodelet(["run", "say", "hi"], { env: f.env(), cwd: f.work });
+  // MCP tools ask in ask mode; a rule naming the server allows all of its tools.
+  const result = await runKodelet(["run", "--allow", "mcp__fx", "say", "hi"], { env: f.env(), cwd: f.work });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /The server echoed it\./);
   assert.match(result.stderr, /→ mcp__fx__echo: /);
@@ -105,6 +106,13 @@ Deno.test("run: the model calls an MCP tool over stdio, gets its result, and the
   for (const span of spans) assert.equal(span.traceId, root.traceId);
   const received = JSON.parse((await Deno.readTextFile(record)).trim()) as { meta: { traceparent?: string } };
   assert.equal(received.meta.traceparent, `00-${root.traceId}-${call.spanId}-01`);
+
+  // The MCP call counts in the tool metrics like any tool call.
+  const isEcho = (point: { name: string; attributes: Record<string, unknown> }) =>
+    point.name === "kodelet.tool.calls" && point.attributes["gen_ai.tool.name"] === "mcp__fx__echo";
+  await f.receiver.waitFor(({ metrics }) => metrics.some(isEcho), 15_000);
+  const counted = f.receiver.metrics.filter(isEcho);
+  assert.deepEqual(counted.map((point) => [point.attributes.outcome, point.value]), [["ok", 1]]);
 
   // kodelet ended the server's process on its way out.
   const pid = Number((await Deno.readTextFile(pids)).trim());
@@ -139,7 +147,7 @@ Deno.test("run: trace show draws the MCP client span under the agent's tool span
   );
   // No endpoint: the spans go to the local store, which trace show reads.
   const env = f.env({ OTEL_EXPORTER_OTLP_ENDPOINT: "", KODELET_TRACING_ENABLED: "true" });
-  const run = await runKodelet(["run", "add"], { env, cwd: f.work });
+  const run = await runKodelet(["run", "--allow", "mcp__fx__add", "add"], { env, cwd: f.work });
   assert.equal(run.code, 0, run.stderr);
   const shown = await runKodelet(["trace", "show", "last"], { env: { ...env, COLUMNS: "120" }, cwd: f.work });
   assert.equal(shown.code, 0, shown.stderr);
@@ -261,7 +269,18 @@ Deno.test("Ctrl-C during an MCP tool call: exit 130, the call's spans end as err
   ]);
   f.llm.enqueue({ kind: "message", toolCalls: [{ id: "toolu_1", name: "mcp__fx__hang", input: {} }] });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "run", "wait", "forever"],
+    args: [
+      "run",
+      ...KODELET_PERMISSIONS,
+      "--config",
+      DENO_JSON,
+      MAIN_TS,
+      "run",
+      "--allow",
+      "mcp__fx",
+      "wait",
+      "forever",
+    ],
     clearEnv: true,
     env: {
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",

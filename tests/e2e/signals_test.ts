@@ -103,7 +103,7 @@ async function scriptedRun(
     },
     { kind: "message", text: "Done.", usage: { input: 300, output: 5 } },
   );
-  const result = await runKodelet(["run", "--no-save", PROMPT], {
+  const result = await runKodelet(["run", "--no-save", "--yolo", PROMPT], {
     cwd: work,
     env: {
       ...grafanaEnv(endpoint ?? gateway.url),

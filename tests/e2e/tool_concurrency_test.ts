@@ -22,7 +22,7 @@ Deno.test("run starts at most MAX_PARALLEL_TOOL_CALLS bash commands of one respo
       },
       { kind: "message", text: "done" },
     );
-    const result = await runKodelet(["run", "go"], {
+    const result = await runKodelet(["run", "--yolo", "go"], {
       cwd: home.path,
       env: {
         ANTHROPIC_API_KEY: "sk-ant-test-concurrency-0",

@@ -320,6 +320,13 @@ Deno.test({
     await Deno.writeTextFile(`${dir}/app.py`, "import sys\nprint('old')\n");
     await term.type("fix it");
     await term.keys("Enter");
+    // The approval prompt: bash asks (y once), the edit asks with its diff (a: always).
+    await term.waitFor(/Allow bash: echo hi; exit 3/);
+    await term.keys("y");
+    const asked = await term.waitFor(/Allow file_edit/);
+    assert.match(asked, /\+print\('new'\)/);
+    assert.match(asked, /a always \(file_edit/);
+    await term.keys("a");
     const screen = await term.waitFor(/Done\./);
     assert.match(screen, /✗ bash echo hi; exit 3 · exit 3/);
     assert.match(screen, /✓ file_read app\.py · \d+ lines?/);
@@ -455,6 +462,8 @@ for (const [columns, rows] of [[80, 24], [120, 40]] as const) {
       await Deno.writeTextFile(`${dir}/hello.ts`, '// greet\nconsole.log("helo");\n');
       await term.type("fix the typo in hello.ts");
       await term.keys("Enter");
+      await term.waitFor(/Allow file_edit/);
+      await term.keys("y");
       await term.waitFor(/Fixed the typo/);
       const screen = (await idle(term, /Fixed the typo/)).replaceAll(dir, "<cwd>");
       await golden(`tui_${columns}x${rows}.txt`, screen);

@@ -67,7 +67,7 @@ Deno.test("kodelet run: the model's `env` shows no API key, OTLP headers or GITH
       GITHUB_TOKEN: "ghp_ENVLEAKabcdefghijklmnopqrstuvwxyz01",
       PASSED_TOKEN: "passed-through-42",
     };
-    const result = await runKodelet(["run", "show env"], {
+    const result = await runKodelet(["run", "--allow", "bash(env)", "show env"], {
       cwd: home.path,
       env: {
         ...secrets,

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { startLlmServer } from "../support/llm_server.ts";
-import { startOtlpReceiver } from "../support/otlp_receiver.ts";
+import { startBlackHole, startOtlpReceiver } from "../support/otlp_receiver.ts";
 import { DENO_JSON, KODELET_PERMISSIONS, MAIN_TS, tempDir } from "../support/run_kodelet.ts";
 
 const decoder = new TextDecoder();
@@ -59,7 +59,7 @@ for (const [signal, expected] of [["SIGTERM", 143], ["SIGHUP", 129]] as const) {
           input: { command: "(sleep 3; touch orphan_marker) & touch started; sleep 60" },
         }],
       });
-      const child = spawnKodelet(["run", "wait"], {
+      const child = spawnKodelet(["run", "--yolo", "wait"], {
         ANTHROPIC_API_KEY: "sk-ant-test-000000000000",
         ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
         KODELET_BASE_PATH: join(home.path, ".kodelet"),
@@ -109,4 +109,47 @@ Deno.test("SIGTERM ends chat --plain waiting for input with exit 143", async () 
   const output = await child.output();
   await child.stdin.close().catch(() => {});
   assert.equal(output.code, 143, seen + decoder.decode(output.stderr));
+});
+
+Deno.test("a second Ctrl-C while the collector hangs keeps the spans in the spool and says so", async () => {
+  const llm = await startLlmServer();
+  const hole = await startBlackHole();
+  await using home = await tempDir();
+  try {
+    llm.enqueue({ kind: "message", text: "streaming slowly, never finished", chunkDelayMs: 200 });
+    const child = spawnKodelet(["run", "slow"], {
+      ANTHROPIC_API_KEY: "sk-ant-test-000000000000",
+      ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+      KODELET_BASE_PATH: join(home.path, ".kodelet"),
+      OTEL_EXPORTER_OTLP_ENDPOINT: hole.url,
+      KODELET_TRACING_DELIVERY: "wait",
+      KODELET_TRACING_SHUTDOWN_TIMEOUT: "4s",
+    }, home.path);
+    await child.stdin.close();
+    const stderr = child.stderr.getReader();
+    let seen = "";
+    const stdout = child.stdout.getReader();
+    await stdout.read(); // the answer started
+    child.kill("SIGINT");
+    while (!seen.includes("cancelled")) {
+      const { value, done } = await stderr.read();
+      if (done) break;
+      seen += decoder.decode(value);
+    }
+    // The command is over and the flush is waiting on the black hole: the user insists.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.kill("SIGINT");
+    stderr.releaseLock();
+    stdout.releaseLock();
+    const output = await child.output();
+    const all = seen + decoder.decode(output.stderr);
+    assert.equal(output.code, 130, all);
+    assert.match(all, /could not be delivered .*kept in the spool/, all);
+    const spool = join(home.path, ".kodelet", "traces", "spool");
+    const batches = [...Deno.readDirSync(spool)].filter((entry) => entry.name.endsWith(".json"));
+    assert.ok(batches.length >= 1, "the spans were spooled");
+  } finally {
+    await llm.close();
+    await hole.close();
+  }
 });

@@ -2,6 +2,7 @@
 import { silentLogger } from "../../lib/log.ts";
 import type { Attributes } from "../../lib/telemetry/mod.ts";
 import { InMemoryFileReadTracker, InMemoryTodoStore } from "../../lib/tools/file_state.ts";
+import { PermissionGate } from "../../lib/tools/permissions/mod.ts";
 import type { ToolEnvironment } from "../../lib/tools/registry.ts";
 import type { ToolContext } from "../../lib/tools/tool.ts";
 
@@ -56,7 +57,11 @@ export function errorOf(
   return result.error;
 }
 
-/** The environment a ToolRegistry runs calls in, rooted at cwd, capture off; overrides replace fields. */
+/**
+ * The environment a ToolRegistry runs calls in, rooted at cwd, capture off; overrides replace fields.
+ * Permissions are yolo (the hard limits still hold): these tests are about the tools, and the
+ * permission tests build their own gates.
+ */
 export function testToolEnvironment(cwd: string, overrides: Partial<ToolEnvironment> = {}): ToolEnvironment {
   return {
     cwd,
@@ -68,6 +73,10 @@ export function testToolEnvironment(cwd: string, overrides: Partial<ToolEnvironm
     files: new InMemoryFileReadTracker(),
     todos: new InMemoryTodoStore(),
     fetch: globalThis.fetch,
+    permissions: new PermissionGate({ mode: "yolo", allow: [], deny: [] }, {
+      tmpDir: "/tmp",
+      home: Deno.env.get("HOME") ?? "/",
+    }),
     ...overrides,
   };
 }

@@ -1,22 +1,7 @@
-/**
- * The approval contract of the permissions work (issue 13), declared here until lib/tools exports
- * it; the terminal UI's prompt is an Approver.
- */
+/** The terminal UI's approval prompt answers the permission gate's Approver (lib/tools). */
+import type { ApprovalAnswer } from "../../tools/mod.ts";
 
-/** What the user is asked to allow. */
-export interface ApprovalRequest {
-  tool: string;
-  callId: string;
-  summary: string;
-  diff?: string;
-  rule: string;
-}
-
-/** The user's answer: once, never, or for the rest of the session. */
-export type ApprovalAnswer = "yes" | "no" | "always";
-
-/** Asks the user; an aborted signal means "no". */
-export type Approver = (request: ApprovalRequest, signal: AbortSignal) => Promise<ApprovalAnswer>;
+export type { ApprovalAnswer, ApprovalRequest, Approver } from "../../tools/mod.ts";
 
 /** The answer a key gives at the approval prompt, or undefined for keys it ignores. */
 export function approvalKey(input: string, key: { escape?: boolean; ctrl?: boolean; return?: boolean }):

@@ -63,8 +63,8 @@ export interface TuiState {
 
 /** What the controller is built from. */
 export interface ControllerOptions {
-  /** Opens the session, reporting to `events`. */
-  openSession(events: AgentEvents): AgentSession;
+  /** Opens the session, reporting to `events` and asking `approver` before a tool needs the user's yes. */
+  openSession(events: AgentEvents, approver: Approver): AgentSession;
   style: Style;
   redact: Redactor;
   cwd: string;
@@ -107,7 +107,7 @@ export class ChatController {
 
   constructor(options: ControllerOptions) {
     this.#options = options;
-    this.#session = options.openSession(this.#events());
+    this.#session = options.openSession(this.#events(), this.approver);
     this.#state = {
       transcript: [],
       streaming: "",

@@ -33,7 +33,7 @@ export async function runChatTui(context: CommandContext, options: SessionOption
   const mcpFailures: string[] = [];
   let reportFailure: (text: string) => void = (text) => void mcpFailures.push(text);
   const controller = new ChatController({
-    openSession: (events) =>
+    openSession: (events, approver) =>
       openAgentSession({
         config,
         log: context.log,
@@ -41,7 +41,7 @@ export async function runChatTui(context: CommandContext, options: SessionOption
         events,
         onMcpServerFailed: (server, reason) =>
           mcpFailures.push(`MCP server "${server}" failed to start: ${reason}`),
-      }, options),
+      }, { ...options, approver }),
     style,
     redact: context.redact,
     cwd: config.cwd,
