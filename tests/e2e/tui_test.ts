@@ -376,6 +376,50 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "tui: thinking is one dimmed line by default; Ctrl-O shows the last block in full and folds it again; the signed block goes back",
+  ignore,
+  fn: async () => {
+    const thinking = "First I list the files.\nThen I read the biggest one.\nThen I answer briefly.";
+    await using chat = await startChat({
+      replies: [
+        {
+          kind: "message",
+          thinking,
+          signature: "sig-tui-thinking",
+          toolCalls: [{ id: "toolu_1", name: "bash", input: { command: "echo listed" } }],
+        },
+        { kind: "message", text: "Two files." },
+      ],
+      args: ["--yolo"],
+    });
+    const { term } = chat;
+    await term.type("what is here?");
+    await term.keys("Enter");
+    const screen = await idle(term, /Two files\./);
+    assert.match(screen, /✻ thought · 3 lines · ctrl-o to expand/);
+    assert.doesNotMatch(screen, /Then I read the biggest one/);
+    // The default model thinks adaptively: the request asks for the summary it would otherwise omit.
+    assert.deepEqual(chat.llm.requests[0]?.body.thinking, { type: "adaptive", display: "summarized" });
+    const messages = chat.llm.requests[1]?.body.messages as { content: Record<string, unknown>[] }[];
+    assert.deepEqual(messages[1]?.content[0], { type: "thinking", thinking, signature: "sig-tui-thinking" });
+
+    await term.keys("C-o");
+    const open = await term.waitFor(/Then I read the biggest one/);
+    assert.match(
+      open,
+      /First I list the files\.\n.*Then I read the biggest one\.\n.*Then I answer briefly\./,
+    );
+    assert.match(open, /ctrl-o to collapse/);
+    await term.keys("C-o");
+    await term.waitFor((now) => !/Then I read the biggest one/.test(now) && /ctrl-o to expand/.test(now));
+    // Thinking is drawn dimmed (SGR 2) when colour is on.
+    // deno-lint-ignore no-control-regex -- the SGR codes are what is checked
+    assert.match(await term.screenWithEscapes(), /\x1b\[(?:\d+;)*2(?:;\d+)*m(?:\x1b\[\d+m)*✻ thought/);
+  },
+});
+
+Deno.test({
   name: "tui: the status line shows the model, context used, tokens and cost after a turn",
   ignore,
   fn: async () => {
