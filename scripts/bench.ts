@@ -8,7 +8,9 @@
  *   3. a traced no-op: `kodelet version` with tracing on against tracing off;
  *   4. the exit with a collector that is black-holed or refuses, against tracing off;
  *   5. the cost of one span: kodelet's withSpan against a bare SDK active span;
- *   6. a bundled entry point (deno bundle) against the sources.
+ *   6. a bundled entry point (deno bundle) against the sources;
+ *   7. `kodelet chat` in a real terminal (tmux): time from start to a usable prompt, against
+ *      `kodelet --version` (the terminal UI is loaded only by chat).
  *
  * Subprocesses run with a clean environment (tests/support/run_kodelet.ts), interleaved so that a
  * machine getting busier mid-run weighs on every variant alike, and medians of N runs are reported.
@@ -22,13 +24,17 @@ import { withSpan } from "../lib/telemetry/mod.ts";
 import { type LlmServer, startLlmServer } from "../tests/support/llm_server.ts";
 import { refusedEndpoint, startBlackHole, startOtlpReceiver } from "../tests/support/otlp_receiver.ts";
 import {
+  DENO_JSON,
+  inheritedEnv,
   KODELET_PERMISSIONS,
+  MAIN_TS,
   runDeno,
   runKodelet,
   type RunOptions,
   type RunResult,
   tempDir,
 } from "../tests/support/run_kodelet.ts";
+import { hasTmux, startTerminal } from "../tests/support/tmux.ts";
 
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 10);
 const WARMUP_RUNS = 2;
@@ -400,7 +406,19 @@ if (!HAS_GNU_TIME) {
 async function bundleBench(): Promise<void> {
   await using out = await tempDir("kodelet-bundle-");
   const built = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--code-splitting", "--platform", "deno", "--outdir", out.path, "main.ts"],
+    args: [
+      "bundle",
+      "--quiet",
+      "--code-splitting",
+      "--platform",
+      "deno",
+      // As scripts/build.ts: Ink's optional React DevTools peer is never installed.
+      "--external",
+      "react-devtools-core",
+      "--outdir",
+      out.path,
+      "main.ts",
+    ],
     cwd: new URL("../", import.meta.url),
     stdout: "null",
     stderr: "piped",
@@ -466,8 +484,43 @@ async function bundleBench(): Promise<void> {
   );
 }
 
+/** Milliseconds from starting `kodelet chat` in tmux until its prompt and status line are drawn. */
+async function chatToPrompt(home: string): Promise<number> {
+  const started = performance.now();
+  await using term = await startTerminal({
+    command: [Deno.execPath(), "run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "chat"],
+    env: {
+      ...inheritedEnv(),
+      TERM: "xterm-256color",
+      ANTHROPIC_API_KEY: "sk-ant-bench-000000000000",
+      KODELET_BASE_PATH: `${home}/.kodelet`,
+    },
+    cwd: home,
+  });
+  await term.waitFor(/tokens · \$/, 30_000, 10);
+  return performance.now() - started;
+}
+
+async function chatStartupBench(): Promise<void> {
+  if (!hasTmux()) {
+    console.log("\n7. Chat start-up: skipped (tmux is not installed)");
+    return;
+  }
+  await using home = await tempDir("kodelet-bench-chat-");
+  const results = await measure([
+    { name: "kodelet --version", run: (r) => runKodelet(["--version"], { resources: r }) },
+    {
+      name: "kodelet chat: time to a usable prompt",
+      run: async () => ({ code: 0, stdout: "", stderr: "", durationMs: await chatToPrompt(home.path) }),
+    },
+  ]);
+  report("7. Chat start-up in a real terminal (tmux)", results, "kodelet --version");
+  const chat = results.get("kodelet chat: time to a usable prompt");
+  if (chat) row("`kodelet chat`: time to a usable prompt (tmux)", ms(chat.wall), "measured", undefined);
+}
+
 // BENCH_ONLY=3,4 runs just those sections.
-const only = new Set((Deno.env.get("BENCH_ONLY") ?? "1,2,3,4,5,6").split(",").map((part) => part.trim()));
+const only = new Set((Deno.env.get("BENCH_ONLY") ?? "1,2,3,4,5,6,7").split(",").map((part) => part.trim()));
 const sections = [
   startupBench,
   scenarioBench,
@@ -475,6 +528,7 @@ const sections = [
   brokenCollectorBench,
   spanCostBench,
   bundleBench,
+  chatStartupBench,
 ];
 for (const [index, section] of sections.entries()) {
   if (only.has(String(index + 1))) await section();

@@ -74,7 +74,20 @@ async function sha256(path: string): Promise<string> {
  */
 export async function bundle(outDir: string): Promise<string> {
   const result = await new Deno.Command(Deno.execPath(), {
-    args: ["bundle", "--quiet", "--code-splitting", "--platform", "deno", "--outdir", outDir, "main.ts"],
+    // Ink loads React DevTools only with DEV=true and when that optional peer is installed; it never is,
+    // so the bundle leaves the import out (the chunk that holds it is never loaded).
+    args: [
+      "bundle",
+      "--quiet",
+      "--code-splitting",
+      "--platform",
+      "deno",
+      "--external",
+      "react-devtools-core",
+      "--outdir",
+      outDir,
+      "main.ts",
+    ],
     cwd: new URL("..", import.meta.url),
     stdout: "inherit",
     stderr: "inherit",

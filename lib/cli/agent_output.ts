@@ -80,15 +80,24 @@ export function jsonRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
 }
 
 /** The answer on stdout, tool activity and the closing summary on stderr. */
-export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
+export function lineRenderer(
+  io: CommandIO,
+  redact: Redactor,
+  renderMarkdown?: (text: string) => string,
+): SessionRenderer {
   // Text of a turn that asked for tools rarely ends in a newline; end the line before tool activity
   // so the next turn's answer does not run on from it.
   let atLineStart = true;
   // Retries show as one line rewritten in place on a terminal, wiped by whatever comes next.
   const status = new StatusLine(io);
   // The model's text may carry escape sequences (OSC 52 writes the clipboard): never passed on.
+  // With renderMarkdown (a terminal) each answer is collected and printed rendered when the model
+  // finishes it or turns to tools; renderMarkdown removes escape sequences itself.
   let screen = terminalStream();
+  let pending = "";
   const flush = () => {
+    if (renderMarkdown && pending.trim() !== "") io.stdout(renderMarkdown(pending) + "\n");
+    pending = "";
     io.stdout(screen.end());
     screen = terminalStream();
   };
@@ -101,6 +110,10 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
     events: {
       onText: (text) => {
         status.clear();
+        if (renderMarkdown) {
+          pending += text;
+          return;
+        }
         io.stdout(screen.write(text));
         if (text !== "") atLineStart = text.endsWith("\n");
       },
@@ -114,6 +127,7 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
         io.stderr(toolEndLine(call, result) + "\n");
       },
       onRetry: (retry) => status.show(retryLine(retry)),
+      onTurnEnd: () => flush(),
       onCompact: (result) => {
         status.clear();
         endLine();
@@ -127,7 +141,7 @@ export function lineRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
     done: (result, session) => {
       status.clear();
       flush();
-      io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
+      if (!renderMarkdown) io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
       io.stderr(formatSummary(result, session.saving ? session.conversationId : undefined) + "\n");
     },
     // A stream cut mid-answer: the error goes on its own line, not after the half sentence.
@@ -148,8 +162,13 @@ export function mcpFailureReporter(
 }
 
 /** The renderer for an output mode. */
-export function rendererFor(output: OutputMode, io: CommandIO, redact: Redactor): SessionRenderer {
-  return output === "json" ? jsonRenderer(io, redact) : lineRenderer(io, redact);
+export function rendererFor(
+  output: OutputMode,
+  io: CommandIO,
+  redact: Redactor,
+  renderMarkdown?: (text: string) => string,
+): SessionRenderer {
+  return output === "json" ? jsonRenderer(io, redact) : lineRenderer(io, redact, renderMarkdown);
 }
 
 /** Runs one user message and shows how it ended; returns the exit code (130 when cancelled). */
@@ -181,8 +200,9 @@ export function openShownSession(
   context: CommandContext,
   output: OutputMode,
   options: SessionOptions,
+  renderMarkdown?: (text: string) => string,
 ): { session: AgentSession; renderer: SessionRenderer } {
-  const renderer = rendererFor(output, context.io, context.redact);
+  const renderer = rendererFor(output, context.io, context.redact, renderMarkdown);
   const session = openAgentSession(
     {
       config: context.config,

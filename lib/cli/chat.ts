@@ -1,6 +1,7 @@
 /**
- * `kodelet chat`: a line-based REPL that works in any terminal and under a pipe. Ctrl-C cancels the
- * turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
+ * `kodelet chat`: the terminal UI on a terminal (lib/cli/tui, loaded only then); otherwise, with
+ * --plain, or when TERM=dumb, a line-based REPL that works under a pipe. In the line mode Ctrl-C
+ * cancels the turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
  */
 import { escapeControl } from "../safe_text.ts";
 import type { Command, CommandContext } from "./command.ts";
@@ -13,6 +14,14 @@ const HELP =
   "commands: /help, /exit, /clear (new conversation), /model [name], /cost, /compact [instructions]; Ctrl-C cancels a turn, Ctrl-D exits";
 
 async function chat(context: CommandContext): Promise<number> {
+  if (context.args.flags.plain !== true && context.io.interactive === true) {
+    const { runChatTui } = await import("./tui/mod.ts");
+    return await runChatTui(context, sessionOptions(context.args.flags));
+  }
+  return await lineChat(context);
+}
+
+async function lineChat(context: CommandContext): Promise<number> {
   const { askAndShow, openShownSession } = await import("./agent_output.ts");
   const { session, renderer } = openShownSession(context, "text", {
     ...sessionOptions(context.args.flags),
@@ -131,10 +140,15 @@ async function chat(context: CommandContext): Promise<number> {
 /** The command. */
 export const chatCommand: Command = {
   path: ["chat"],
-  summary: "interactive session (line-based; works in any terminal and under a pipe)",
+  summary: "interactive session: a terminal UI on a terminal, a line-based REPL otherwise",
   usage: "",
   flags: [
-    { name: "plain", type: "boolean", description: "line-based REPL (the only mode for now)" },
+    {
+      name: "plain",
+      type: "boolean",
+      description:
+        "line-based REPL (chosen automatically when stdin or stdout is not a terminal, or TERM=dumb)",
+    },
     ...SESSION_FLAGS,
   ],
   args: { min: 0, max: 0 },

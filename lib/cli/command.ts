@@ -32,6 +32,8 @@ export interface CommandIO {
   color: boolean;
   /** Terminal width, 80 when unknown. */
   columns: number;
+  /** stdin and stdout are both terminals and TERM is not "dumb": a full-screen UI can run. */
+  interactive?: boolean;
 }
 
 /** The command line after parsing. */

@@ -1,5 +1,13 @@
 /** Reads stdin one line at a time; cancellable, so Ctrl-C can end a pending read. */
 
+/**
+ * A UTF-8 decoding stream typed for byte streams: with Ink in the program, @types/node's
+ * TextDecoderStream (which accepts any BufferSource) no longer fits pipeThrough's Uint8Array type.
+ */
+export function textDecoder(): TransformStream<Uint8Array, string> {
+  return new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+}
+
 /** A line source over a byte stream. */
 export class LineReader {
   readonly #reader: ReadableStreamDefaultReader<string>;
@@ -7,7 +15,7 @@ export class LineReader {
   #done = false;
 
   constructor(stream: ReadableStream<Uint8Array>) {
-    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+    this.#reader = stream.pipeThrough(textDecoder()).getReader();
   }
 
   /** The next line without its newline, or null at end of input (Ctrl-D) or after cancel(). */

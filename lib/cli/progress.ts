@@ -7,13 +7,13 @@ import type { ToolResult } from "../tools/mod.ts";
 import { formatCost, formatCount } from "./format.ts";
 
 /** One line of text the model or a tool wrote: control characters shown as escapes, so `ESC[2K` cannot hide it. */
-function oneLine(text: string, max: number): string {
+export function oneLine(text: string, max: number): string {
   const line = escapeControl(text.replace(/\s+/g, " ").trim());
   return line.length > max ? line.slice(0, max - 1) + "…" : line;
 }
 
 /** The most telling argument of a tool call, for a one-line preview. */
-function preview(input: Record<string, unknown>): string {
+export function preview(input: Record<string, unknown>): string {
   for (const key of ["command", "path", "file_path", "pattern", "url", "question"]) {
     const value = input[key];
     if (typeof value === "string") return value;

@@ -1,8 +1,18 @@
 /** `kodelet run`: one task (from the arguments and/or stdin), streamed to stdout, saved as a conversation. */
 import { UsageError } from "../errors.ts";
-import type { Command } from "./command.ts";
+import type { Command, CommandContext } from "./command.ts";
 import { readPromptInput } from "./prompt_input.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
+
+/** A markdown renderer for this terminal's width and colour setting (loaded only when needed). */
+async function terminalMarkdown(context: CommandContext): Promise<(text: string) => string> {
+  const [{ renderMarkdown }, { createStyle }] = await Promise.all([
+    import("./tui/markdown.ts"),
+    import("./tui/style.ts"),
+  ]);
+  const style = createStyle(context.io.color);
+  return (text) => renderMarkdown(text, { width: context.io.columns, style });
+}
 
 /** The command. */
 export const runCommand: Command = {
@@ -24,8 +34,23 @@ export const runCommand: Command = {
       );
     }
     const prompt = await readPromptInput(context.args.positionals, context.io);
-    const { askAndShow, openShownSession } = await import("./agent_output.ts");
-    const { session, renderer } = openShownSession(context, output, sessionOptions(flags));
+    // On a terminal the answer is shown rendered; under a pipe it stays the raw text scripts expect.
+    const renderMarkdown = output === "text" && context.io.stdoutIsTerminal
+      ? await terminalMarkdown(context)
+      : undefined;
+    const [{ askAndShow, openShownSession }, { terminalApprover }, { readEnvironment }] = await Promise.all([
+      import("./agent_output.ts"),
+      import("./approval_prompt.ts"),
+      import("../config/mod.ts"),
+    ]);
+    // Questions need someone at a terminal; JSON output is for machines, which cannot answer.
+    const approver = output === "text" ? terminalApprover(context.io, readEnvironment()) : undefined;
+    const { session, renderer } = openShownSession(
+      context,
+      output,
+      { ...sessionOptions(flags), approver },
+      renderMarkdown,
+    );
     try {
       return await askAndShow(
         session,

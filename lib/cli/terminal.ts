@@ -50,6 +50,7 @@ export function terminalIO(env: Record<string, string>): CommandIO {
     stdoutIsTerminal,
     color: stdoutIsTerminal && env.NO_COLOR === undefined,
     columns: Number(env.COLUMNS) > 0 ? Number(env.COLUMNS) : columns,
+    interactive: stdoutIsTerminal && Deno.stdin.isTerminal() && env.TERM !== "dumb",
   };
 }
 

@@ -6,7 +6,7 @@
  * the SDK is behind the async functions at the end of this file, which load it on first use.
  */
 import { join } from "node:path";
-import { type Context, context, propagation, ROOT_CONTEXT } from "@opentelemetry/api";
+import { type Context, context, propagation, ROOT_CONTEXT, trace } from "@opentelemetry/api";
 import type { Config, OtlpConfig } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
 import type { StoredSpan } from "../trace_store/mod.ts";
@@ -282,4 +282,12 @@ export async function flushSpool(config: Config, log: Logger): Promise<SpoolFlus
   } finally {
     await release();
   }
+}
+
+/** The trace id of the active span, or undefined when nothing is recording (tracing off). */
+export function activeTraceId(): string | undefined {
+  const span = trace.getActiveSpan();
+  if (!span || !span.isRecording()) return undefined;
+  const { traceId } = span.spanContext();
+  return /^0+$/.test(traceId) ? undefined : traceId;
 }

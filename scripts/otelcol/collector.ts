@@ -17,6 +17,7 @@
  * @module
  */
 import { type AttributeMap, attributeMap, spansOfRequest } from "../../lib/trace_store/otlp_json.ts";
+import { textDecoder } from "../../lib/cli/line_reader.ts";
 
 export interface CollectorOptions {
   user: string;
@@ -412,7 +413,7 @@ async function drain(
   onLine?: (line: string) => void,
 ): Promise<void> {
   let pending = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+  for await (const chunk of stream.pipeThrough(textDecoder())) {
     log.append(chunk);
     if (onLine === undefined) continue;
     pending += chunk;

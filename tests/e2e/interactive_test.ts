@@ -6,19 +6,10 @@
 import assert from "node:assert/strict";
 import { startLlmServer } from "../support/llm_server.ts";
 import { startOtlpReceiver } from "../support/otlp_receiver.ts";
-import { DENO_JSON, KODELET_PERMISSIONS, MAIN_TS, tempDir } from "../support/run_kodelet.ts";
+import { DENO_JSON, inheritedEnv, KODELET_PERMISSIONS, MAIN_TS, tempDir } from "../support/run_kodelet.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function inherited(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const name of ["PATH", "HOME", "DENO_DIR"]) {
-    const value = Deno.env.get(name);
-    if (value !== undefined) env[name] = value;
-  }
-  return env;
-}
 
 function spawnKodelet(args: string[], env: Record<string, string>, cwd: string) {
   return new Deno.Command(Deno.execPath(), {
@@ -26,7 +17,7 @@ function spawnKodelet(args: string[], env: Record<string, string>, cwd: string) 
     // A clean environment, but HOME stays (Deno's module cache lives under it); KODELET_BASE_PATH
     // isolates kodelet's own files.
     clearEnv: true,
-    env: { ...inherited(), NO_COLOR: "1", ...env },
+    env: { ...inheritedEnv(), NO_COLOR: "1", ...env },
     cwd,
     stdin: "piped",
     stdout: "piped",
@@ -146,7 +137,7 @@ Deno.test("Ctrl-C during run exits 130, ends open spans as errors and saves no h
     const list = await new Deno.Command(Deno.execPath(), {
       args: ["run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "conversation", "list", "--json"],
       clearEnv: true,
-      env: { ...inherited(), KODELET_BASE_PATH: `${home.path}/.kodelet` },
+      env: { ...inheritedEnv(), KODELET_BASE_PATH: `${home.path}/.kodelet` },
       stdout: "piped",
       stderr: "piped",
     }).output();

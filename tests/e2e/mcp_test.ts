@@ -107,6 +107,13 @@ Deno.test("run: the model calls an MCP tool over stdio, gets its result, and the
   const received = JSON.parse((await Deno.readTextFile(record)).trim()) as { meta: { traceparent?: string } };
   assert.equal(received.meta.traceparent, `00-${root.traceId}-${call.spanId}-01`);
 
+  // The MCP call counts in the tool metrics like any tool call.
+  const isEcho = (point: { name: string; attributes: Record<string, unknown> }) =>
+    point.name === "kodelet.tool.calls" && point.attributes["gen_ai.tool.name"] === "mcp__fx__echo";
+  await f.receiver.waitFor(({ metrics }) => metrics.some(isEcho), 15_000);
+  const counted = f.receiver.metrics.filter(isEcho);
+  assert.deepEqual(counted.map((point) => [point.attributes.outcome, point.value]), [["ok", 1]]);
+
   // kodelet ended the server's process on its way out.
   const pid = Number((await Deno.readTextFile(pids)).trim());
   for (let wait = 0; wait < 40 && alive(pid); wait++) await new Promise((done) => setTimeout(done, 50));

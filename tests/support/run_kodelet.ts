@@ -17,6 +17,19 @@ export const DENO_JSON: string = fromFileUrl(new URL("../../deno.json", import.m
 /** The permissions the compiled binary (and the `dev` task) give kodelet. */
 export const KODELET_PERMISSIONS: readonly string[] = PERMISSIONS;
 
+/**
+ * The few variables a child that runs in a clean environment keeps from this one: PATH, and HOME
+ * and DENO_DIR (Deno's module cache lives under them).
+ */
+export function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const name of ["PATH", "HOME", "DENO_DIR"]) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
 /** What a finished subprocess left behind. */
 export interface RunResult {
   code: number;

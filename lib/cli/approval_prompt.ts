@@ -1,0 +1,51 @@
+/**
+ * The line-mode Approver: shows the tool, the command, path or URL (and a short diff for edits) on
+ * stderr and reads one key from the terminal in raw mode: y = yes, a = always for this session,
+ * n, Esc, Ctrl-C or Ctrl-D = no. Only when stdin and stderr are a terminal and not in CI.
+ */
+import type { ApprovalAnswer, Approver } from "../tools/mod.ts";
+import { escapeControl } from "../safe_text.ts";
+import type { CommandIO } from "./command.ts";
+
+/** Diff lines shown in the question; the rest is summarised. */
+const SHOWN_DIFF_LINES = 30;
+
+/** One key from the terminal in raw mode (Ctrl-C arrives as a byte, not as SIGINT). */
+async function readKey(): Promise<string | null> {
+  const buffer = new Uint8Array(16);
+  Deno.stdin.setRaw(true);
+  try {
+    const count = await Deno.stdin.read(buffer);
+    return count === null ? null : new TextDecoder().decode(buffer.subarray(0, count));
+  } finally {
+    Deno.stdin.setRaw(false);
+  }
+}
+
+function answerOf(key: string | null): ApprovalAnswer | undefined {
+  if (key === null) return "no";
+  const first = key[0] ?? "";
+  if (first === "y" || first === "Y") return "yes";
+  if (first === "a" || first === "A") return "always";
+  if (["n", "N", "\x03", "\x04", "\x1b", "\r", "\n"].includes(first)) return "no";
+  return undefined;
+}
+
+/** The terminal's Approver, or undefined when nobody can answer. */
+export function terminalApprover(io: CommandIO, env: Record<string, string>): Approver | undefined {
+  if (!io.stdinIsTerminal || !io.stderrIsTerminal || (env.CI ?? "") !== "") return undefined;
+  return async (request, signal) => {
+    const diff = request.diff?.split("\n") ?? [];
+    const shownDiff = diff.slice(0, SHOWN_DIFF_LINES).map((line) => `  ${escapeControl(line)}\n`).join("");
+    const more = diff.length > SHOWN_DIFF_LINES ? `  ... ${diff.length - SHOWN_DIFF_LINES} more lines\n` : "";
+    io.stderr(
+      `\nkodelet wants to use ${request.tool}:\n  ${escapeControl(request.summary)}\n${shownDiff}${more}` +
+        `Allow? [y]es / [n]o / [a]lways for this session (adds ${escapeControl(request.rule)}) `,
+    );
+    let answer: ApprovalAnswer | undefined;
+    while (answer === undefined && !signal.aborted) answer = answerOf(await readKey());
+    const final = answer ?? "no";
+    io.stderr(final === "always" ? `always: added ${escapeControl(request.rule)}\n` : `${final}\n`);
+    return final;
+  };
+}

@@ -1,0 +1,433 @@
+/**
+ * The terminal UI's state and behaviour without React: it turns the agent session's events into a
+ * transcript, the live answer, the spinner's activity and the status line, runs slash commands and
+ * asks for approvals. The Ink components only draw its snapshots and forward keys.
+ */
+import type { AgentEvents, AgentSession, Spent } from "../../agent/mod.ts";
+import { LlmError, type Usage } from "../../llm/mod.ts";
+import { stripTerminalControls } from "../../safe_text.ts";
+import type { Redactor } from "../../telemetry/mod.ts";
+import type { ToolResult } from "../../tools/mod.ts";
+import { compactLine, contextPart, oneLine, preview, retryLine } from "../progress.ts";
+import { findSlashCommand, type SlashContext } from "../slash_commands.ts";
+import type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
+import { changeOf, diffLines } from "./diff_view.ts";
+import { stableCut } from "./markdown.ts";
+import type { StatusFigures } from "./status.ts";
+import type { Style } from "./style.ts";
+
+/** One finished entry of the transcript (drawn once, above the live area). */
+export type TranscriptItem =
+  | { id: number; kind: "user"; text: string }
+  | { id: number; kind: "answer"; text: string }
+  | {
+    id: number;
+    kind: "tool";
+    ok: boolean;
+    name: string;
+    summary: string;
+    outcome: string;
+    detail: string[];
+  }
+  | { id: number; kind: "notice"; text: string; tone: "info" | "error" };
+
+/** A transcript entry before it has its id. */
+type NewItem = TranscriptItem extends infer T ? T extends TranscriptItem ? Omit<T, "id"> : never : never;
+
+/** A tool call in progress. */
+export interface RunningTool {
+  id: string;
+  name: string;
+  summary: string;
+}
+
+/** A question waiting for the user's y / n / a. */
+export interface PendingApproval {
+  request: ApprovalRequest;
+  answer(answer: ApprovalAnswer): void;
+}
+
+/** Everything the screen shows, as one immutable snapshot. */
+export interface TuiState {
+  transcript: readonly TranscriptItem[];
+  /** The part of the answer still streaming (complete blocks move to the transcript). */
+  streaming: string;
+  /** The turn in progress: when it started and what is happening. */
+  turn: { started: number; activity: string } | undefined;
+  tools: readonly RunningTool[];
+  approval: PendingApproval | undefined;
+  status: StatusFigures;
+  /** A one-shot hint under the prompt ("Ctrl-C again to exit"). */
+  hint: string | undefined;
+}
+
+/** What the controller is built from. */
+export interface ControllerOptions {
+  /** Opens the session, reporting to `events` and asking `approver` before a tool needs the user's yes. */
+  openSession(events: AgentEvents, approver: Approver): AgentSession;
+  style: Style;
+  redact: Redactor;
+  cwd: string;
+  /** The trace id turns are recorded under, when tracing is on. */
+  traceId: string | undefined;
+  /** The keys, for /help. */
+  keys: string;
+  /** Called once when the user ends the chat. */
+  onExit(): void;
+}
+
+const FOLDED_OUTPUT_LINES = 3;
+
+function usageTokens(usage: Usage): number {
+  return usage.input + usage.output + usage.cacheRead + usage.cacheWrite;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The exit code a bash result reports, when it failed. */
+function exitCodeOf(result: ToolResult): number | undefined {
+  const text = result.ok ? result.output : result.error.message;
+  const match = /(?:^|\n)Exit code: (\d+)\s*$/.exec(text);
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The state and behaviour of one chat on a terminal. */
+export class ChatController {
+  #state: TuiState;
+  readonly #listeners = new Set<() => void>();
+  readonly #options: ControllerOptions;
+  readonly #session: AgentSession;
+  #turn: AbortController | undefined;
+  #nextId = 1;
+  /** File content before a file_edit / file_write ran, for its diff. */
+  readonly #before = new Map<string, string | undefined>();
+  #exited = false;
+
+  constructor(options: ControllerOptions) {
+    this.#options = options;
+    this.#session = options.openSession(this.#events(), this.approver);
+    this.#state = {
+      transcript: [],
+      streaming: "",
+      turn: undefined,
+      tools: [],
+      approval: undefined,
+      hint: undefined,
+      status: {
+        model: this.#session.model,
+        context: undefined,
+        sessionTokens: 0,
+        costUsd: undefined,
+        traceId: options.traceId,
+      },
+    };
+  }
+
+  /** For React's useSyncExternalStore. */
+  subscribe = (listener: () => void): () => void => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  /** The current snapshot. */
+  getState = (): TuiState => this.#state;
+
+  /** Whether a turn is running. */
+  get busy(): boolean {
+    return this.#turn !== undefined;
+  }
+
+  /** The session in use (tests and the exit summary read it). */
+  get session(): AgentSession {
+    return this.#session;
+  }
+
+  #set(patch: Partial<TuiState>): void {
+    this.#state = { ...this.#state, ...patch };
+    for (const listener of this.#listeners) listener();
+  }
+
+  #push(...items: NewItem[]): void {
+    const added = items.map((item) => ({ ...item, id: this.#nextId++ }) as TranscriptItem);
+    this.#set({ transcript: [...this.#state.transcript, ...added] });
+  }
+
+  /** Adds a line of information (or an error) to the transcript. */
+  notice(text: string, tone: "info" | "error" = "info"): void {
+    // Notices carry provider messages and other text kodelet did not write.
+    this.#push({ kind: "notice", text: stripTerminalControls(text), tone });
+  }
+
+  /** Shows what is happening while a turn waits (e.g. "retrying in 2s (529)"). */
+  activity(text: string): void {
+    if (this.#state.turn) this.#set({ turn: { ...this.#state.turn, activity: text } });
+  }
+
+  /** Sets or clears the one-shot hint under the prompt. */
+  hint(text: string | undefined): void {
+    if (this.#state.hint !== text) this.#set({ hint: text });
+  }
+
+  /** Moves what has streamed so far into the transcript (`all`), or only its complete blocks. */
+  #commitStreaming(all: boolean): void {
+    const text = this.#state.streaming;
+    const cut = all ? text.length : stableCut(text);
+    if (cut === 0) return;
+    const done = text.slice(0, cut).trimEnd();
+    const rest = text.slice(cut);
+    this.#state = { ...this.#state, streaming: rest };
+    if (done.trim() !== "") this.#push({ kind: "answer", text: done });
+    else this.#set({});
+  }
+
+  #events(): AgentEvents {
+    return {
+      ...{
+        onText: (text) => {
+          if (text === "") return;
+          this.#set({
+            streaming: this.#state.streaming + text,
+            ...(this.#state.turn ? { turn: { ...this.#state.turn, activity: "writing" } } : {}),
+          });
+          this.#commitStreaming(false);
+        },
+        onToolStart: (call) => {
+          this.#commitStreaming(true);
+          if (call.name === "file_edit" || call.name === "file_write") {
+            this.#before.set(call.id, this.#readFile(call.input));
+          }
+          const summary = oneLine(this.#options.redact(preview(call.input)), 80);
+          const tools = [...this.#state.tools, { id: call.id, name: call.name, summary }];
+          this.#set({
+            tools,
+            ...(this.#state.turn ? { turn: { ...this.#state.turn, activity: `calling ${call.name}` } } : {}),
+          });
+          this.#pendingInputs.set(call.id, call.input);
+        },
+        onToolEnd: (call, result) => this.#toolEnded(call, result),
+        // The spinner says why nothing moves: "retrying in 2s (529 overloaded), attempt 2 of 5".
+        onRetry: (retry) => this.activity(retryLine(retry)),
+        onCompact: (result) => {
+          this.#commitStreaming(true);
+          this.notice(compactLine(result));
+        },
+        onCompactFailed: (message) =>
+          this.notice(`compaction failed: ${this.#options.redact(message)}`, "error"),
+        onTurnEnd: () => {
+          const spent = this.spent();
+          this.#set({
+            status: {
+              ...this.#state.status,
+              context: this.#session.contextUsage(),
+              sessionTokens: usageTokens(spent.usage),
+              costUsd: spent.costUsd,
+            },
+            ...(this.#state.turn ? { turn: { ...this.#state.turn, activity: "thinking" } } : {}),
+          });
+        },
+      },
+    };
+  }
+
+  readonly #pendingInputs = new Map<string, Record<string, unknown>>();
+
+  #readFile(input: Record<string, unknown>): string | undefined {
+    const path = typeof input.path === "string" ? input.path : undefined;
+    if (path === undefined) return undefined;
+    try {
+      return Deno.readTextFileSync(path.startsWith("/") ? path : `${this.#options.cwd}/${path}`);
+    } catch {
+      return undefined;
+    }
+  }
+
+  #toolEnded(call: { id: string; name: string }, result: ToolResult): void {
+    const running = this.#state.tools.find((tool) => tool.id === call.id);
+    const input = this.#pendingInputs.get(call.id) ?? {};
+    this.#pendingInputs.delete(call.id);
+    const summary = running?.summary ?? "";
+    const exitCode = exitCodeOf(result);
+    const ok = result.ok && exitCode === undefined;
+    const { style } = this.#options;
+    let outcome: string;
+    let detail: string[] = [];
+    if (!result.ok) {
+      outcome = exitCode !== undefined
+        ? `exit ${exitCode}`
+        : `${result.error.kind}: ${oneLine(result.error.message, 100)}`;
+    } else if (exitCode !== undefined) {
+      outcome = `exit ${exitCode}`;
+    } else {
+      const lines = result.output === "" ? 0 : result.output.split("\n").length;
+      outcome = `${lines} line${lines === 1 ? "" : "s"}`;
+    }
+    const change = result.ok ? changeOf(call.name, input, this.#before.get(call.id)) : undefined;
+    this.#before.delete(call.id);
+    if (change) {
+      const diff = diffLines(change.path, change.before, change.after, style);
+      outcome = `+${diff.added} -${diff.removed}`;
+      detail = diff.lines;
+    } else if (call.name === "bash") {
+      // Long results are folded: the first lines, then how many more.
+      const text = result.ok ? result.output : result.error.message;
+      const lines = text.replace(/\n?Exit code: \d+\s*$/, "").split("\n").filter((line, index, all) =>
+        !(line === "" && index === all.length - 1)
+      );
+      detail = lines.slice(0, FOLDED_OUTPUT_LINES).map((line) => style("dim", oneLine(line, 200)));
+      if (lines.length > FOLDED_OUTPUT_LINES) {
+        detail.push(style("gray", `… ${lines.length - FOLDED_OUTPUT_LINES} more lines`));
+      }
+    }
+    this.#set({ tools: this.#state.tools.filter((tool) => tool.id !== call.id) });
+    this.#push({ kind: "tool", ok, name: call.name, summary, outcome, detail });
+    if (this.#state.tools.length === 0 && this.#state.turn) {
+      this.#set({ turn: { ...this.#state.turn, activity: "thinking" } });
+    }
+  }
+
+  /** What the whole chat spent, conversations closed by /clear included. */
+  spent(): Spent {
+    return this.#session.spent();
+  }
+
+  #slashContext(): SlashContext {
+    return {
+      say: (text) => this.notice(text),
+      model: () => this.#session.model,
+      setModel: (name) => {
+        this.#session.model = name;
+        this.#set({ status: { ...this.#state.status, model: name } });
+      },
+      newConversation: () => {
+        this.#session.newConversation();
+        this.#set({ status: { ...this.#state.status, context: undefined } });
+      },
+      spent: () => this.spent(),
+      contextText: () => {
+        const now = this.#session.contextUsage();
+        return now ? contextPart(now) : undefined;
+      },
+      compact: (instructions) => this.#compact(instructions),
+      traceId: () => this.#options.traceId,
+      exit: () => this.exit(),
+      keys: this.#options.keys,
+    };
+  }
+
+  /**
+   * Handles a submitted prompt: a slash command runs at once; anything else starts a turn (refused
+   * while one is running, so that a second Enter never sends twice). Returns false when refused.
+   */
+  submit(text: string): boolean {
+    const trimmed = text.trim();
+    if (trimmed === "") return true;
+    const slash = findSlashCommand(trimmed);
+    if (slash) {
+      this.#push({ kind: "user", text: trimmed });
+      void Promise.resolve(slash.command.run(this.#slashContext(), slash.args)).catch((error) =>
+        this.notice(error instanceof Error ? error.message : String(error), "error")
+      );
+      return true;
+    }
+    if (trimmed.startsWith("/") && !/\s/.test(trimmed)) {
+      this.notice(`unknown command ${trimmed}: /help lists them`, "error");
+      return true;
+    }
+    if (this.#turn) return false;
+    this.#push({ kind: "user", text });
+    void this.#runTurn(text);
+    return true;
+  }
+
+  async #runTurn(text: string): Promise<void> {
+    const turn = new AbortController();
+    this.#turn = turn;
+    this.#set({ turn: { started: performance.now(), activity: "thinking" } });
+    try {
+      await this.#session.ask(text, turn.signal);
+      this.#commitStreaming(true);
+    } catch (error) {
+      this.#commitStreaming(true);
+      if (error instanceof LlmError && error.kind === "cancelled") this.notice("cancelled", "error");
+      else this.notice(this.#options.redact(error instanceof Error ? error.message : String(error)), "error");
+    } finally {
+      this.#turn = undefined;
+      this.#refreshStatus();
+      this.#set({ turn: undefined, tools: [] });
+    }
+  }
+
+  /** `/compact`: like a turn (spinner, Esc cancels), but a summary request instead of a question. */
+  async #compact(instructions: string | undefined): Promise<void> {
+    if (this.#turn) {
+      this.notice("an answer is in progress: /compact after it", "error");
+      return;
+    }
+    const turn = new AbortController();
+    this.#turn = turn;
+    this.#set({ turn: { started: performance.now(), activity: "compacting" } });
+    try {
+      // The onCompact event says what was compacted.
+      const done = await this.#session.compact(instructions, turn.signal);
+      if (done === undefined) this.notice("nothing to compact yet");
+    } catch (error) {
+      if (error instanceof LlmError && error.kind === "cancelled") this.notice("cancelled", "error");
+      else this.notice(`compaction failed: ${this.#options.redact(errorText(error))}`, "error");
+    } finally {
+      this.#turn = undefined;
+      this.#refreshStatus();
+      this.#set({ turn: undefined });
+    }
+  }
+
+  #refreshStatus(): void {
+    const spent = this.spent();
+    this.#set({
+      status: {
+        ...this.#state.status,
+        context: this.#session.contextUsage(),
+        sessionTokens: usageTokens(spent.usage),
+        costUsd: spent.costUsd,
+      },
+    });
+  }
+
+  /** Cancels the turn in progress (Esc); false when none is running. */
+  cancelTurn(): boolean {
+    if (!this.#turn || this.#turn.signal.aborted) return false;
+    this.#turn.abort();
+    this.activity("cancelling");
+    return true;
+  }
+
+  /** Asks the user at the approval prompt; the turn's cancellation answers "no". */
+  approver: Approver = (request, signal) => {
+    if (signal.aborted) return Promise.resolve("no");
+    return new Promise<ApprovalAnswer>((resolve) => {
+      const finish = (answer: ApprovalAnswer) => {
+        signal.removeEventListener("abort", onAbort);
+        if (this.#state.approval?.request === request) this.#set({ approval: undefined });
+        resolve(answer);
+      };
+      const onAbort = () => finish("no");
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#set({ approval: { request, answer: finish } });
+    });
+  };
+
+  /** Ends the chat: cancels a running turn and tells the app to unmount. */
+  exit(): void {
+    if (this.#exited) return;
+    this.#exited = true;
+    this.#turn?.abort();
+    this.#state.approval?.answer("no");
+    this.#options.onExit();
+  }
+
+  /** Closes the session's store. */
+  close(): Promise<void> {
+    return this.#session.close();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The terminal UI of `kodelet chat` (Ink + React). Loaded with a dynamic import only when chat
+ * starts on a terminal, so other commands never pay for React, Ink or the markdown renderer.
+ */
+import process from "node:process";
+import { render } from "ink";
+import { createElement } from "react";
+import { activeTraceId } from "../../telemetry/mod.ts";
+import { openAgentSession, type SessionOptions } from "../../agent/mod.ts";
+import type { CommandContext } from "../command.ts";
+import { costText } from "../slash_commands.ts";
+import { App } from "./app.tsx";
+import { directoryLister } from "./completion.ts";
+import { ChatController } from "./controller.ts";
+import { PromptHistory } from "./history.ts";
+import { createStyle } from "./style.ts";
+
+export type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
+
+/** The keys of the terminal UI, for /help. */
+export const TUI_KEYS = [
+  "keys: Enter sends · Alt+Enter, Ctrl-J or a trailing \\ starts a new line · ↑/↓ history · Tab completes /commands and @paths",
+  "      Ctrl-C clears the prompt (again on an empty prompt: exit) · Ctrl-D exits · Esc cancels the answer in progress",
+].join("\n");
+
+/** Runs the chat in the terminal UI until the user leaves; returns the exit code. */
+export async function runChatTui(context: CommandContext, options: SessionOptions): Promise<number> {
+  const { config } = context;
+  const style = createStyle(context.io.color);
+  const history = await PromptHistory.load(config.basePath, config.cwd);
+  const { promise: exited, resolve: onExit } = Promise.withResolvers<void>();
+  // MCP servers that fail before the transcript exists are shown once it does.
+  const mcpFailures: string[] = [];
+  let reportFailure: (text: string) => void = (text) => void mcpFailures.push(text);
+  const controller = new ChatController({
+    openSession: (events, approver) =>
+      openAgentSession({
+        config,
+        log: context.log,
+        redact: context.redact,
+        events,
+        onMcpServerFailed: (server, reason) =>
+          mcpFailures.push(`MCP server "${server}" failed to start: ${reason}`),
+      }, { ...options, approver }),
+    style,
+    redact: context.redact,
+    cwd: config.cwd,
+    traceId: activeTraceId(),
+    keys: TUI_KEYS,
+    onExit: () => onExit(),
+  });
+  const resumed = options.resumeId !== undefined || options.follow === true;
+  controller.notice(
+    `kodelet chat · ${controller.session.model} · ${config.cwd}${resumed ? " · resumed conversation" : ""}` +
+      "\n/help for commands and keys · Ctrl-D to exit",
+  );
+  reportFailure = (text) => controller.notice(context.redact(text), "error");
+  mcpFailures.forEach(reportFailure);
+  const instance = render(
+    createElement(App, { controller, history, style, listDirectory: directoryLister(config.cwd) }),
+    {
+      exitOnCtrlC: false,
+      // Chosen only for a terminal, so always interactive, even when CI is set in the environment.
+      interactive: true,
+      patchConsole: true,
+    },
+  );
+  // The terminal went away (hang-up, closed stdin): nobody can answer, so the chat ends.
+  const onInputEnd = () => controller.exit();
+  process.stdin.once("end", onInputEnd);
+  try {
+    await exited;
+  } finally {
+    process.stdin.off("end", onInputEnd);
+    instance.unmount();
+    await instance.waitUntilExit().catch(() => {});
+    await controller.close();
+  }
+  const { usage, costUsd } = controller.spent();
+  const { session } = controller;
+  const saved = session.saving ? ` · continue with: kodelet chat --resume ${session.conversationId}` : "";
+  context.io.stderr(`kodelet: tokens in ${usage.input} out ${usage.output} · ${costText(costUsd)}${saved}\n`);
+  return 0;
+}
