@@ -376,6 +376,42 @@ Deno.test({
 });
 
 Deno.test({
+  name: "tui: n at the approval prompt refuses the call, the model is told, and the chat goes on",
+  ignore,
+  fn: async () => {
+    await using chat = await startChat({
+      replies: [
+        {
+          kind: "message",
+          toolCalls: [{ id: "toolu_n", name: "bash", input: { command: "touch refused.txt" } }],
+        },
+        { kind: "message", text: "Understood, I left it." },
+        { kind: "message", text: "Still here." },
+      ],
+    });
+    const { term, dir } = chat;
+    await term.type("make the file");
+    await term.keys("Enter");
+    await term.waitFor(/Allow bash: touch refused\.txt/);
+    await term.keys("n");
+    const screen = await idle(term, /Understood, I left it\./);
+    assert.match(screen, /✗ bash touch refused\.txt/);
+    await assert.rejects(Deno.stat(`${dir}/refused.txt`), Deno.errors.NotFound);
+    // The model got the refusal as the call's (failed) result.
+    const messages = chat.llm.requests[1]?.body.messages as { content: Record<string, unknown>[] }[];
+    const result = messages.at(-1)?.content.find((block) => block.type === "tool_result");
+    assert.equal(result?.tool_use_id, "toolu_n");
+    assert.equal(result?.is_error, true);
+    assert.match(String(result?.content), /The user declined this bash call/);
+    // The chat goes on: the next question is sent and answered.
+    await term.type("ok, anything else?");
+    await term.keys("Enter");
+    await idle(term, /Still here\./);
+    assert.deepEqual(chat.sent().at(-1), "ok, anything else?");
+  },
+});
+
+Deno.test({
   name:
     "tui: thinking is one dimmed line by default; Ctrl-O shows the last block in full and folds it again; the signed block goes back",
   ignore,
