@@ -376,6 +376,23 @@ Deno.test({
 });
 
 Deno.test({
+  name: "tui: a session that cannot open (no API key) gives the screen back with one line and exit code 2",
+  ignore,
+  fn: async () => {
+    await using dir = await tempDir("kodelet-tui-nokey-");
+    const env = { ...inheritedEnv(), TERM: "xterm-256color", KODELET_BASE_PATH: `${dir.path}/.kodelet` };
+    await using term = await startTerminal({
+      command: [Deno.execPath(), "run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "chat"],
+      env,
+      cwd: dir.path,
+    });
+    const screen = await term.waitFor(/\[exited \d+\]/);
+    assert.match(screen, /kodelet: Missing anthropic\.api_key/);
+    assert.match(screen, /\[exited 2\]/);
+  },
+});
+
+Deno.test({
   name: "tui: n at the approval prompt refuses the call, the model is told, and the chat goes on",
   ignore,
   fn: async () => {
