@@ -171,8 +171,10 @@ export const KEYS: readonly KeySpec[] = [
   {
     key: "thinking_budget_tokens",
     project: "allow",
-    default: 0,
-    description: "Anthropic extended thinking budget; 0 turns thinking off",
+    // On, as in the Go kodelet (~4K) and Claude Code; a default that does not fit max_tokens is dropped.
+    default: 4096,
+    description:
+      "Anthropic thinking: the token budget on models with extended thinking (Claude 4.5 and older); on adaptive models (4.6 and later, which choose their own depth) any value above 0 turns it on; 0 turns thinking off where the model allows",
     parse: integerBetween(0, 1_000_000),
     env: [{ name: "KODELET_THINKING_BUDGET_TOKENS" }],
   },

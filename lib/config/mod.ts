@@ -423,7 +423,11 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
 
   const thinkingBudget = get<number>("thinking_budget_tokens");
   const maxTokens = get<number>("max_tokens");
-  if (thinkingBudget > 0 && (thinkingBudget < 1024 || thinkingBudget >= maxTokens)) {
+  // Only a budget someone set is checked: the default is left out of requests it does not fit.
+  if (
+    sources.has("thinking_budget_tokens") && thinkingBudget > 0 &&
+    (thinkingBudget < 1024 || thinkingBudget >= maxTokens)
+  ) {
     throw new UsageError(
       `Invalid thinking_budget_tokens "${thinkingBudget}" (from ${sources.get("thinking_budget_tokens")}): ` +
         `must be 0 (off) or between 1024 and max_tokens - 1 (max_tokens is ${maxTokens})`,

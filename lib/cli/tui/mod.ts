@@ -21,6 +21,7 @@ export type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
 export const TUI_KEYS = [
   "keys: Enter sends · Alt+Enter, Ctrl-J or a trailing \\ starts a new line · ↑/↓ history · Tab completes /commands and @paths",
   "      Ctrl-C clears the prompt (again on an empty prompt: exit) · Ctrl-D exits · Esc cancels the answer in progress",
+  "      Ctrl-O shows the last thinking in full, or folds it back to one line",
 ].join("\n");
 
 /** Runs the chat in the terminal UI until the user leaves; returns the exit code. */
