@@ -10,6 +10,8 @@ import { bashTool } from "../../lib/tools/bash.ts";
 import { BashSandbox, bwrapArgs, type SandboxSettings } from "../../lib/tools/sandbox.ts";
 import { KODELET, PROCESS } from "../../lib/telemetry/attributes.ts";
 import { bwrapUnusable, pathWithOnlyBash } from "../support/bwrap.ts";
+import { DENO_JSON } from "../support/run_kodelet.ts";
+import { hasTmux, startTerminal } from "../support/tmux.ts";
 import { errorOf, outputOf, tempDir, testContext } from "./_context.ts";
 
 const PATH = Deno.env.get("PATH") ?? "/usr/bin:/bin";
@@ -254,3 +256,37 @@ Deno.test("sandbox on where bwrap cannot create namespaces: refused with what bw
   assert.equal(warnings.length, 1);
   await assert.rejects(Deno.stat(join(work.dir, "marker")), Deno.errors.NotFound);
 });
+
+Deno.test("sandboxed bash run from a terminal has no controlling terminal to push keys into", {
+  ignore: missing !== undefined || !hasTmux(),
+}, async () => {
+  // Why bwrap needs no --new-session here: the command is already in a session of its own, so it
+  // cannot open the user's terminal (and TIOCSTI keys into the shell kodelet was started from).
+  await using work = await tempDir();
+  await using terminal = await startTerminal({
+    command: [
+      Deno.execPath(),
+      "run",
+      "--quiet",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-run",
+      "--config",
+      DENO_JSON,
+      new URL("./_sandbox_tty_probe.ts", import.meta.url).pathname,
+      work.dir,
+    ],
+    env: { PATH, HOME: Deno.env.get("HOME") ?? work.dir, ...denoDir() },
+    cwd: work.dir,
+  });
+  const screen = await terminal.waitFor(/\[exited \d+\]/, 60_000);
+  assert.match(screen, /parent terminal: yes/);
+  assert.match(screen, /sandbox-no-tty/);
+  assert.doesNotMatch(screen, /sandbox-tty-opened/);
+});
+
+function denoDir(): Record<string, string> {
+  const dir = Deno.env.get("DENO_DIR");
+  return dir ? { DENO_DIR: dir } : {};
+}
