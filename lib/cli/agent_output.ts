@@ -247,6 +247,7 @@ export function openShownSession(
       redact: context.redact,
       events: renderer.events,
       onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
+      onWarning: (text) => context.io.stderr(escapeControl(context.redact(`kodelet: ${text}`)) + "\n"),
     },
     options,
   );

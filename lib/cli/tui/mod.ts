@@ -51,6 +51,8 @@ export async function runChatTui(context: CommandContext, options: SessionOption
         events,
         onMcpServerFailed: (server, reason) =>
           reportFailure(`MCP server "${server}" failed to start: ${reason}`),
+        // The first bash call is long after the transcript exists: shown there, not on stderr.
+        onWarning: (text) => reportFailure(text),
       }, { ...options, approver });
     },
     model,
