@@ -12,7 +12,7 @@ import { contextPart, continueHint } from "./progress.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 
 const HELP =
-  "commands: /exit, /clear (new conversation), /model [name], /cost, /compact [instructions]; Ctrl-C cancels a turn, Ctrl-D exits";
+  "commands: /help, /exit, /clear (new conversation), /model [name], /cost, /compact [instructions]; Ctrl-C cancels a turn, Ctrl-D exits";
 
 async function chat(context: CommandContext): Promise<number> {
   if (context.args.flags.plain !== true && context.io.interactive === true) {
@@ -68,6 +68,11 @@ async function lineChat(context: CommandContext): Promise<number> {
       const text = line.trim();
       if (text === "") continue;
       if (text === "/exit" || text === "/quit") break;
+      // Every peer answers /help; without it a newcomer's first slash command was "unknown command".
+      if (text === "/help" || text === "/?") {
+        context.io.stderr(`${HELP}\n`);
+        continue;
+      }
       if (text === "/clear") {
         session.newConversation();
         saved = false;

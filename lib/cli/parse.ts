@@ -104,6 +104,13 @@ function translate(error: unknown, where: string, flags: readonly CommandFlag[])
     );
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    // node says "argument is ambiguous" and puts the way out on a later line; say it in the one line.
+    if (/argument is ambiguous/.test(message)) {
+      return new UsageError(
+        `Invalid flag "${flag}" (from the command line): its value is missing or starts with "-" ` +
+          `(write ${flag}=VALUE for a value that starts with "-")`,
+      );
+    }
     return new UsageError(`Invalid flag "${flag}" (from the command line): ${firstSentence(message)}`);
   }
   return new UsageError(`Invalid command line: ${firstSentence(message)}`);

@@ -71,7 +71,7 @@ export function createClient(config: LlmConfig, options: ClientOptions): LlmClie
   if (config.provider === "anthropic") {
     const apiKey = config.anthropic.apiKey;
     if (!apiKey) {
-      throw new UsageError("Missing anthropic.api_key: set ANTHROPIC_API_KEY (or use --provider openai)");
+      throw new UsageError("Missing anthropic.api_key (set ANTHROPIC_API_KEY, or use --provider openai)");
     }
     client = anthropicClient({
       apiKey,
@@ -84,7 +84,7 @@ export function createClient(config: LlmConfig, options: ClientOptions): LlmClie
     const apiKey = config.openai.apiKey ?? (config.openai.baseUrl ? "not-needed" : undefined);
     if (!apiKey) {
       throw new UsageError(
-        "Missing openai.api_key: set OPENAI_API_KEY (or openai.base_url for a local server)",
+        "Missing openai.api_key (set OPENAI_API_KEY, or openai.base_url for a local server)",
       );
     }
     client = openAiClient({

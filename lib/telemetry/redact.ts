@@ -15,8 +15,9 @@ const POSITIONAL: [RegExp, string][] = [
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*):[^\s@/?#]+@/gi, `$1:${REPLACEMENT}@`],
   // password=..., access_token=..., DB_PASSWORD=..., client_secret: ..., "api_key": "..." (query
   // strings, env listings, command lines, YAML, JSON). A value already masked (*** or [REDACTED]) stays.
+  // "tokens" is a count, not a credential (input_tokens=1234, max_tokens: 8192), so it keeps its value.
   [
-    /\b([\w.-]*(?:passw(?:or)?d|pwd|token|secret|api[_-]?key|apikey|credential|private[_-]?key|signature)[\w.-]*["']?\s*[:=]\s*["']?)[^&\s#"'<>,;*[][^&\s#"'<>,;]{2,}/gi,
+    /\b([\w.-]*(?:passw(?:or)?d|pwd|token(?!s)|secret|api[_-]?key|apikey|credential|private[_-]?key|signature)[\w.-]*["']?\s*[:=]\s*["']?)[^&\s#"'<>,;*[][^&\s#"'<>,;]{2,}/gi,
     `$1${REPLACEMENT}`,
   ],
 ];

@@ -67,9 +67,14 @@ function describeIssues(error: z.ZodError): string {
     .join("; ");
 }
 
+/** error.type of a call whose tool ran but reported a failure (a non-zero exit): low-cardinality. */
+const FAILED_ERROR_TYPE = "failed";
+
 /** The outcome a tool call counts as in the metrics. */
 export function outcomeOf(result: ToolResult): ToolOutcome {
-  if (result.ok) return "ok";
+  // A command that ran but failed (bash exit 3) is shown as ✗ to the user, so it counts as a
+  // failure in the metrics and in `kodelet usage` too.
+  if (result.ok) return result.failed === undefined ? "ok" : "error";
   if (result.error.kind === "cancelled") return "cancelled";
   if (/denied|refused|not_allowed|not_permitted/.test(result.error.kind)) return "denied";
   return "error";
@@ -138,7 +143,9 @@ export class ToolRegistry {
       signals.toolCall({
         tool: call.name,
         outcome: denied ? "denied" : outcomeOf(result),
-        errorType: result.ok ? undefined : result.error.kind,
+        errorType: result.ok
+          ? (result.failed === undefined ? undefined : FAILED_ERROR_TYPE)
+          : result.error.kind,
         durationS: elapsedMs / 1000,
         outputBytes: new TextEncoder().encode(result.ok ? result.output : result.error.message).length,
         linesAdded: lines.added,

@@ -134,6 +134,9 @@ Deno.test("parseCommandLine answers --help with the help of the command, even wi
 Deno.test("parseCommandLine refuses a flag value that looks like a flag, on one line", () => {
   assert.equal(
     usageError("version", "--tracing-ratio", "-0.5").message,
-    "Invalid flag \"--tracing-ratio\" (from the command line): Option '--tracing-ratio' argument is ambiguous",
+    'Invalid flag "--tracing-ratio" (from the command line): its value is missing or starts with "-" ' +
+      '(write --tracing-ratio=VALUE for a value that starts with "-")',
   );
+  // The usual cause: a flag given without its value, followed by another flag.
+  assert.match(usageError("version", "--tracing-ratio", "--verbose").message, /its value is missing/);
 });

@@ -112,6 +112,17 @@ const CASES: BadInput[] = [
     line: /Invalid tracing\.ratio "7" \(from \/.+\/config\.yaml\): must be a number between 0 and 1/,
   },
   {
+    // "api_key: set ..." read as a credential by the redactor printed "[REDACTED] ANTHROPIC_API_KEY".
+    what: "a run without an Anthropic API key",
+    args: ["run", "hi"],
+    line: /Missing anthropic\.api_key \(set ANTHROPIC_API_KEY, or use --provider openai\)/,
+  },
+  {
+    what: "an OpenAI run without an API key or a base URL",
+    args: ["run", "--provider", "openai", "hi"],
+    line: /Missing openai\.api_key \(set OPENAI_API_KEY, or openai\.base_url for a local server\)/,
+  },
+  {
     what: "an unknown command",
     args: ["deploy"],
     line: /Unknown command "deploy" \(from the command line\): see "kodelet --help" for the commands/,

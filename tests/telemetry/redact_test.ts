@@ -74,3 +74,12 @@ Deno.test("truncateBytes keeps the head within the limit", () => {
   assert.ok(new TextEncoder().encode(head).length <= 51);
   assert.equal(head, "ü".repeat(25));
 });
+
+Deno.test("createRedactor keeps token counts: tokens=N is a figure, not a credential", () => {
+  // The debug log line of every LLM response carries these; they were shown as [REDACTED].
+  const redact = createRedactor([]);
+  const line =
+    "llm response input_tokens=1234 output_tokens=567 max_tokens: 8192 thinking_budget_tokens=2048";
+  assert.equal(redact(line), line);
+  assert.equal(redact("token=abcdef1234 GH_TOKEN=ghsecret99"), "token=[REDACTED] GH_TOKEN=[REDACTED]");
+});

@@ -120,3 +120,11 @@ Deno.test("allTools lists every tool once, in order, and the read-only set is wh
     "web_fetch",
   ]);
 });
+
+Deno.test("outcomeOf counts a command that ran and failed (bash exit 3) as an error, as the ✗ on screen says", async () => {
+  const { outcomeOf } = await import("../../lib/tools/registry.ts");
+  assert.equal(outcomeOf(toolOutput("out\n", "exit 3")), "error");
+  assert.equal(outcomeOf(toolOutput("out\n")), "ok");
+  assert.equal(outcomeOf({ ok: false, error: { kind: "cancelled", message: "stopped" } }), "cancelled");
+  assert.equal(outcomeOf({ ok: false, error: { kind: "not_permitted", message: "no" } }), "denied");
+});
