@@ -8,6 +8,14 @@
  * for the raw mode's one byte), so after a key press nothing is left reading.
  */
 
+/**
+ * A UTF-8 decoding stream typed for byte streams: with Ink in the program, @types/node's
+ * TextDecoderStream (which accepts any BufferSource) no longer fits pipeThrough's Uint8Array type.
+ */
+export function textDecoder(): TransformStream<Uint8Array, string> {
+  return new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>;
+}
+
 /** What #chunk gives when the wait was given up on. */
 const GAVE_UP: unique symbol = Symbol("gave up");
 
