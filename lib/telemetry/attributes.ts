@@ -115,6 +115,8 @@ export const KODELET = {
   BASH_TIMED_OUT: "kodelet.bash.timed_out",
   BASH_TIMEOUT_MS: "kodelet.bash.timeout_ms",
   BASH_COMMAND: "kodelet.bash.command",
+  /** bwrap | none | unavailable: whether bash ran in the sandbox (unavailable: on, but refused). */
+  TOOL_SANDBOX: "kodelet.tool.sandbox",
   DURATION_MS: "kodelet.duration_ms",
   OUTPUT_BYTES: "kodelet.output.bytes",
   OUTPUT_TRUNCATED: "kodelet.output.truncated",

@@ -17,6 +17,7 @@ import { webFetchTool } from "./web_fetch.ts";
 
 export { bashParameters, bashTool } from "./bash.ts";
 export { childEnvironment } from "./child_env.ts";
+export { BashSandbox, type SandboxSettings, sandboxWarning } from "./sandbox.ts";
 export { fileEditParameters, fileEditTool } from "./file_edit.ts";
 export { fileReadParameters, fileReadTool } from "./file_read.ts";
 export { fileWriteParameters, fileWriteTool } from "./file_write.ts";

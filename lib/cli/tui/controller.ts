@@ -14,12 +14,15 @@ import type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
 import { changeOf, diffLines } from "./diff_view.ts";
 import { stableCut } from "./markdown.ts";
 import type { StatusFigures } from "./status.ts";
+import { thinkingLines } from "./thinking_view.ts";
 import type { Style } from "./style.ts";
 
 /** One finished entry of the transcript (drawn once, above the live area). */
 export type TranscriptItem =
   | { id: number; kind: "user"; text: string }
   | { id: number; kind: "answer"; text: string }
+  /** A finished thinking block, drawn collapsed to one line (Ctrl-O shows the last one in full). */
+  | { id: number; kind: "thinking"; lines: number }
   | {
     id: number;
     kind: "tool";
@@ -59,6 +62,10 @@ export interface TuiState {
   status: StatusFigures;
   /** A one-shot hint under the prompt ("Ctrl-C again to exit"). */
   hint: string | undefined;
+  /** The last thinking block: `live` while it streams (before it is in the transcript). */
+  thinking: { text: string; live: boolean } | undefined;
+  /** Whether the last thinking block is shown in full (Ctrl-O) instead of as one line. */
+  thinkingExpanded: boolean;
 }
 
 /** What the controller is built from. */
@@ -115,6 +122,8 @@ export class ChatController {
       tools: [],
       approval: undefined,
       hint: undefined,
+      thinking: undefined,
+      thinkingExpanded: false,
       status: {
         model: this.#session.model,
         context: undefined,
@@ -182,11 +191,40 @@ export class ChatController {
     else this.#set({});
   }
 
+  /** Ends the thinking block in progress: it goes into the transcript as its one line. */
+  #endThinking(): void {
+    const thinking = this.#state.thinking;
+    if (!thinking?.live) return;
+    this.#state = { ...this.#state, thinking: { text: thinking.text, live: false } };
+    this.#push({ kind: "thinking", lines: thinkingLines(thinking.text) });
+  }
+
+  /** Ctrl-O: shows the last thinking block in full, or folds it back to one line. */
+  toggleThinking(): void {
+    if (!this.#state.thinking) {
+      this.hint("no thinking to show yet");
+      return;
+    }
+    this.#set({ thinkingExpanded: !this.#state.thinkingExpanded });
+  }
+
   #events(): AgentEvents {
     return {
       ...{
+        onThinking: (text) => {
+          if (text === "") return;
+          const thinking = this.#state.thinking;
+          if (!thinking?.live) this.#commitStreaming(true);
+          // Thinking is model output: escape sequences never reach the screen.
+          const safe = stripTerminalControls(text);
+          this.#set({
+            thinking: { text: (thinking?.live ? thinking.text : "") + safe, live: true },
+            ...(this.#state.turn ? { turn: { ...this.#state.turn, activity: "thinking" } } : {}),
+          });
+        },
         onText: (text) => {
           if (text === "") return;
+          this.#endThinking();
           this.#set({
             streaming: this.#state.streaming + text,
             ...(this.#state.turn ? { turn: { ...this.#state.turn, activity: "writing" } } : {}),
@@ -194,6 +232,7 @@ export class ChatController {
           this.#commitStreaming(false);
         },
         onToolStart: (call) => {
+          this.#endThinking();
           this.#commitStreaming(true);
           if (call.name === "file_edit" || call.name === "file_write") {
             this.#before.set(call.id, this.#readFile(call.input));
@@ -216,6 +255,7 @@ export class ChatController {
         onCompactFailed: (message) =>
           this.notice(`compaction failed: ${this.#options.redact(message)}`, "error"),
         onTurnEnd: () => {
+          this.#endThinking();
           const spent = this.spent();
           this.#set({
             status: {
@@ -347,8 +387,10 @@ export class ChatController {
     this.#set({ turn: { started: performance.now(), activity: "thinking" } });
     try {
       await this.#session.ask(text, turn.signal);
+      this.#endThinking();
       this.#commitStreaming(true);
     } catch (error) {
+      this.#endThinking();
       this.#commitStreaming(true);
       if (error instanceof LlmError && error.kind === "cancelled") this.notice("cancelled", "error");
       else this.notice(this.#options.redact(error instanceof Error ? error.message : String(error)), "error");

@@ -21,6 +21,7 @@ export type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
 export const TUI_KEYS = [
   "keys: Enter sends · Alt+Enter, Ctrl-J or a trailing \\ starts a new line · ↑/↓ history · Tab completes /commands and @paths",
   "      Ctrl-C clears the prompt (again on an empty prompt: exit) · Ctrl-D exits · Esc cancels the answer in progress",
+  "      Ctrl-O shows the last thinking in full, or folds it back to one line",
 ].join("\n");
 
 /** Runs the chat in the terminal UI until the user leaves; returns the exit code. */
@@ -41,6 +42,8 @@ export async function runChatTui(context: CommandContext, options: SessionOption
         events,
         onMcpServerFailed: (server, reason) =>
           mcpFailures.push(`MCP server "${server}" failed to start: ${reason}`),
+        // The first bash call is long after the transcript exists: shown there, not on stderr.
+        onWarning: (text) => reportFailure(text),
       }, { ...options, approver }),
     style,
     redact: context.redact,
