@@ -150,6 +150,8 @@ export const KODELET = {
   TOOL_DECISION_RULE: "kodelet.tool.decision.rule",
   /** outside_workdir | private_network | catastrophic_command: the hard limit that refused it. */
   TOOL_DECISION_LIMIT: "kodelet.tool.decision.limit",
+  /** ask | accept-edits | read-only | yolo: the permission mode a decision was made in (events). */
+  PERMISSIONS_MODE: "kodelet.permissions.mode",
 } as const;
 
 /** Flags whose values never go into a span: their names say they hold a credential. */

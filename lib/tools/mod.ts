@@ -37,7 +37,7 @@ export {
 } from "./mcp/mod.ts";
 export * from "./registry.ts";
 export * from "./permissions/mod.ts";
-export { decisionAttributes, strictGate, systemTempDir } from "./permission_check.ts";
+export { decisionAttributes, decisionRecord, strictGate, systemTempDir } from "./permission_check.ts";
 export * from "./tool.ts";
 
 /** Every tool, in the order the model is shown them: shell and files first, then search, planning, web, delegation. */
