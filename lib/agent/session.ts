@@ -24,6 +24,7 @@ import { type Redactor, signals } from "../telemetry/mod.ts";
 import {
   allTools,
   type Approver,
+  BashSandbox,
   childEnvironment,
   defaultRegistry,
   InMemoryFileReadTracker,
@@ -31,6 +32,7 @@ import {
   McpManager,
   parseRules,
   PermissionGate,
+  sandboxWarning,
   systemTempDir,
   type ToolEnvironment,
   ToolRegistry,
@@ -60,6 +62,8 @@ export interface SessionSetup {
   client?: LlmClient;
   /** Told about each configured MCP server that could not start (the run goes on without its tools). */
   onMcpServerFailed?: (server: string, reason: string) => void;
+  /** Told a warning line for the user (e.g. the sandbox is on but cannot run); absent: it is logged. */
+  onWarning?: (text: string) => void;
 }
 
 /** A ready-to-use agent session. */
@@ -167,6 +171,16 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
   };
   // Commands the model runs never see kodelet's keys or the user's tokens (see tools/child_env.ts).
   const env = childEnvironment(processEnv, config.tools.bash.envPassthrough);
+  // One sandbox for the session: bwrap is looked for and tried once, at the first bash call.
+  const sandbox = new BashSandbox({
+    enabled: config.permissions.sandbox,
+    network: config.permissions.sandboxNetwork,
+    tmpDir: systemTempDir(processEnv),
+  }, (reason) => {
+    const text = sandboxWarning(reason);
+    if (setup.onWarning) setup.onWarning(text);
+    else setup.log.warn(text);
+  });
   let model = modelFor(config.llm);
   const system = sessionSystemPrompt(config, env);
 
@@ -194,6 +208,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       fetch: globalThis.fetch,
       toolOutputDir: join(config.basePath, "tool-output"),
       permissions,
+      sandbox,
       // A focused, read-only nested agent; its spans nest under the calling execute_tool span. It has
       // no persist (its turns are not the user's conversation) and what it spent is the session's.
       subagent: async (question, signal) => {

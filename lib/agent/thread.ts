@@ -29,6 +29,8 @@ import type { ToolEnvironment, ToolRegistry, ToolResult } from "../tools/mod.ts"
 /** What the terminal (or a JSON stream) hears while the agent works. */
 export interface AgentEvents {
   onText?: (text: string) => void;
+  /** The model's reasoning as it streams (content: for the user's eyes, never for spans or logs). */
+  onThinking?: (text: string) => void;
   onToolStart?: (call: { id: string; name: string; input: Record<string, unknown> }) => void;
   onToolEnd?: (call: { id: string; name: string }, result: ToolResult) => void;
   onTurnEnd?: (turn: { number: number; usage: Usage; costUsd: number | undefined }) => void;
@@ -168,6 +170,7 @@ export function runAgent(thread: Thread, userText: string, signal: AbortSignal):
             },
             {
               ...(thread.events.onText ? { onText: thread.events.onText } : {}),
+              ...(thread.events.onThinking ? { onThinking: thread.events.onThinking } : {}),
               ...(thread.events.onRetry ? { onRetry: thread.events.onRetry } : {}),
             },
             signal,

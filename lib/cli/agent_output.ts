@@ -12,7 +12,7 @@ import {
 } from "../agent/mod.ts";
 import { UserFacingError } from "../errors.ts";
 import { LlmError } from "../llm/mod.ts";
-import { escapeControl, terminalStream } from "../safe_text.ts";
+import { escapeControl, type TerminalStream, terminalStream } from "../safe_text.ts";
 import type { Redactor } from "../telemetry/mod.ts";
 import type { CommandContext, CommandIO } from "./command.ts";
 import { compactLine, formatSummary, retryLine, toolEndLine, toolStartLine } from "./progress.ts";
@@ -35,6 +35,7 @@ export function jsonRenderer(io: CommandIO, redact: Redactor): SessionRenderer {
   return {
     events: {
       onText: (text) => emit({ type: "text", text }),
+      onThinking: (text) => emit({ type: "thinking", text }),
       onToolStart: (call) => emit({ type: "tool_call", id: call.id, name: call.name, input: call.input }),
       onToolEnd: (call, result) =>
         emit({
@@ -102,14 +103,45 @@ export function lineRenderer(
     screen = terminalStream();
   };
   const endLine = () => {
+    endThinking();
     flush();
     if (!atLineStart) io.stdout("\n");
     atLineStart = true;
   };
+  // Thinking goes to stderr (stdout stays the answer alone), dimmed on a terminal, as it streams;
+  // the block ends with its line when anything else is shown.
+  const dim = io.color && io.stderrIsTerminal === true;
+  let thinking: TerminalStream | undefined;
+  let thinkingAtLineStart = true;
+  const writeThinking = (text: string) => {
+    if (text === "") return;
+    io.stderr(dim ? `\x1b[2m${text}\x1b[22m` : text);
+    thinkingAtLineStart = text.endsWith("\n");
+  };
+  const endThinking = () => {
+    if (!thinking) return;
+    writeThinking(thinking.end());
+    thinking = undefined;
+    if (!thinkingAtLineStart) io.stderr("\n");
+  };
   return {
     events: {
+      onThinking: (text) => {
+        status.clear();
+        if (!thinking) {
+          // The model's text so far ends its line first (a turn after tools thinks again).
+          flush();
+          if (!atLineStart) io.stdout("\n");
+          atLineStart = true;
+          thinking = terminalStream();
+          thinkingAtLineStart = true;
+          writeThinking("✻ ");
+        }
+        writeThinking(thinking.write(text));
+      },
       onText: (text) => {
         status.clear();
+        endThinking();
         if (renderMarkdown) {
           pending += text;
           return;
@@ -124,10 +156,14 @@ export function lineRenderer(
       },
       onToolEnd: (call, result) => {
         status.clear();
+        endThinking();
         io.stderr(toolEndLine(call, result) + "\n");
       },
       onRetry: (retry) => status.show(retryLine(retry)),
-      onTurnEnd: () => flush(),
+      onTurnEnd: () => {
+        endThinking();
+        flush();
+      },
       onCompact: (result) => {
         status.clear();
         endLine();
@@ -140,6 +176,7 @@ export function lineRenderer(
     },
     done: (result, session) => {
       status.clear();
+      endThinking();
       flush();
       if (!renderMarkdown) io.stdout(result.text.endsWith("\n") || result.text === "" ? "" : "\n");
       io.stderr(formatSummary(result, session.saving ? session.conversationId : undefined) + "\n");
@@ -210,6 +247,7 @@ export function openShownSession(
       redact: context.redact,
       events: renderer.events,
       onMcpServerFailed: mcpFailureReporter(context.io, context.redact),
+      onWarning: (text) => context.io.stderr(escapeControl(context.redact(`kodelet: ${text}`)) + "\n"),
     },
     options,
   );

@@ -6,20 +6,38 @@
 import type { ApprovalAnswer, Approver } from "../tools/mod.ts";
 import { escapeControl } from "../safe_text.ts";
 import type { CommandIO } from "./command.ts";
+import type { LineReader } from "./line_reader.ts";
 
 /** Diff lines shown in the question; the rest is summarised. */
 const SHOWN_DIFF_LINES = 30;
 
-/** One key from the terminal in raw mode (Ctrl-C arrives as a byte, not as SIGINT). */
-async function readKey(): Promise<string | null> {
-  const buffer = new Uint8Array(16);
+/** Where the answer's key press comes from: null at end of input, or when the question is aborted. */
+export type KeySource = (signal: AbortSignal) => Promise<string | null>;
+
+/** Runs `read` with the terminal in raw mode (Ctrl-C arrives as a byte, not as SIGINT). */
+async function inRawMode<T>(read: () => Promise<T>): Promise<T> {
   Deno.stdin.setRaw(true);
   try {
-    const count = await Deno.stdin.read(buffer);
-    return count === null ? null : new TextDecoder().decode(buffer.subarray(0, count));
+    return await read();
   } finally {
     Deno.stdin.setRaw(false);
   }
+}
+
+/** One key straight from stdin, for `run`, where nothing else reads the terminal. */
+const stdinKey: KeySource = () =>
+  inRawMode(async () => {
+    const buffer = new Uint8Array(16);
+    const count = await Deno.stdin.read(buffer);
+    return count === null ? null : new TextDecoder().decode(buffer.subarray(0, count));
+  });
+
+/**
+ * One key through the line chat's reader, which owns stdin: reading stdin beside it would race its
+ * pending read for the bytes. The question is asked while a turn runs, when nobody waits for a line.
+ */
+export function lineReaderKey(reader: LineReader): KeySource {
+  return (signal) => inRawMode(() => reader.keyPress(signal));
 }
 
 function answerOf(key: string | null): ApprovalAnswer | undefined {
@@ -32,7 +50,11 @@ function answerOf(key: string | null): ApprovalAnswer | undefined {
 }
 
 /** The terminal's Approver, or undefined when nobody can answer. */
-export function terminalApprover(io: CommandIO, env: Record<string, string>): Approver | undefined {
+export function terminalApprover(
+  io: CommandIO,
+  env: Record<string, string>,
+  readKey: KeySource = stdinKey,
+): Approver | undefined {
   if (!io.stdinIsTerminal || !io.stderrIsTerminal || (env.CI ?? "") !== "") return undefined;
   return async (request, signal) => {
     const diff = request.diff?.split("\n") ?? [];
@@ -43,7 +65,7 @@ export function terminalApprover(io: CommandIO, env: Record<string, string>): Ap
         `Allow? [y]es / [n]o / [a]lways for this session (adds ${escapeControl(request.rule)}) `,
     );
     let answer: ApprovalAnswer | undefined;
-    while (answer === undefined && !signal.aborted) answer = answerOf(await readKey());
+    while (answer === undefined && !signal.aborted) answer = answerOf(await readKey(signal));
     const final = answer ?? "no";
     io.stderr(final === "always" ? `always: added ${escapeControl(request.rule)}\n` : `${final}\n`);
     return final;

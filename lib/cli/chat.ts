@@ -1,7 +1,8 @@
 /**
  * `kodelet chat`: the terminal UI on a terminal (lib/cli/tui, loaded only then); otherwise, with
  * --plain, or when TERM=dumb, a line-based REPL that works under a pipe. In the line mode Ctrl-C
- * cancels the turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session.
+ * cancels the turn in progress; Ctrl-C at the prompt, Ctrl-D or /exit ends the session. On a
+ * terminal the line mode asks before a tool call the mode and rules leave open, as run does.
  */
 import { escapeControl } from "../safe_text.ts";
 import type { Command, CommandContext } from "./command.ts";
@@ -22,14 +23,22 @@ async function chat(context: CommandContext): Promise<number> {
 }
 
 async function lineChat(context: CommandContext): Promise<number> {
-  const { askAndShow, openShownSession } = await import("./agent_output.ts");
+  const [{ askAndShow, openShownSession }, { lineReaderKey, terminalApprover }, { readEnvironment }] =
+    await Promise.all([
+      import("./agent_output.ts"),
+      import("./approval_prompt.ts"),
+      import("../config/mod.ts"),
+    ]);
+  const reader = new LineReader(context.io.stdin);
+  // On a terminal the user is asked, as in run; the key is read through the chat's own line reader.
+  const approver = terminalApprover(context.io, readEnvironment(), lineReaderKey(reader));
   const { session, renderer } = openShownSession(context, "text", {
     ...sessionOptions(context.args.flags),
     keepInterrupted: true,
+    approver,
   });
   // Whether this chat saved something in the conversation in progress (worth a hint to come back).
   let saved = false;
-  const reader = new LineReader(context.io.stdin);
   let turn: AbortController | undefined;
   let quit: () => void = () => {};
   const quitting = new Promise<"quit">((resolve) => (quit = () => resolve("quit")));

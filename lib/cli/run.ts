@@ -6,11 +6,12 @@ import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 
 /** A markdown renderer for this terminal's width and colour setting (loaded only when needed). */
 async function terminalMarkdown(context: CommandContext): Promise<(text: string) => string> {
-  const [{ renderMarkdown }, { createStyle }] = await Promise.all([
+  const [{ renderMarkdown, loadHighlighter }, { createStyle }] = await Promise.all([
     import("./tui/markdown.ts"),
     import("./tui/style.ts"),
   ]);
   const style = createStyle(context.io.color);
+  if (style.color) await loadHighlighter();
   return (text) => renderMarkdown(text, { width: context.io.columns, style });
 }
 

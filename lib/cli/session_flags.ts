@@ -12,6 +12,8 @@ export const SESSION_FLAGS: readonly CommandFlag[] = [
   { name: "yolo", type: "boolean", description: "run every tool without asking (hard limits still hold)" },
   configFlag("allow"),
   configFlag("deny"),
+  configFlag("sandbox"),
+  configFlag("sandbox-network"),
   { name: "save", type: "boolean", description: "save the conversation (default; --no-save to skip)" },
   { name: "resume", type: "string", description: "continue the conversation with this id" },
   { name: "follow", type: "boolean", description: "continue the most recent conversation" },

@@ -65,14 +65,15 @@ export interface KeySpec {
   /**
    * Whether a project's ./kodelet-config.yaml may set the key: "allow" always (it cannot redirect
    * credentials, data or files: model, max_turns, tool settings, permissions.deny ...), "trust" only
-   * when the user trusted that directory (`kodelet trust`), "never" not at all (API keys, base_path).
+   * when the user trusted that directory (`kodelet trust`), "never" not at all (API keys, base_path),
+   * "tighten" (a boolean safety switch: permissions.sandbox) always to true, to false only when trusted.
    * Absent means "trust".
    */
   project?: ProjectPolicy;
 }
 
 /** Whether a project's config file may set a key; see KeySpec.project. */
-export type ProjectPolicy = "allow" | "trust" | "never";
+export type ProjectPolicy = "allow" | "trust" | "never" | "tighten";
 
 /** A key's project policy, "trust" when the table does not say. */
 export function projectPolicy(spec: KeySpec): ProjectPolicy {
@@ -170,8 +171,10 @@ export const KEYS: readonly KeySpec[] = [
   {
     key: "thinking_budget_tokens",
     project: "allow",
-    default: 0,
-    description: "Anthropic extended thinking budget; 0 turns thinking off",
+    // On, as in the Go kodelet (~4K) and Claude Code; a default that does not fit max_tokens is dropped.
+    default: 4096,
+    description:
+      "Anthropic thinking: the token budget on models with extended thinking (Claude 4.5 and older); on adaptive models (4.6 and later, which choose their own depth) any value above 0 turns it on; 0 turns thinking off where the model allows",
     parse: integerBetween(0, 1_000_000),
     env: [{ name: "KODELET_THINKING_BUDGET_TOKENS" }],
   },
@@ -313,6 +316,37 @@ export const KEYS: readonly KeySpec[] = [
     merge: true,
     // A project may always add denials: they can only take power away.
     project: "allow",
+  },
+  {
+    key: "permissions.sandbox",
+    default: false,
+    description:
+      "run bash under bubblewrap (bwrap): working dir and temp dir writable, the rest read-only, no network",
+    parse: boolean,
+    env: [{ name: "KODELET_PERMISSIONS_SANDBOX" }],
+    flag: {
+      name: "sandbox",
+      type: "boolean",
+      description: "run bash in a bubblewrap sandbox (--no-sandbox: without)",
+      global: false,
+    },
+    // A project may turn the sandbox on (it only takes power away); turning it off needs trust.
+    project: "tighten",
+  },
+  {
+    key: "permissions.sandbox_network",
+    default: false,
+    description: "let commands in the sandbox use the network",
+    parse: boolean,
+    env: [{ name: "KODELET_PERMISSIONS_SANDBOX_NETWORK" }],
+    flag: {
+      name: "sandbox-network",
+      type: "boolean",
+      description: "let sandboxed commands use the network",
+      global: false,
+    },
+    // Only loosens: the user's own choice (their config file, the environment, a flag).
+    project: "never",
   },
   {
     key: "tools.bash.env_passthrough",

@@ -318,7 +318,9 @@ async function projectLayer(
   warnings: string[],
 ): Promise<Map<string, RawValue>> {
   const never = [...layer.keys()].filter((key) => policyOf(key) === "never");
-  const needTrust = [...layer.keys()].filter((key) => policyOf(key) === "trust");
+  const needTrust = [...layer.keys()].filter((key) =>
+    policyOf(key) === "trust" || (policyOf(key) === "tighten" && !turnsOn(key, layer.get(key)?.value))
+  );
   for (const key of never) layer.delete(key);
   if (never.length > 0) {
     warnings.push(
@@ -338,6 +340,18 @@ async function projectLayer(
       `(run "kodelet trust" in it to allow its config file to set ${needTrust.length === 1 ? "it" : "them"})`,
   );
   return layer;
+}
+
+/**
+ * Whether a project sets a "tighten" key to true (allowed untrusted). A value that does not parse
+ * counts as true, so that it stays in the layer and is reported as the bad value it is.
+ */
+function turnsOn(key: string, value: unknown): boolean {
+  try {
+    return keysByName.get(key)?.parse(value) === true;
+  } catch {
+    return true;
+  }
 }
 
 function policyOf(key: string) {
@@ -409,7 +423,11 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
 
   const thinkingBudget = get<number>("thinking_budget_tokens");
   const maxTokens = get<number>("max_tokens");
-  if (thinkingBudget > 0 && (thinkingBudget < 1024 || thinkingBudget >= maxTokens)) {
+  // Only a budget someone set is checked: the default is left out of requests it does not fit.
+  if (
+    sources.has("thinking_budget_tokens") && thinkingBudget > 0 &&
+    (thinkingBudget < 1024 || thinkingBudget >= maxTokens)
+  ) {
     throw new UsageError(
       `Invalid thinking_budget_tokens "${thinkingBudget}" (from ${sources.get("thinking_budget_tokens")}): ` +
         `must be 0 (off) or between 1024 and max_tokens - 1 (max_tokens is ${maxTokens})`,
@@ -469,6 +487,8 @@ export async function loadConfig(input: ConfigInput): Promise<Config> {
       mode,
       allow: lists.get("permissions.allow") ?? [],
       deny: lists.get("permissions.deny") ?? [],
+      sandbox: get<boolean>("permissions.sandbox"),
+      sandboxNetwork: get<boolean>("permissions.sandbox_network"),
     },
     metrics,
     logs: signal("logs"),

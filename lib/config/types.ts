@@ -127,6 +127,10 @@ export interface PermissionsConfig {
   mode: "ask" | "accept-edits" | "read-only" | "yolo";
   allow: RuleEntry[];
   deny: RuleEntry[];
+  /** Run bash under bubblewrap (lib/tools/sandbox.ts). */
+  sandbox: boolean;
+  /** Let commands in the sandbox use the network. */
+  sandboxNetwork: boolean;
 }
 
 /** Everything, validated. */

@@ -13,6 +13,7 @@ import type {
 import { classifyError } from "./errors.ts";
 import { loadSdk } from "./load_sdk.ts";
 import { serverOf } from "./server_address.ts";
+import { thinkingParam } from "./thinking_models.ts";
 import type {
   ContentBlock,
   FinishReason,
@@ -109,6 +110,7 @@ export function anthropicParams(request: LlmRequest): MessageCreateParamsBase {
     // One breakpoint on the last tool caches the whole tool list.
     ...(index === request.tools.length - 1 ? { cache_control: { type: "ephemeral" as const } } : {}),
   }));
+  const thinking = thinkingParam(request.model, request.thinkingBudgetTokens, request.maxTokens);
   return {
     model: request.model,
     max_tokens: request.maxTokens,
@@ -118,9 +120,8 @@ export function anthropicParams(request: LlmRequest): MessageCreateParamsBase {
     ...(tools.length > 0 && request.toolChoice === "none" ? { tool_choice: { type: "none" as const } } : {}),
     // No temperature: the Messages API version this SDK speaks (2026-10-21) has no such parameter,
     // so `temperature` applies to OpenAI-compatible servers only.
-    ...(request.thinkingBudgetTokens > 0
-      ? { thinking: { type: "enabled" as const, budget_tokens: request.thinkingBudgetTokens } }
-      : {}),
+    // Each model is asked the way it thinks (thinking_models.ts); an unknown one is not asked.
+    ...(thinking ? { thinking } : {}),
   };
 }
 
@@ -157,6 +158,7 @@ export function anthropicClient(options: ProviderOptions): LlmClient {
         }
       });
       stream.on("text", (text) => handlers.onText?.(text));
+      stream.on("thinking", (delta) => handlers.onThinking?.(delta));
       try {
         const message = await stream.finalMessage();
         const content: ContentBlock[] = [];

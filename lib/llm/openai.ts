@@ -95,6 +95,14 @@ export function openAiParams(request: LlmRequest, official: boolean): ChatComple
   };
 }
 
+/** The reasoning text of a streamed delta, under either name compatible servers use. */
+function reasoningOf(delta: unknown): string | undefined {
+  if (delta === null || typeof delta !== "object") return undefined;
+  const fields = delta as { reasoning_content?: unknown; reasoning?: unknown };
+  const text = fields.reasoning_content ?? fields.reasoning;
+  return typeof text === "string" && text !== "" ? text : undefined;
+}
+
 interface PartialCall {
   id: string;
   name: string;
@@ -156,6 +164,11 @@ export function openAiClient(options: ProviderOptions): LlmClient {
           if (chunk.usage) usage = chunk.usage;
           for (const choice of chunk.choices) {
             const delta = choice.delta;
+            // The official API streams no reasoning text; compatible servers do, under one of two
+            // names (DeepSeek, vLLM and llama.cpp: reasoning_content; Ollama and OpenRouter:
+            // reasoning). Shown only: those servers want it left out of the next request.
+            const reasoning = reasoningOf(delta);
+            if (reasoning) handlers.onThinking?.(reasoning);
             if (delta?.content) {
               text += delta.content;
               handlers.onText?.(delta.content);

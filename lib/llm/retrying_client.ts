@@ -69,6 +69,11 @@ export function withRetries(client: LlmClient, policy: RetryPolicy): LlmClient {
               streamed = true;
               handlers.onText?.(text);
             },
+            // Thinking the user has seen counts as output too: a retry would show it twice.
+            onThinking: (text) => {
+              streamed = true;
+              handlers.onThinking?.(text);
+            },
           }, signal);
           span?.setAttribute(KODELET.RETRIES, attempt);
           attempts.set(response, attempt + 1);

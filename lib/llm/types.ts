@@ -80,6 +80,11 @@ export interface LlmResponse {
 export interface StreamHandlers {
   /** Assistant text as it arrives. */
   onText?: (text: string) => void;
+  /**
+   * The model's reasoning as it arrives (Anthropic's thinking blocks; the reasoning text some
+   * OpenAI-compatible servers stream). Content: shown to the user, never put on a span or a log.
+   */
+  onThinking?: (text: string) => void;
   /** A failed attempt is about to be retried, after a wait (the status line "retrying in 2s ..."). */
   onRetry?: (retry: RetryNotice) => void;
   /** Called once when the first chunk arrives. */

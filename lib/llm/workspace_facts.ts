@@ -44,8 +44,19 @@ export function statusSummary(short: string): string {
 }
 
 /**
- * Gathers the facts for a run in `cwd`; `env` gives the shell. Synchronous: three short git calls when
- * a session starts.
+ * The branch from the header line of `git status --branch`: `## main...origin/main [ahead 1]`,
+ * `## No commits yet on main`, or `## HEAD (no branch)` when detached (undefined then).
+ */
+export function branchOf(header: string): string | undefined {
+  const name = header.replace(/^## /, "").replace(/^(No commits yet on|Initial commit on) /, "");
+  if (name.startsWith("HEAD (no branch)")) return undefined;
+  // Branch names cannot contain "..", so the first "..." starts the upstream.
+  return name.split("...")[0]?.split(" [")[0]?.trim();
+}
+
+/**
+ * Gathers the facts for a run in `cwd`; `env` gives the shell. Synchronous: one git call when a
+ * session starts (two on a detached HEAD), since each costs ~10 ms before the first request.
  */
 export function workspaceFacts(cwd: string, env: Record<string, string>): WorkspaceFacts {
   const facts: WorkspaceFacts = {
@@ -53,12 +64,13 @@ export function workspaceFacts(cwd: string, env: Record<string, string>): Worksp
     // The bash tool runs commands with bash; $SHELL is what the user's own terminal uses.
     shell: `bash runs the bash tool's commands; the user's shell is ${env.SHELL ?? env.ComSpec ?? "unknown"}`,
   };
-  const inside = git(cwd, ["rev-parse", "--is-inside-work-tree"]);
-  if (inside?.trim() !== "true") return facts;
-  const branch = (git(cwd, ["branch", "--show-current"]))?.trim() ||
+  // Outside a work tree git fails, and the prompt says nothing about a repository.
+  const status = git(cwd, ["status", "--short", "--branch", "--untracked-files=normal"]);
+  if (status === undefined) return facts;
+  const [header = "", ...paths] = status.split("\n");
+  const branch = branchOf(header) ||
     `(detached at ${(git(cwd, ["rev-parse", "--short", "HEAD"]))?.trim() ?? "unknown"})`;
-  const status = git(cwd, ["status", "--short", "--untracked-files=normal"]);
-  facts.git = { branch, status: status === undefined ? "unknown" : statusSummary(status) };
+  facts.git = { branch, status: statusSummary(paths.join("\n")) };
   return facts;
 }
 

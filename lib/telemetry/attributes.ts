@@ -115,6 +115,8 @@ export const KODELET = {
   BASH_TIMED_OUT: "kodelet.bash.timed_out",
   BASH_TIMEOUT_MS: "kodelet.bash.timeout_ms",
   BASH_COMMAND: "kodelet.bash.command",
+  /** bwrap | none | unavailable: whether bash ran in the sandbox (unavailable: on, but refused). */
+  TOOL_SANDBOX: "kodelet.tool.sandbox",
   DURATION_MS: "kodelet.duration_ms",
   OUTPUT_BYTES: "kodelet.output.bytes",
   OUTPUT_TRUNCATED: "kodelet.output.truncated",
@@ -148,6 +150,8 @@ export const KODELET = {
   TOOL_DECISION_RULE: "kodelet.tool.decision.rule",
   /** outside_workdir | private_network | catastrophic_command: the hard limit that refused it. */
   TOOL_DECISION_LIMIT: "kodelet.tool.decision.limit",
+  /** ask | accept-edits | read-only | yolo: the permission mode a decision was made in (events). */
+  PERMISSIONS_MODE: "kodelet.permissions.mode",
 } as const;
 
 /** Flags whose values never go into a span: their names say they hold a credential. */

@@ -49,6 +49,25 @@ export interface ToolCallRecord {
   linesRemoved: number;
 }
 
+/**
+ * One decision of the permission gate. Fixed words and configuration only: the rule is a configured
+ * rule (a rule an "always" answer added quotes the command or path, so the caller leaves it out unless
+ * content capture is on), never the command, path or URL itself.
+ */
+export interface ToolDecisionRecord {
+  tool: string;
+  callId: string;
+  decision: "allow" | "deny";
+  /** mode | rule | user | hard_limit | no_terminal. */
+  source: string;
+  /** The rule(s) that decided, joined with ", "; undefined when none may be recorded. */
+  rule?: string | undefined;
+  /** The hard limit that refused the call. */
+  limit?: string | undefined;
+  /** The permission mode in force (ask, accept-edits, read-only, yolo). */
+  mode: string;
+}
+
 /** One compaction of a conversation. */
 export interface CompactionRecord {
   reason: string;
@@ -69,6 +88,7 @@ export interface SignalSink {
   llmCall?(record: LlmCallRecord): void;
   retry?(record: RetryRecord): void;
   toolCall?(record: ToolCallRecord): void;
+  toolDecision?(record: ToolDecisionRecord): void;
   compaction?(record: CompactionRecord): void;
   logLine?(level: LogLineLevel, message: string, fields: Record<string, unknown>): void;
 }
@@ -134,6 +154,10 @@ export const signals = {
   },
   toolCall(record: ToolCallRecord): void {
     each((sink) => sink.toolCall?.(record));
+  },
+  /** Called in the execute_tool span, so the event carries its trace and span id. */
+  toolDecision(record: ToolDecisionRecord): void {
+    each((sink) => sink.toolDecision?.(record));
   },
   compaction(record: CompactionRecord): void {
     each((sink) => sink.compaction?.(record));

@@ -19,6 +19,7 @@ export const EVENTS = {
   API_REQUEST: "kodelet.api_request",
   API_ERROR: "kodelet.api_error",
   TOOL_RESULT: "kodelet.tool_result",
+  TOOL_DECISION: "kodelet.tool_decision",
   COMPACTION: "kodelet.compaction",
 } as const;
 
@@ -120,6 +121,18 @@ export function logsSink(logger: OtelLogger, config: Config, redact: Redactor): 
         "kodelet.lines.added": record.linesAdded,
         "kodelet.lines.removed": record.linesRemoved,
       }, record.outcome === "ok" ? SeverityNumber.INFO : SeverityNumber.WARN);
+    },
+    toolDecision(record) {
+      // The same keys as the execute_tool span's decision attributes, so logs and traces filter alike.
+      event(EVENTS.TOOL_DECISION, {
+        [GEN_AI.TOOL_NAME]: record.tool,
+        [GEN_AI.TOOL_CALL_ID]: record.callId,
+        [KODELET.TOOL_DECISION]: record.decision,
+        [KODELET.TOOL_DECISION_SOURCE]: record.source,
+        [KODELET.TOOL_DECISION_RULE]: record.rule,
+        [KODELET.TOOL_DECISION_LIMIT]: record.limit,
+        [KODELET.PERMISSIONS_MODE]: record.mode,
+      }, record.decision === "allow" ? SeverityNumber.INFO : SeverityNumber.WARN);
     },
     compaction(record) {
       event(EVENTS.COMPACTION, {

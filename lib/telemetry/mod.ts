@@ -24,6 +24,7 @@ export {
   signals,
   signalsActive,
   type ToolCallRecord,
+  type ToolDecisionRecord,
   type ToolOutcome,
 } from "./instruments.ts";
 export { createRedactor, type Redactor, safeUrl, truncateBytes } from "./redact.ts";

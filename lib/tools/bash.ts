@@ -6,6 +6,7 @@ import { z } from "zod";
 import { KODELET, PROCESS } from "../telemetry/mod.ts";
 import { HeadTailBuffer } from "./_head_tail.ts";
 import { interactiveReason } from "./_interactive.ts";
+import { sandboxUnavailableMessage } from "./sandbox.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
 /** Default timeout when the model gives none. */
@@ -75,12 +76,14 @@ function pump(
 
 /** Runs the command and collects what it printed (stdout and stderr in arrival order). */
 async function run(
-  command: string,
+  program: string,
+  args: string[],
   options: { cwd: string; env: Record<string, string>; timeoutMs: number; signal: AbortSignal },
 ): Promise<{ code: number; output: HeadTailBuffer; timedOut: boolean; cancelled: boolean }> {
   // detached: the child calls setsid(), so its pid is the id of a new process group we can kill whole.
-  const child = new Deno.Command("bash", {
-    args: ["-c", command],
+  // program is bash, or bwrap with bash inside (sandbox.ts): the same group, limits and pipes either way.
+  const child = new Deno.Command(program, {
+    args,
     cwd: options.cwd,
     // Exactly the environment given (filtered by child_env.ts), not kodelet's own with it merged in.
     env: options.env,
@@ -155,8 +158,16 @@ export const bashTool = defineTool({
     const timeoutSeconds = args.timeout_seconds ?? DEFAULT_TIMEOUT_SECONDS;
     ctx.record({ [KODELET.BASH_TIMEOUT_MS]: timeoutSeconds * 1000 });
     if (ctx.signal.aborted) return toolError("cancelled", "Cancelled before the command started");
+    const plan = ctx.sandbox
+      ? await ctx.sandbox.plan(args.command, ctx.cwd, ctx.env)
+      : { kind: "none" as const, program: "bash", args: ["-c", args.command] };
+    ctx.record({ [KODELET.TOOL_SANDBOX]: plan.kind });
+    if (plan.kind === "unavailable") {
+      return toolError("sandbox_unavailable", sandboxUnavailableMessage(plan.reason));
+    }
+    if (ctx.signal.aborted) return toolError("cancelled", "Cancelled before the command started");
 
-    const result = await run(args.command, {
+    const result = await run(plan.program, plan.args, {
       cwd: ctx.cwd,
       env: ctx.env,
       timeoutMs: timeoutSeconds * 1000,

@@ -17,6 +17,7 @@ import { webFetchTool } from "./web_fetch.ts";
 
 export { bashParameters, bashTool } from "./bash.ts";
 export { childEnvironment } from "./child_env.ts";
+export { BashSandbox, type SandboxSettings, sandboxWarning } from "./sandbox.ts";
 export { fileEditParameters, fileEditTool } from "./file_edit.ts";
 export { fileReadParameters, fileReadTool } from "./file_read.ts";
 export { fileWriteParameters, fileWriteTool } from "./file_write.ts";
@@ -36,7 +37,7 @@ export {
 } from "./mcp/mod.ts";
 export * from "./registry.ts";
 export * from "./permissions/mod.ts";
-export { decisionAttributes, strictGate, systemTempDir } from "./permission_check.ts";
+export { decisionAttributes, decisionRecord, strictGate, systemTempDir } from "./permission_check.ts";
 export * from "./tool.ts";
 
 /** Every tool, in the order the model is shown them: shell and files first, then search, planning, web, delegation. */

@@ -1,6 +1,11 @@
 /** What the registry needs from the permission engine: the strict default gate and the span figures. */
-import { type Attributes, KODELET } from "../telemetry/mod.ts";
-import { defaultSettings, type GateDecision, PermissionGate } from "./permissions/mod.ts";
+import { type Attributes, KODELET, type ToolDecisionRecord } from "../telemetry/mod.ts";
+import {
+  defaultSettings,
+  type GateDecision,
+  PermissionGate,
+  type PermissionMode,
+} from "./permissions/mod.ts";
 
 /** The system temp directory, where writes are allowed besides the working directory. */
 export function systemTempDir(env: Record<string, string>): string {
@@ -21,11 +26,35 @@ export function strictGate(env: Record<string, string>): PermissionGate {
  * only when content capture is on.
  */
 export function decisionAttributes(decision: GateDecision, captureContent: boolean): Attributes {
-  const rules = decision.rules.filter((rule) => captureContent || rule.source !== "session");
+  const rule = recordableRule(decision, captureContent);
   return {
     [KODELET.TOOL_DECISION]: decision.allow ? "allow" : "deny",
     [KODELET.TOOL_DECISION_SOURCE]: decision.source,
-    ...(rules.length > 0 ? { [KODELET.TOOL_DECISION_RULE]: rules.map((rule) => rule.text).join(", ") } : {}),
+    ...(rule !== undefined ? { [KODELET.TOOL_DECISION_RULE]: rule } : {}),
     ...(decision.limit !== undefined ? { [KODELET.TOOL_DECISION_LIMIT]: decision.limit } : {}),
   };
+}
+
+/** The decision as the `kodelet.tool_decision` event's record: the same privacy rule as the span's. */
+export function decisionRecord(
+  call: { tool: string; callId: string },
+  decision: GateDecision,
+  mode: PermissionMode,
+  captureContent: boolean,
+): ToolDecisionRecord {
+  return {
+    tool: call.tool,
+    callId: call.callId,
+    decision: decision.allow ? "allow" : "deny",
+    source: decision.source,
+    rule: recordableRule(decision, captureContent),
+    limit: decision.limit,
+    mode,
+  };
+}
+
+/** The deciding rules that may be recorded, joined; undefined when none. */
+function recordableRule(decision: GateDecision, captureContent: boolean): string | undefined {
+  const rules = decision.rules.filter((rule) => captureContent || rule.source !== "session");
+  return rules.length > 0 ? rules.map((rule) => rule.text).join(", ") : undefined;
 }

@@ -20,7 +20,7 @@ import {
 } from "../telemetry/mod.ts";
 import { type ToolSchema, UNPARSED_ARGUMENTS } from "../llm/mod.ts";
 import { saveToolOutput, spilledOutput } from "./output_spill.ts";
-import { decisionAttributes, strictGate } from "./permission_check.ts";
+import { decisionAttributes, decisionRecord, strictGate } from "./permission_check.ts";
 import type { PermissionGate } from "./permissions/mod.ts";
 import { toolError } from "./tool.ts";
 import type { Tool, ToolContext, ToolResult, ToolSessionState } from "./tool.ts";
@@ -222,6 +222,15 @@ export class ToolRegistry {
       signal,
     );
     record(decisionAttributes(decision, environment.captureContent));
+    // Still inside the execute_tool span: the event carries its trace and span id.
+    signals.toolDecision(
+      decisionRecord(
+        { tool: tool.name, callId: call.id },
+        decision,
+        gate.settings.mode,
+        environment.captureContent,
+      ),
+    );
     if (!decision.allow) {
       return { result: toolError("not_permitted", decision.message ?? "Not permitted."), denied: true };
     }

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import type { Logger } from "../log.ts";
 import type { Attributes } from "../telemetry/mod.ts";
+import type { BashSandbox } from "./sandbox.ts";
 
 /** A tool's outcome, as the model will see it. */
 export type ToolResult =
@@ -49,6 +50,8 @@ export interface ToolSessionState {
   subagent?: (question: string, signal: AbortSignal) => Promise<string>;
   /** Network fetch, replaceable in tests. */
   fetch: typeof fetch;
+  /** Where bash commands run (bubblewrap or not); absent: directly, as with permissions.sandbox off. */
+  sandbox?: BashSandbox;
 }
 
 /** Everything a tool may use, passed in (no globals), so tests can give their own. */

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { type LlmServer, startLlmServer } from "../support/llm_server.ts";
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from "../support/otlp_receiver.ts";
+import { bwrapUnusable, pathWithOnlyBash } from "../support/bwrap.ts";
 import { linesOf, runKodelet } from "../support/run_kodelet.ts";
 
 interface Fixture {
@@ -300,4 +301,106 @@ Deno.test("an untrusted project's config cannot loosen permissions: its mode and
   await assert.rejects(Deno.stat(`${f.work}/marker`), Deno.errors.NotFound);
   assert.match(result.stderr, /Ignored permissions\.mode, permissions\.allow in .*kodelet-config\.yaml/);
   assert.match(result.stderr, /✗ bash: not_permitted/);
+});
+
+const noBwrap = await bwrapUnusable();
+if (noBwrap) console.warn(`permissions_test: the --sandbox runs are skipped: ${noBwrap}`);
+
+Deno.test(
+  "a --sandbox yolo run: commands write in the working and temp dirs only, even through eval and scripts, and have no network",
+  {
+    ignore: noBwrap !== undefined,
+  },
+  async () => {
+    await using f = await fixture();
+    const port = new URL(f.llm.anthropicBaseUrl).port;
+    // Inside bash -c: the hard limits take a visible redirection onto /dev/tcp for a device write.
+    const connect = `bash -c 'exec 3<>/dev/tcp/127.0.0.1/${port} && ` +
+      `printf "GET / HTTP/1.0\\r\\n\\r\\n" >&3 && head -n 1 <&3'`;
+    const call = (id: string, command: string) => ({ id, name: "bash", input: { command } });
+    f.llm.enqueue(
+      {
+        kind: "message",
+        toolCalls: [
+          call("t_work", 'echo in > marker && echo tmp > "$TMPDIR/marker" && echo written'),
+          // The static checks pass these (no redirection they can see): only the sandbox stops them.
+          call("t_eval", `eval "echo x > ${f.outside}/marker-eval"`),
+          call("t_touch", `touch ${f.outside}/marker-touch`),
+          call("t_script", `printf 'echo x > ${f.outside}/marker-script\\n' > s.sh && bash s.sh`),
+          call("t_net", connect),
+        ],
+      },
+      { kind: "message", text: "Done." },
+    );
+    const result = await runKodelet(["run", "--yolo", "--sandbox", "go"], { env: f.env, cwd: f.work });
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(await Deno.readTextFile(`${f.work}/marker`), "in\n");
+    assert.equal(await Deno.readTextFile(`${f.env.TMPDIR}/marker`), "tmp\n");
+    assert.deepEqual([...Deno.readDirSync(f.outside)], []);
+    const results = toolResults(f.llm);
+    assert.match(results.get("t_work")?.content ?? "", /written/);
+    for (const id of ["t_eval", "t_touch", "t_script"]) {
+      assert.match(results.get(id)?.content ?? "", /Read-only file system/, id);
+    }
+    assert.match(results.get("t_net")?.content ?? "", /Connection refused|Network is unreachable/);
+    assert.doesNotMatch(results.get("t_net")?.content ?? "", /HTTP\/1/);
+    const spans = toolSpans(await f.receiver.waitForSpans(8));
+    for (const id of ["t_work", "t_eval", "t_touch", "t_script", "t_net"]) {
+      assert.equal(spans.get(id)?.attributes["kodelet.tool.sandbox"], "bwrap", id);
+    }
+
+    // The same call with the network allowed (from the environment this time) reaches the server.
+    f.llm.enqueue(
+      { kind: "message", toolCalls: [call("t_net_on", connect)] },
+      { kind: "message", text: "Done." },
+    );
+    const online = await runKodelet(["run", "--yolo", "go"], {
+      env: { ...f.env, KODELET_PERMISSIONS_SANDBOX: "true", KODELET_PERMISSIONS_SANDBOX_NETWORK: "true" },
+      cwd: f.work,
+    });
+    assert.equal(online.code, 0, online.stderr);
+    assert.match(toolResults(f.llm, 3).get("t_net_on")?.content ?? "", /HTTP\/1\.[01] \d{3}/);
+  },
+);
+
+Deno.test("--sandbox without bwrap on PATH: one warning line, and every bash call is refused, not run unsandboxed", async () => {
+  await using f = await fixture();
+  // A PATH with bash and nothing else.
+  const bin = await pathWithOnlyBash(`${f.work}/../bin`);
+  f.llm.enqueue(
+    {
+      kind: "message",
+      toolCalls: [
+        { id: "t_one", name: "bash", input: { command: "touch marker-one" } },
+        { id: "t_two", name: "bash", input: { command: "touch marker-two" } },
+      ],
+    },
+    { kind: "message", text: "Could not run them." },
+  );
+  const result = await runKodelet(["run", "--yolo", "--sandbox", "go"], {
+    env: { ...f.env, PATH: bin },
+    cwd: f.work,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  const warnings = linesOf(result.stderr).filter((line) =>
+    line.startsWith("kodelet: warning: permissions.sandbox")
+  );
+  assert.deepEqual(warnings, [
+    "kodelet: warning: permissions.sandbox is on, but bwrap (bubblewrap) is not on PATH: bash commands are " +
+    "refused (install bubblewrap, or turn the sandbox off with --no-sandbox)",
+  ]);
+  for (const name of ["marker-one", "marker-two"]) {
+    await assert.rejects(Deno.stat(`${f.work}/${name}`), Deno.errors.NotFound, name);
+  }
+  const results = toolResults(f.llm);
+  for (const id of ["t_one", "t_two"]) {
+    assert.equal(results.get(id)?.isError, true, id);
+    assert.match(results.get(id)?.content ?? "", /bwrap \(bubblewrap\) is not on PATH/, id);
+    assert.match(results.get(id)?.content ?? "", /install bubblewrap .* or turn the sandbox off/, id);
+  }
+  const spans = toolSpans(await f.receiver.waitForSpans(5));
+  for (const id of ["t_one", "t_two"]) {
+    assert.equal(spans.get(id)?.attributes["kodelet.tool.sandbox"], "unavailable", id);
+    assert.equal(spans.get(id)?.attributes["error.type"], "sandbox_unavailable", id);
+  }
 });

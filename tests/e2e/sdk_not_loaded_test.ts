@@ -21,7 +21,7 @@ interface SentinelSetup {
 }
 
 /** Heavy packages that a command loads only when it uses them; each has a default export. */
-const ON_DEMAND = ["@anthropic-ai/sdk", "openai", "turndown"];
+const ON_DEMAND = ["@anthropic-ai/sdk", "openai", "turndown", "mvdan-sh"];
 
 /** Writes the sentinel modules and a deno.json/deno.lock pair that routes the SDK through them. */
 async function writeSentinelConfig(dir: string): Promise<SentinelSetup> {
@@ -148,7 +148,7 @@ Deno.test("tracing off: a whole agent run with a tool call evaluates no OpenTele
   }
 });
 
-Deno.test("a run loads only the provider it uses, and no turndown when no page is fetched", async () => {
+Deno.test("a run loads only the provider it uses, no turndown when no page is fetched, no shell parser without a command", async () => {
   await using dir = await tempDir();
   const setup = await writeSentinelConfig(dir.path);
   const llm = await startLlmServer();
@@ -166,6 +166,21 @@ Deno.test("a run loads only the provider it uses, and no turndown when no page i
     });
     assert.equal(openai.result.code, 0, openai.result.stderr);
     assert.deepEqual(openai.evaluated, ["openai"]);
+    // The shell parser (3.7 MB) comes in with the first command that has shell syntax to read.
+    const bashRun = async (command: string) => {
+      llm.enqueue(
+        { kind: "message", toolCalls: [{ id: "t1", name: "bash", input: { command } }] },
+        { kind: "message", text: "done" },
+      );
+      const run = await evaluatedModules(setup, ["run", "--no-save", "--yolo", "go"], {
+        ANTHROPIC_API_KEY: "sk-ant-test-000000000000",
+        ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
+      });
+      assert.equal(run.result.code, 0, run.result.stderr);
+      return run.evaluated;
+    };
+    assert.deepEqual(await bashRun("echo hi"), ["@anthropic-ai/sdk"]);
+    assert.deepEqual(await bashRun("echo hi | tr a-z A-Z"), ["@anthropic-ai/sdk", "mvdan-sh"]);
     // Commands that make no request load no provider at all.
     const version = await evaluatedModules(setup, ["version"]);
     assert.deepEqual(version.evaluated, []);

@@ -376,6 +376,103 @@ Deno.test({
 });
 
 Deno.test({
+  name: "tui: a session that cannot open (no API key) gives the screen back with one line and exit code 2",
+  ignore,
+  fn: async () => {
+    await using dir = await tempDir("kodelet-tui-nokey-");
+    const env = { ...inheritedEnv(), TERM: "xterm-256color", KODELET_BASE_PATH: `${dir.path}/.kodelet` };
+    await using term = await startTerminal({
+      command: [Deno.execPath(), "run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "chat"],
+      env,
+      cwd: dir.path,
+    });
+    const screen = await term.waitFor(/\[exited \d+\]/);
+    assert.match(screen, /kodelet: Missing anthropic\.api_key/);
+    assert.match(screen, /\[exited 2\]/);
+  },
+});
+
+Deno.test({
+  name: "tui: n at the approval prompt refuses the call, the model is told, and the chat goes on",
+  ignore,
+  fn: async () => {
+    await using chat = await startChat({
+      replies: [
+        {
+          kind: "message",
+          toolCalls: [{ id: "toolu_n", name: "bash", input: { command: "touch refused.txt" } }],
+        },
+        { kind: "message", text: "Understood, I left it." },
+        { kind: "message", text: "Still here." },
+      ],
+    });
+    const { term, dir } = chat;
+    await term.type("make the file");
+    await term.keys("Enter");
+    await term.waitFor(/Allow bash: touch refused\.txt/);
+    await term.keys("n");
+    const screen = await idle(term, /Understood, I left it\./);
+    assert.match(screen, /✗ bash touch refused\.txt/);
+    await assert.rejects(Deno.stat(`${dir}/refused.txt`), Deno.errors.NotFound);
+    // The model got the refusal as the call's (failed) result.
+    const messages = chat.llm.requests[1]?.body.messages as { content: Record<string, unknown>[] }[];
+    const result = messages.at(-1)?.content.find((block) => block.type === "tool_result");
+    assert.equal(result?.tool_use_id, "toolu_n");
+    assert.equal(result?.is_error, true);
+    assert.match(String(result?.content), /The user declined this bash call/);
+    // The chat goes on: the next question is sent and answered.
+    await term.type("ok, anything else?");
+    await term.keys("Enter");
+    await idle(term, /Still here\./);
+    assert.deepEqual(chat.sent().at(-1), "ok, anything else?");
+  },
+});
+
+Deno.test({
+  name:
+    "tui: thinking is one dimmed line by default; Ctrl-O shows the last block in full and folds it again; the signed block goes back",
+  ignore,
+  fn: async () => {
+    const thinking = "First I list the files.\nThen I read the biggest one.\nThen I answer briefly.";
+    await using chat = await startChat({
+      replies: [
+        {
+          kind: "message",
+          thinking,
+          signature: "sig-tui-thinking",
+          toolCalls: [{ id: "toolu_1", name: "bash", input: { command: "echo listed" } }],
+        },
+        { kind: "message", text: "Two files." },
+      ],
+      args: ["--yolo"],
+    });
+    const { term } = chat;
+    await term.type("what is here?");
+    await term.keys("Enter");
+    const screen = await idle(term, /Two files\./);
+    assert.match(screen, /✻ thought · 3 lines · ctrl-o to expand/);
+    assert.doesNotMatch(screen, /Then I read the biggest one/);
+    // The default model thinks adaptively: the request asks for the summary it would otherwise omit.
+    assert.deepEqual(chat.llm.requests[0]?.body.thinking, { type: "adaptive", display: "summarized" });
+    const messages = chat.llm.requests[1]?.body.messages as { content: Record<string, unknown>[] }[];
+    assert.deepEqual(messages[1]?.content[0], { type: "thinking", thinking, signature: "sig-tui-thinking" });
+
+    await term.keys("C-o");
+    const open = await term.waitFor(/Then I read the biggest one/);
+    assert.match(
+      open,
+      /First I list the files\.\n.*Then I read the biggest one\.\n.*Then I answer briefly\./,
+    );
+    assert.match(open, /ctrl-o to collapse/);
+    await term.keys("C-o");
+    await term.waitFor((now) => !/Then I read the biggest one/.test(now) && /ctrl-o to expand/.test(now));
+    // Thinking is drawn dimmed (SGR 2) when colour is on.
+    // deno-lint-ignore no-control-regex -- the SGR codes are what is checked
+    assert.match(await term.screenWithEscapes(), /\x1b\[(?:\d+;)*2(?:;\d+)*m(?:\x1b\[\d+m)*✻ thought/);
+  },
+});
+
+Deno.test({
   name: "tui: the status line shows the model, context used, tokens and cost after a turn",
   ignore,
   fn: async () => {

@@ -8,7 +8,7 @@ import {
   rulesSection,
 } from "../../lib/llm/project_rules.ts";
 import { systemPrompt } from "../../lib/llm/system_prompt.ts";
-import { statusSummary, workspaceFacts } from "../../lib/llm/workspace_facts.ts";
+import { branchOf, statusSummary, workspaceFacts } from "../../lib/llm/workspace_facts.ts";
 
 async function tree(): Promise<{ root: string; base: string } & AsyncDisposable> {
   const top = await Deno.realPath(await Deno.makeTempDir({ prefix: "kodelet-rules-" }));
@@ -106,12 +106,26 @@ Deno.test("workspace facts: platform, shell, git branch and a short status", asy
   assert.match(prompt, /Git branch: feature\/x/);
   assert.match(prompt, /Platform: /);
 
+  // With a commit, a clean tree, then a detached HEAD.
+  const commit = ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one"];
+  assert.ok(git("add", "a.txt").success && git(...commit).success);
+  assert.deepEqual(workspaceFacts(t.root, env).git, { branch: "feature/x", status: "clean" });
+  assert.ok(git("checkout", "-q", "--detach").success);
+  assert.match(workspaceFacts(t.root, env).git?.branch ?? "", /^\(detached at [0-9a-f]{7,}\)$/);
+
   const outside = await Deno.makeTempDir();
   try {
     assert.equal(workspaceFacts(outside, env).git, undefined);
   } finally {
     await Deno.remove(outside);
   }
+});
+
+Deno.test("the branch from git status's header line, with an upstream, before the first commit, detached", () => {
+  assert.equal(branchOf("## main...origin/main [ahead 1, behind 2]"), "main");
+  assert.equal(branchOf("## feature/a.b"), "feature/a.b");
+  assert.equal(branchOf("## No commits yet on trunk"), "trunk");
+  assert.equal(branchOf("## HEAD (no branch)"), undefined);
 });
 
 Deno.test("git status summary: clean, and long lists counted", () => {

@@ -135,7 +135,7 @@ Deno.test("anthropicClient streams text to onText in order, after onFirstChunk, 
   });
 });
 
-Deno.test("anthropicClient returns the thinking block with its signature, text, and parsed tool_use inputs", async () => {
+Deno.test("anthropicClient streams thinking before text, and returns the thinking block with its signature, text, and parsed tool_use inputs", async () => {
   await withServer(async (server) => {
     const input = { command: "ls -la", timeout: 30, nested: { list: [1, "two", null] } };
     server.enqueue({
@@ -148,7 +148,20 @@ Deno.test("anthropicClient returns the thinking block with its signature, text, 
         { id: "toolu_b", name: "file_read", input: { path: "README.md" } },
       ],
     });
-    const response = await anthropicOn(server).stream(request({ tools: TOOLS }), {}, never());
+    const heard: string[] = [];
+    const response = await anthropicOn(server).stream(request({ tools: TOOLS }), {
+      onThinking: (text) => heard.push(`thinking:${text}`),
+      onText: (text) => heard.push(`text:${text}`),
+    }, never());
+    const thinking = heard.filter((event) => event.startsWith("thinking:"));
+    assert.ok(thinking.length > 1, "thinking arrives in pieces, as it streams");
+    assert.equal(
+      thinking.map((event) => event.slice("thinking:".length)).join(""),
+      "The user wants the files; bash it is.",
+    );
+    assert.ok(
+      heard.findIndex((event) => event.startsWith("text:")) > heard.lastIndexOf(thinking.at(-1) ?? ""),
+    );
     assert.deepEqual(response.content, [
       {
         type: "thinking",
@@ -224,7 +237,8 @@ Deno.test("anthropicClient sends tool_result blocks, thinking with signature, ca
     assert.equal(body.model, "claude-sonnet-5-5");
     assert.equal(body.max_tokens, 2048);
     assert.equal("temperature" in body, false, "the Messages API of this SDK has no temperature");
-    assert.equal(body.thinking, undefined);
+    // Sonnet 5.5 always thinks; kodelet asks for the summary, which it would otherwise omit.
+    assert.deepEqual(body.thinking, { type: "adaptive", display: "summarized" });
     assert.deepEqual(body.system, [
       { type: "text", text: "You are kodelet, under test.", cache_control: { type: "ephemeral" } },
     ]);
@@ -296,6 +310,34 @@ Deno.test("openAiClient streams text to onText in order, after onFirstChunk, and
     assert.match(response.id, /^chatcmpl-/);
     assert.equal(response.finishReason, "stop");
     assert.equal(typeof response.timeToFirstChunkMs, "number");
+  });
+});
+
+Deno.test("openAiClient shows a compatible server's reasoning_content as thinking and keeps it out of the answer and the next request", async () => {
+  await withServer(async (server) => {
+    const thinking = "The user greets me; a short greeting back will do.";
+    server.enqueue({ kind: "message", thinking, text: "Hello!" }, { kind: "message", text: "Again." });
+    const heard: string[] = [];
+    const client = openAiOn(server);
+    const response = await client.stream(request({ model: "deepseek-reasoner" }), {
+      onThinking: (piece) => heard.push(piece),
+    }, never());
+    assert.ok(heard.length > 1);
+    assert.equal(heard.join(""), thinking);
+    assert.deepEqual(response.content, [{ type: "text", text: "Hello!" }]);
+    await client.stream(
+      request({
+        model: "deepseek-reasoner",
+        messages: [
+          { role: "user", content: [{ type: "text", text: "hello" }] },
+          { role: "assistant", content: response.content },
+          { role: "user", content: [{ type: "text", text: "again" }] },
+        ],
+      }),
+      {},
+      never(),
+    );
+    assert.equal(JSON.stringify(server.requests[1]?.body).includes("greeting back"), false);
   });
 });
 
@@ -503,23 +545,46 @@ Deno.test("anthropicParams caches the system prompt and only the last tool", () 
   assert.equal("tools" in anthropicParams(request()), false, "no tools key without tools");
 });
 
-Deno.test("anthropicParams enables thinking only with a budget and never sends temperature", () => {
+Deno.test("anthropicParams asks each model for thinking its own way and never sends temperature", () => {
   // Read through a plain record: the SDK's 2026-10-21 request type has no temperature field.
-  const plain: Record<string, unknown> = {
-    ...anthropicParams(request({ temperature: 0.7, thinkingBudgetTokens: 0 })),
+  const extendedOff: Record<string, unknown> = {
+    ...anthropicParams(request({ model: "claude-haiku-4-5", temperature: 0.7, thinkingBudgetTokens: 0 })),
   };
-  assert.equal("temperature" in plain, false);
-  assert.equal("thinking" in plain, false);
+  assert.equal("temperature" in extendedOff, false);
+  assert.equal("thinking" in extendedOff, false, "extended-thinking models think only when asked");
 
-  const thinking = anthropicParams(
-    request({ temperature: 0.7, thinkingBudgetTokens: 4096, maxTokens: 16_000 }),
+  const extended = anthropicParams(
+    request({
+      model: "claude-sonnet-4-5-20250929",
+      temperature: 0.7,
+      thinkingBudgetTokens: 4096,
+      maxTokens: 16_000,
+    }),
   );
-  assert.deepEqual(thinking.thinking, { type: "enabled", budget_tokens: 4096 });
-  assert.equal("temperature" in thinking, false, "the API rejects temperature with thinking");
-  assert.equal(thinking.max_tokens, 16_000);
+  assert.deepEqual(extended.thinking, { type: "enabled", budget_tokens: 4096 });
+  assert.equal("temperature" in extended, false, "the API rejects temperature with thinking");
+  assert.equal(extended.max_tokens, 16_000);
+  // A budget that leaves no room for the answer is not sent (the API would refuse it).
+  const tooBig = anthropicParams(
+    request({ model: "claude-haiku-4-5", thinkingBudgetTokens: 4096, maxTokens: 2048 }),
+  );
+  assert.equal(tooBig.thinking, undefined);
 
-  const unset = anthropicParams(request({ temperature: undefined }));
-  assert.equal("temperature" in unset, false);
+  // Adaptive models: no budget_tokens (4.7+ refuse "enabled"); the summary is asked for, since
+  // their default display omits the thinking text.
+  const adaptive = anthropicParams(request({ model: "claude-opus-4-7", thinkingBudgetTokens: 4096 }));
+  assert.deepEqual(adaptive.thinking, { type: "adaptive", display: "summarized" });
+  const adaptiveOff = anthropicParams(request({ model: "claude-sonnet-5", thinkingBudgetTokens: 0 }));
+  assert.deepEqual(adaptiveOff.thinking, { type: "disabled" });
+  // Always-on models refuse "disabled": they think anyway, and the summary is still asked for.
+  const alwaysOn = anthropicParams(request({ model: "claude-sonnet-5-5", thinkingBudgetTokens: 0 }));
+  assert.deepEqual(alwaysOn.thinking, { type: "adaptive", display: "summarized" });
+
+  // A model kodelet does not know gets no thinking parameter: it cannot be refused for it.
+  const unknown = anthropicParams(
+    request({ model: "claude-test", thinkingBudgetTokens: 4096, maxTokens: 16_000 }),
+  );
+  assert.equal(unknown.thinking, undefined);
 });
 
 Deno.test("openAiParams uses max_completion_tokens for api.openai.com and max_tokens elsewhere, with include_usage", () => {

@@ -105,9 +105,9 @@ Deno.test("catastrophic commands are refused in yolo, with sudo and friends too"
   }
 });
 
-Deno.test("text the parser cannot read is still checked for catastrophic commands", () => {
+Deno.test("text the parser cannot read is still checked for catastrophic commands", async () => {
   const text = "rm -rf / 'unterminated";
-  const parsed = parseCommand(text);
+  const parsed = await parseCommand(text);
   assert.equal(parsed.parsed, false);
   assert.ok(catastrophicReason(parsed, text, "/home/tester"));
   assert.equal(catastrophicReason(parsed, "echo 'unterminated", "/home/tester"), undefined);

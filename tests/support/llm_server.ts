@@ -37,7 +37,10 @@ export type ScriptedReply =
     id?: string;
     model?: string;
     text?: string;
-    /** Anthropic only: a thinking block before the text (the Chat Completions API streams no reasoning). */
+    /**
+     * A thinking block before the text (Anthropic), or the reasoning_content deltas an
+     * OpenAI-compatible server (DeepSeek, vLLM) streams before the content (OpenAI's own API sends none).
+     */
     thinking?: string;
     /** Anthropic only: the thinking block's signature; a deterministic one is made up when absent. */
     signature?: string;
@@ -483,6 +486,9 @@ function openaiMessageFrames(reply: MessageReply, request: Json, served: number)
   const usage = reply.usage ?? DEFAULT_USAGE;
   const toolCalls = reply.toolCalls ?? [];
   const frames = [chunk(ctx, { role: "assistant", content: "", refusal: null })];
+  if (reply.thinking !== undefined) {
+    for (const piece of splitPieces(reply.thinking)) frames.push(chunk(ctx, { reasoning_content: piece }));
+  }
   if (reply.text !== undefined) {
     for (const piece of splitPieces(reply.text)) frames.push(chunk(ctx, { content: piece }));
   }

@@ -154,6 +154,11 @@ export function runKodelet(args: readonly string[], options: RunOptions = {}): P
   );
 }
 
+/** The command line that runs `kodelet <args>` from source, for a terminal (tmux) to start. */
+export function kodeletCommand(args: readonly string[]): string[] {
+  return [Deno.execPath(), "run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, ...args];
+}
+
 /** The lines of a text, without the empty one after a trailing newline. */
 export function linesOf(text: string): string[] {
   return text.split("\n").filter((line, index, all) => !(line === "" && index === all.length - 1));

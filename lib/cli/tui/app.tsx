@@ -16,6 +16,7 @@ import { type KeyAction, keyActions } from "./keys.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { statusLine } from "./status.ts";
 import type { Style } from "./style.ts";
+import { thinkingLine, thinkingLines, thinkingPanel } from "./thinking_view.ts";
 
 /** What the app is drawn from. */
 export interface AppProps {
@@ -66,6 +67,8 @@ function Item({ item, width, style }: { item: TranscriptItem; width: number; sty
         </Box>
       );
     }
+    case "thinking":
+      return <Text>{thinkingLine(item.lines, false, false, style)}</Text>;
     case "notice":
       return <Text>{item.tone === "error" ? style("red", item.text) : style("gray", item.text)}</Text>;
   }
@@ -91,6 +94,30 @@ function Running({ tools, style }: { tools: readonly RunningTool[]; style: Style
       {tools.map((tool) => (
         <Text key={tool.id}>{`${style("yellow", "…")} ${style("bold", tool.name)} ${tool.summary}`}</Text>
       ))}
+    </Box>
+  );
+}
+
+/** The last thinking block: folded to one line while it streams, or shown in full (Ctrl-O). */
+function Thinking(
+  { thinking, expanded, width, rows, style }: {
+    thinking: { text: string; live: boolean };
+    expanded: boolean;
+    width: number;
+    rows: number;
+    style: Style;
+  },
+) {
+  const lines = thinkingLines(thinking.text);
+  if (!expanded) return thinking.live ? <Text>{thinkingLine(lines, true, false, style)}</Text> : null;
+  // What stays on screen below it: prompt, status line, spinner, a margin.
+  const room = Math.max(3, rows - 9);
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text>{thinkingLine(lines, thinking.live, true, style)}</Text>
+      <Box paddingLeft={2}>
+        <Text>{thinkingPanel(thinking.text, width - 3, room, style)}</Text>
+      </Box>
     </Box>
   );
 }
@@ -146,7 +173,7 @@ function promptText(state: editor.EditorState): string {
 /** The whole chat screen. */
 export function App({ controller, history, style, listDirectory }: AppProps) {
   const state = useSyncExternalStore(controller.subscribe, controller.getState);
-  const { columns } = useWindowSize();
+  const { columns, rows } = useWindowSize();
   const width = Math.max(20, columns);
   const [prompt, setPromptState] = useState(editor.EMPTY);
   const promptRef = useRef(prompt);
@@ -274,6 +301,9 @@ export function App({ controller, history, style, listDirectory }: AppProps) {
       case "eof":
         if (current.text === "") return controller.exit();
         return edit(editor.deleteForward(current));
+      case "toggleThinking":
+        controller.toggleThinking();
+        return;
       case "redraw":
       case "ignore":
         return;
@@ -290,6 +320,15 @@ export function App({ controller, history, style, listDirectory }: AppProps) {
         <Box marginTop={1}>
           <Text>{renderMarkdown(state.streaming, { width: width - 1, style })}</Text>
         </Box>
+      )}
+      {state.thinking && (
+        <Thinking
+          thinking={state.thinking}
+          expanded={state.thinkingExpanded}
+          width={width}
+          rows={rows}
+          style={style}
+        />
       )}
       <Running tools={state.tools} style={style} />
       {state.turn && <Spinner started={state.turn.started} activity={state.turn.activity} style={style} />}

@@ -4,7 +4,7 @@
  * asks for approvals. The Ink components only draw its snapshots and forward keys.
  */
 import type { AgentEvents, AgentSession, Spent } from "../../agent/mod.ts";
-import { LlmError, type Usage } from "../../llm/mod.ts";
+import { LlmError, type Usage, zeroUsage } from "../../llm/mod.ts";
 import { stripTerminalControls } from "../../safe_text.ts";
 import type { Redactor } from "../../telemetry/mod.ts";
 import type { ToolResult } from "../../tools/mod.ts";
@@ -14,12 +14,15 @@ import type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
 import { changeOf, diffLines } from "./diff_view.ts";
 import { stableCut } from "./markdown.ts";
 import type { StatusFigures } from "./status.ts";
+import { thinkingLines } from "./thinking_view.ts";
 import type { Style } from "./style.ts";
 
 /** One finished entry of the transcript (drawn once, above the live area). */
 export type TranscriptItem =
   | { id: number; kind: "user"; text: string }
   | { id: number; kind: "answer"; text: string }
+  /** A finished thinking block, drawn collapsed to one line (Ctrl-O shows the last one in full). */
+  | { id: number; kind: "thinking"; lines: number }
   | {
     id: number;
     kind: "tool";
@@ -59,12 +62,22 @@ export interface TuiState {
   status: StatusFigures;
   /** A one-shot hint under the prompt ("Ctrl-C again to exit"). */
   hint: string | undefined;
+  /** The last thinking block: `live` while it streams (before it is in the transcript). */
+  thinking: { text: string; live: boolean } | undefined;
+  /** Whether the last thinking block is shown in full (Ctrl-O) instead of as one line. */
+  thinkingExpanded: boolean;
 }
 
 /** What the controller is built from. */
 export interface ControllerOptions {
-  /** Opens the session, reporting to `events` and asking `approver` before a tool needs the user's yes. */
-  openSession(events: AgentEvents, approver: Approver): AgentSession;
+  /**
+   * Opens the session, reporting to `events` and asking `approver` before a tool needs the user's
+   * yes. Asynchronous: the prompt is drawn before the session's modules (and the provider's SDK)
+   * have loaded, and a prompt sent before then waits for it.
+   */
+  openSession(events: AgentEvents, approver: Approver): Promise<AgentSession>;
+  /** The model shown until the session is open. */
+  model: string;
   style: Style;
   redact: Redactor;
   cwd: string;
@@ -98,7 +111,8 @@ export class ChatController {
   #state: TuiState;
   readonly #listeners = new Set<() => void>();
   readonly #options: ControllerOptions;
-  readonly #session: AgentSession;
+  #session: AgentSession | undefined;
+  readonly #ready: Promise<AgentSession>;
   #turn: AbortController | undefined;
   #nextId = 1;
   /** File content before a file_edit / file_write ran, for its diff. */
@@ -107,7 +121,6 @@ export class ChatController {
 
   constructor(options: ControllerOptions) {
     this.#options = options;
-    this.#session = options.openSession(this.#events(), this.approver);
     this.#state = {
       transcript: [],
       streaming: "",
@@ -115,14 +128,30 @@ export class ChatController {
       tools: [],
       approval: undefined,
       hint: undefined,
+      thinking: undefined,
+      thinkingExpanded: false,
       status: {
-        model: this.#session.model,
+        model: options.model,
         context: undefined,
         sessionTokens: 0,
         costUsd: undefined,
         traceId: options.traceId,
       },
     };
+    this.#ready = options.openSession(this.#events(), this.approver).then((session) => {
+      this.#session = session;
+      if (session.model !== this.#state.status.model) {
+        this.#set({ status: { ...this.#state.status, model: session.model } });
+      }
+      return session;
+    });
+    // A session that cannot open is reported by whoever awaits `ready` (the chat ends with it).
+    this.#ready.catch(() => {});
+  }
+
+  /** Resolves with the session once it is open; rejects with what kept it from opening. */
+  get ready(): Promise<AgentSession> {
+    return this.#ready;
   }
 
   /** For React's useSyncExternalStore. */
@@ -139,8 +168,8 @@ export class ChatController {
     return this.#turn !== undefined;
   }
 
-  /** The session in use (tests and the exit summary read it). */
-  get session(): AgentSession {
+  /** The session in use, once it is open (the exit summary reads it). */
+  get session(): AgentSession | undefined {
     return this.#session;
   }
 
@@ -182,11 +211,40 @@ export class ChatController {
     else this.#set({});
   }
 
+  /** Ends the thinking block in progress: it goes into the transcript as its one line. */
+  #endThinking(): void {
+    const thinking = this.#state.thinking;
+    if (!thinking?.live) return;
+    this.#state = { ...this.#state, thinking: { text: thinking.text, live: false } };
+    this.#push({ kind: "thinking", lines: thinkingLines(thinking.text) });
+  }
+
+  /** Ctrl-O: shows the last thinking block in full, or folds it back to one line. */
+  toggleThinking(): void {
+    if (!this.#state.thinking) {
+      this.hint("no thinking to show yet");
+      return;
+    }
+    this.#set({ thinkingExpanded: !this.#state.thinkingExpanded });
+  }
+
   #events(): AgentEvents {
     return {
       ...{
+        onThinking: (text) => {
+          if (text === "") return;
+          const thinking = this.#state.thinking;
+          if (!thinking?.live) this.#commitStreaming(true);
+          // Thinking is model output: escape sequences never reach the screen.
+          const safe = stripTerminalControls(text);
+          this.#set({
+            thinking: { text: (thinking?.live ? thinking.text : "") + safe, live: true },
+            ...(this.#state.turn ? { turn: { ...this.#state.turn, activity: "thinking" } } : {}),
+          });
+        },
         onText: (text) => {
           if (text === "") return;
+          this.#endThinking();
           this.#set({
             streaming: this.#state.streaming + text,
             ...(this.#state.turn ? { turn: { ...this.#state.turn, activity: "writing" } } : {}),
@@ -194,6 +252,7 @@ export class ChatController {
           this.#commitStreaming(false);
         },
         onToolStart: (call) => {
+          this.#endThinking();
           this.#commitStreaming(true);
           if (call.name === "file_edit" || call.name === "file_write") {
             this.#before.set(call.id, this.#readFile(call.input));
@@ -216,11 +275,12 @@ export class ChatController {
         onCompactFailed: (message) =>
           this.notice(`compaction failed: ${this.#options.redact(message)}`, "error"),
         onTurnEnd: () => {
+          this.#endThinking();
           const spent = this.spent();
           this.#set({
             status: {
               ...this.#state.status,
-              context: this.#session.contextUsage(),
+              context: this.#session?.contextUsage(),
               sessionTokens: usageTokens(spent.usage),
               costUsd: spent.costUsd,
             },
@@ -289,24 +349,24 @@ export class ChatController {
 
   /** What the whole chat spent, conversations closed by /clear included. */
   spent(): Spent {
-    return this.#session.spent();
+    return this.#session?.spent() ?? { usage: zeroUsage(), costUsd: undefined };
   }
 
-  #slashContext(): SlashContext {
+  #slashContext(session: AgentSession): SlashContext {
     return {
       say: (text) => this.notice(text),
-      model: () => this.#session.model,
+      model: () => session.model,
       setModel: (name) => {
-        this.#session.model = name;
+        session.model = name;
         this.#set({ status: { ...this.#state.status, model: name } });
       },
       newConversation: () => {
-        this.#session.newConversation();
+        session.newConversation();
         this.#set({ status: { ...this.#state.status, context: undefined } });
       },
       spent: () => this.spent(),
       contextText: () => {
-        const now = this.#session.contextUsage();
+        const now = session.contextUsage();
         return now ? contextPart(now) : undefined;
       },
       compact: (instructions) => this.#compact(instructions),
@@ -326,9 +386,10 @@ export class ChatController {
     const slash = findSlashCommand(trimmed);
     if (slash) {
       this.#push({ kind: "user", text: trimmed });
-      void Promise.resolve(slash.command.run(this.#slashContext(), slash.args)).catch((error) =>
-        this.notice(error instanceof Error ? error.message : String(error), "error")
-      );
+      // Typed before the session was open: the command runs once it is.
+      void this.#ready.then((session) => slash.command.run(this.#slashContext(session), slash.args)).catch((
+        error,
+      ) => this.notice(error instanceof Error ? error.message : String(error), "error"));
       return true;
     }
     if (trimmed.startsWith("/") && !/\s/.test(trimmed)) {
@@ -344,11 +405,17 @@ export class ChatController {
   async #runTurn(text: string): Promise<void> {
     const turn = new AbortController();
     this.#turn = turn;
-    this.#set({ turn: { started: performance.now(), activity: "thinking" } });
+    this.#set({ turn: { started: performance.now(), activity: this.#session ? "thinking" : "starting" } });
     try {
-      await this.#session.ask(text, turn.signal);
+      // A prompt sent while the session still opens is sent when it is open (Esc cancels the wait).
+      const session = await this.#ready;
+      if (turn.signal.aborted) throw new LlmError("cancelled", "Cancelled");
+      this.activity("thinking");
+      await session.ask(text, turn.signal);
+      this.#endThinking();
       this.#commitStreaming(true);
     } catch (error) {
+      this.#endThinking();
       this.#commitStreaming(true);
       if (error instanceof LlmError && error.kind === "cancelled") this.notice("cancelled", "error");
       else this.notice(this.#options.redact(error instanceof Error ? error.message : String(error)), "error");
@@ -370,7 +437,9 @@ export class ChatController {
     this.#set({ turn: { started: performance.now(), activity: "compacting" } });
     try {
       // The onCompact event says what was compacted.
-      const done = await this.#session.compact(instructions, turn.signal);
+      const session = await this.#ready;
+      if (turn.signal.aborted) throw new LlmError("cancelled", "Cancelled");
+      const done = await session.compact(instructions, turn.signal);
       if (done === undefined) this.notice("nothing to compact yet");
     } catch (error) {
       if (error instanceof LlmError && error.kind === "cancelled") this.notice("cancelled", "error");
@@ -387,7 +456,7 @@ export class ChatController {
     this.#set({
       status: {
         ...this.#state.status,
-        context: this.#session.contextUsage(),
+        context: this.#session?.contextUsage(),
         sessionTokens: usageTokens(spent.usage),
         costUsd: spent.costUsd,
       },
@@ -426,8 +495,8 @@ export class ChatController {
     this.#options.onExit();
   }
 
-  /** Closes the session's store. */
+  /** Closes the session's store (once it is open; one that never opened has nothing to close). */
   close(): Promise<void> {
-    return this.#session.close();
+    return this.#ready.then((session) => session.close(), () => {});
   }
 }

@@ -1,8 +1,22 @@
-/** Syntax highlighting of code blocks: highlight.js grammars (through lowlight) mapped to a few colours. */
-import { common, createLowlight } from "lowlight";
+/**
+ * Syntax highlighting of code blocks: highlight.js grammars (through lowlight) mapped to a few
+ * colours. The grammars take ~0.2 s to load, so they are loaded on demand: the chat starts loading
+ * them after its first frame, `run` waits for them before it prints; a code block drawn before they
+ * are in is plain.
+ */
+import type { createLowlight } from "lowlight";
 import type { Style, StyleName } from "./style.ts";
 
-const lowlight = createLowlight(common);
+let lowlight: ReturnType<typeof createLowlight> | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the grammars once; resolves when code blocks can be highlighted. */
+export function loadHighlighter(): Promise<void> {
+  loading ??= import("lowlight").then(({ common, createLowlight }) => {
+    lowlight = createLowlight(common);
+  });
+  return loading;
+}
 
 /** highlight.js scopes to colours; unlisted scopes keep the default colour. */
 const SCOPES: Record<string, StyleName> = {
@@ -59,7 +73,7 @@ function render(node: HastNode, paint: (name: StyleName, text: string) => string
 
 /** The code with ANSI colours for its language; plain when the language is unknown or colour is off. */
 export function highlightCode(code: string, language: string, style: Style): string {
-  if (!style.color || language === "") return code;
+  if (!style.color || language === "" || !lowlight) return code;
   const name = language.toLowerCase();
   if (!lowlight.registered(name)) return code;
   try {

@@ -44,6 +44,7 @@ export type KeyAction =
       | "down"
       | "complete"
       | "interrupt"
+      | "toggleThinking"
       | "eof"
       | "escape"
       | "redraw";
@@ -113,6 +114,8 @@ export function keyAction(input: string, key: KeyFlags): KeyAction {
         return act("newline");
       case "l":
         return act("redraw");
+      case "o":
+        return act("toggleThinking");
       default:
         return { type: "ignore" };
     }

@@ -8,6 +8,8 @@ import stringWidth from "string-width";
 import wrapAnsi from "wrap-ansi";
 import { stripTerminalControls } from "../../safe_text.ts";
 import { highlightCode } from "./highlight.ts";
+
+export { loadHighlighter } from "./highlight.ts";
 import { stripAnsi, type Style } from "./style.ts";
 
 /** How to lay the text out. */

@@ -1,17 +1,21 @@
 /**
  * The terminal UI of `kodelet chat` (Ink + React). Loaded with a dynamic import only when chat
  * starts on a terminal, so other commands never pay for React, Ink or the markdown renderer.
+ * The prompt is drawn first; the agent session (tools, store, the provider's SDK) loads behind it,
+ * and a prompt sent before it is ready waits for it.
  */
 import process from "node:process";
 import { render } from "ink";
 import { createElement } from "react";
 import { activeTraceId } from "../../telemetry/mod.ts";
-import { openAgentSession, type SessionOptions } from "../../agent/mod.ts";
+import type { SessionOptions } from "../../agent/mod.ts";
+import { modelFor } from "../../llm/mod.ts";
 import type { CommandContext } from "../command.ts";
 import { costText } from "../slash_commands.ts";
 import { App } from "./app.tsx";
 import { directoryLister } from "./completion.ts";
 import { ChatController } from "./controller.ts";
+import { loadHighlighter } from "./highlight.ts";
 import { PromptHistory } from "./history.ts";
 import { createStyle } from "./style.ts";
 
@@ -21,6 +25,7 @@ export type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
 export const TUI_KEYS = [
   "keys: Enter sends · Alt+Enter, Ctrl-J or a trailing \\ starts a new line · ↑/↓ history · Tab completes /commands and @paths",
   "      Ctrl-C clears the prompt (again on an empty prompt: exit) · Ctrl-D exits · Esc cancels the answer in progress",
+  "      Ctrl-O shows the last thinking in full, or folds it back to one line",
 ].join("\n");
 
 /** Runs the chat in the terminal UI until the user leaves; returns the exit code. */
@@ -29,19 +34,28 @@ export async function runChatTui(context: CommandContext, options: SessionOption
   const style = createStyle(context.io.color);
   const history = await PromptHistory.load(config.basePath, config.cwd);
   const { promise: exited, resolve: onExit } = Promise.withResolvers<void>();
+  // Resolved once the first frame is on the screen: only then does the session start loading.
+  const { promise: drawn, resolve: onDrawn } = Promise.withResolvers<void>();
   // MCP servers that fail before the transcript exists are shown once it does.
   const mcpFailures: string[] = [];
   let reportFailure: (text: string) => void = (text) => void mcpFailures.push(text);
+  const model = modelFor(config.llm);
   const controller = new ChatController({
-    openSession: (events, approver) =>
-      openAgentSession({
+    openSession: async (events, approver) => {
+      await drawn;
+      const { openAgentSession } = await import("../../agent/mod.ts");
+      return openAgentSession({
         config,
         log: context.log,
         redact: context.redact,
         events,
         onMcpServerFailed: (server, reason) =>
-          mcpFailures.push(`MCP server "${server}" failed to start: ${reason}`),
-      }, { ...options, approver }),
+          reportFailure(`MCP server "${server}" failed to start: ${reason}`),
+        // The first bash call is long after the transcript exists: shown there, not on stderr.
+        onWarning: (text) => reportFailure(text),
+      }, { ...options, approver });
+    },
+    model,
     style,
     redact: context.redact,
     cwd: config.cwd,
@@ -51,11 +65,18 @@ export async function runChatTui(context: CommandContext, options: SessionOption
   });
   const resumed = options.resumeId !== undefined || options.follow === true;
   controller.notice(
-    `kodelet chat · ${controller.session.model} · ${config.cwd}${resumed ? " · resumed conversation" : ""}` +
+    `kodelet chat · ${model} · ${config.cwd}${resumed ? " · resumed conversation" : ""}` +
       "\n/help for commands and keys · Ctrl-D to exit",
   );
   reportFailure = (text) => controller.notice(context.redact(text), "error");
   mcpFailures.forEach(reportFailure);
+  // A session that cannot open (a bad rule, a missing key, a conversation that is not there) ends
+  // the chat; the error is main's to show, after the screen is given back.
+  let failure: { error: unknown } | undefined;
+  controller.ready.catch((error) => {
+    failure = { error };
+    onExit();
+  });
   const instance = render(
     createElement(App, { controller, history, style, listDirectory: directoryLister(config.cwd) }),
     {
@@ -65,6 +86,10 @@ export async function runChatTui(context: CommandContext, options: SessionOption
       patchConsole: true,
     },
   );
+  // Ink drew the first frame synchronously; the next task starts loading the session, and then the
+  // code highlighter (an answer is seconds away).
+  setTimeout(onDrawn, 0);
+  if (style.color) void controller.ready.then(loadHighlighter, () => {});
   // The terminal went away (hang-up, closed stdin): nobody can answer, so the chat ends.
   const onInputEnd = () => controller.exit();
   process.stdin.once("end", onInputEnd);
@@ -76,9 +101,10 @@ export async function runChatTui(context: CommandContext, options: SessionOption
     await instance.waitUntilExit().catch(() => {});
     await controller.close();
   }
+  if (failure) throw failure.error;
   const { usage, costUsd } = controller.spent();
   const { session } = controller;
-  const saved = session.saving ? ` · continue with: kodelet chat --resume ${session.conversationId}` : "";
+  const saved = session?.saving ? ` · continue with: kodelet chat --resume ${session.conversationId}` : "";
   context.io.stderr(`kodelet: tokens in ${usage.input} out ${usage.output} · ${costText(costUsd)}${saved}\n`);
   return 0;
 }

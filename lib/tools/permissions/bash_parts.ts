@@ -4,8 +4,10 @@
  * compiled binary without WebAssembly). `a && b`, `a; b`, `a | b`, `$(a)`, `` `a` ``, subshells,
  * loops and function bodies all yield their commands, so that a rule allowing `git status` cannot
  * be stretched over `git status; rm -rf src`.
+ *
+ * The parser is 3.7 MB of JavaScript (about 100 ms to load), so it is imported at the first bash
+ * command judged, not when kodelet starts: most commands and many runs never need it.
  */
-import mvdanSh from "mvdan-sh";
 
 /** One simple command of a compound command line. */
 export interface CommandPart {
@@ -73,7 +75,17 @@ interface Syntax {
   Walk(node: ShNode, visit: (node: ShNode | null) => boolean): void;
   NodeType(node: ShNode): string;
 }
-const syntax = (mvdanSh as unknown as { syntax: Syntax }).syntax;
+// Set by loadSyntax() before any function below that reads it runs.
+let syntax: Syntax;
+let loading: Promise<Syntax> | undefined;
+
+function loadSyntax(): Promise<Syntax> {
+  loading ??= import("mvdan-sh").then((module) => {
+    syntax = (module.default as unknown as { syntax: Syntax }).syntax;
+    return syntax;
+  });
+  return loading;
+}
 
 /** Output redirection operators (input ones and here-documents write nothing). */
 const WRITE_OPERATORS = new Set([">", ">>", ">|", "&>", "&>>", "<>"]);
@@ -114,8 +126,64 @@ function callsItself(decl: FuncDecl): boolean {
   return found;
 }
 
+/**
+ * Words the shell reads differently when they come first (keywords, declarations, `let`): a line
+ * starting with one goes to the real parser.
+ */
+const SPECIAL_FIRST_WORDS = new Set([
+  "if",
+  "then",
+  "else",
+  "elif",
+  "fi",
+  "case",
+  "esac",
+  "for",
+  "select",
+  "while",
+  "until",
+  "do",
+  "done",
+  "in",
+  "function",
+  "time",
+  "coproc",
+  "export",
+  "local",
+  "declare",
+  "readonly",
+  "typeset",
+  "nameref",
+  "let",
+]);
+
+/**
+ * One plain command (`git status`, `npm test -- --watch`, `ls -la src/`): nothing but words of
+ * letters, digits and `-_./:,+@%`, so no operator, quote, expansion, glob, redirection, assignment
+ * or comment. Read without the grammar, since most commands a model runs look like this and the
+ * parser costs ~100 ms to load; anything else returns undefined.
+ */
+export function plainCommand(command: string): ParsedCommand | undefined {
+  if (!/^[\w\-./:,+@% ]+$/.test(command)) return undefined;
+  const words = command.split(" ").filter((word) => word !== "");
+  const first = words[0];
+  if (first === undefined || SPECIAL_FIRST_WORDS.has(first)) return undefined;
+  return {
+    parsed: true,
+    parts: [{ text: words.join(" "), argv: words, raw: words, isCd: first === "cd" && words.length <= 2 }],
+    writes: [],
+    forkBomb: false,
+  };
+}
+
 /** Reads a command line into its simple commands and the files it redirects into. */
-export function parseCommand(command: string): ParsedCommand {
+export async function parseCommand(command: string): Promise<ParsedCommand> {
+  return plainCommand(command) ?? await parseWithGrammar(command);
+}
+
+/** parseCommand through mvdan/sh's parser, whatever the text (exported for the tests that compare). */
+export async function parseWithGrammar(command: string): Promise<ParsedCommand> {
+  await loadSyntax();
   let file: ShNode;
   try {
     file = syntax.NewParser().Parse(command, "");

@@ -60,7 +60,12 @@ function text(input: Record<string, unknown>, key: string): string {
 }
 
 /** The rules (of one list) that cover this call; for bash, every part must be covered. */
-function covering(rules: readonly Rule[], call: CallFacts, context: JudgeContext, deny: boolean): Rule[] {
+async function covering(
+  rules: readonly Rule[],
+  call: CallFacts,
+  context: JudgeContext,
+  deny: boolean,
+): Promise<Rule[]> {
   const named = rules.filter((rule) => ruleNamesTool(rule, call.tool));
   if (named.length === 0) return [];
   if (call.tool === "bash") {
@@ -72,7 +77,7 @@ function covering(rules: readonly Rule[], call: CallFacts, context: JudgeContext
       matchesCommand(rule, whole) && (deny || rule.pattern === undefined || rule.pattern.kind === "exact")
     );
     if (wholeMatch) return [wholeMatch];
-    const parsed = parseCommand(command);
+    const parsed = await parseCommand(command);
     // Text the parser could not read is covered only by the bare rule or an exact match (above).
     if (!parsed.parsed) return [];
     if (deny) {
@@ -132,7 +137,7 @@ async function hardLimit(call: CallFacts, context: JudgeContext) {
   }
   if (call.tool === "bash") {
     const command = text(call.input, "command");
-    return await commandLimit(parseCommand(command), command, context);
+    return await commandLimit(await parseCommand(command), command, context);
   }
   if (call.tool === "web_fetch") {
     const host = hostOf(text(call.input, "url"));
@@ -167,7 +172,7 @@ export async function judge(call: CallFacts, context: JudgeContext): Promise<Jud
       message: `${call.tool} is not available: kodelet runs in read-only mode, where nothing can be changed.`,
     };
   }
-  const denied = covering(context.deny, call, context, true);
+  const denied = await covering(context.deny, call, context, true);
   if (denied.length > 0) {
     const rule = denied[0] as Rule;
     return {
@@ -178,7 +183,7 @@ export async function judge(call: CallFacts, context: JudgeContext): Promise<Jud
         `Not permitted: the rule "${rule.text}" (from ${rule.source}) denies this call. Do not retry it.`,
     };
   }
-  const allowed = covering(context.allow, call, context, false);
+  const allowed = await covering(context.allow, call, context, false);
   if (allowed.length > 0) return { verdict: "allow", source: "rule", rules: allowed };
   if (FREE_TOOLS.has(call.tool) || context.mode === "yolo") {
     return { verdict: "allow", source: "mode", rules: [] };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { applyCompletion, complete, type ListDirectory } from "../../../lib/cli/tui/completion.ts";
 import { changeOf, diffLines } from "../../../lib/cli/tui/diff_view.ts";
-import { renderMarkdown, stableCut } from "../../../lib/cli/tui/markdown.ts";
+import { loadHighlighter, renderMarkdown, stableCut } from "../../../lib/cli/tui/markdown.ts";
 import { statusLine } from "../../../lib/cli/tui/status.ts";
 import { createStyle, stripAnsi } from "../../../lib/cli/tui/style.ts";
 import { SLASH_COMMANDS } from "../../../lib/cli/slash_commands.ts";
@@ -20,8 +20,12 @@ Deno.test("markdown renders headings, emphasis, lists, quotes and links without 
   );
 });
 
-Deno.test("markdown with colour uses SGR codes and the same text", () => {
+Deno.test("markdown with colour uses SGR codes and the same text; code is highlighted once the grammars are in", async () => {
   const source = "## Part\n\n**bold** `code`\n\n```ts\nconst x = 1;\n```";
+  const early = renderMarkdown(source, { width: 80, style: colour });
+  assert.equal(early.includes("\x1b[35mconst"), false, "before the grammars load, code is plain");
+  assert.equal(stripAnsi(early), "Part\n\nbold code\n\n╭ ts\n│ const x = 1;");
+  await loadHighlighter();
   const out = renderMarkdown(source, { width: 80, style: colour });
   assert.ok(out.includes("\x1b[1m"), out);
   assert.ok(out.includes("\x1b[35mconst"), out); // the keyword is highlighted
