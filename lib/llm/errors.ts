@@ -127,7 +127,10 @@ export function classifyError(
   if (status === 401 || status === 403) {
     return new LlmError(
       "auth",
-      `${name} rejected the API key (HTTP ${status}): check it`,
+      `${name} rejected the API key (HTTP ${status}): check ${
+        provider === "anthropic" ? "ANTHROPIC" : "OPENAI"
+      }_API_KEY ` +
+        `(or ${provider === "anthropic" ? "anthropic" : "openai"}.api_key in config.yaml)`,
       status,
       undefined,
       { cause: error },

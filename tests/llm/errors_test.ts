@@ -111,7 +111,9 @@ const HTTP_CASES: Case[] = [
       status: 401,
       retryAfterMs: undefined,
       retryable: false,
-      message: /rejected the API key \(HTTP 401\)/,
+      // Which setting to look at, as for an unreachable provider.
+      message:
+        /rejected the API key \(HTTP 401\): check (ANTHROPIC|OPENAI)_API_KEY \(or (anthropic|openai)\.api_key in config\.yaml\)$/,
     },
   },
   {
