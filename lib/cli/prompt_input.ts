@@ -7,6 +7,14 @@ import type { CommandIO } from "./command.ts";
 
 /** The task from the arguments and what stdin held (undefined: stdin was not read). */
 export function composePrompt(positionals: readonly string[], stdin: string | undefined): string {
+  // A binary (a build artefact, an image) piped by mistake would go to the model as megabytes of
+  // noise, paid for; NUL bytes are what file_read also takes as "binary".
+  if (stdin?.includes("\u0000")) {
+    throw new UsageError(
+      "Binary input (from stdin): it holds NUL bytes, and kodelet takes text on stdin; " +
+        "name the file in the task instead",
+    );
+  }
   const fromStdin = positionals.length === 1 && positionals[0] === "-";
   if (fromStdin || positionals.length === 0) {
     if (stdin === undefined) {

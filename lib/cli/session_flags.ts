@@ -1,5 +1,6 @@
 /** The flags `run` and `chat` share: model choice and which conversation to continue or save. */
 import type { CommandFlag, ParsedCommandLine } from "./command.ts";
+import { UsageError } from "../errors.ts";
 import { configFlag } from "./parse.ts";
 
 /** Flags of every agent session. */
@@ -25,6 +26,12 @@ export function sessionOptions(flags: ParsedCommandLine["flags"]): {
   resumeId: string | undefined;
   follow: boolean;
 } {
+  // Both name the conversation to continue; quietly preferring one would continue the wrong one.
+  if (typeof flags.resume === "string" && flags.follow === true) {
+    throw new UsageError(
+      `Invalid flags --resume and --follow together (from the command line): give one of them`,
+    );
+  }
   return {
     save: flags.save !== false,
     resumeId: typeof flags.resume === "string" ? flags.resume : undefined,

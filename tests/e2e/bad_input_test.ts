@@ -123,6 +123,11 @@ const CASES: BadInput[] = [
     line: /Missing openai\.api_key \(set OPENAI_API_KEY, or openai\.base_url for a local server\)/,
   },
   {
+    what: "--resume and --follow together",
+    args: ["run", "--resume", "20261203-000000-abcdef12", "--follow", "hi"],
+    line: /Invalid flags --resume and --follow together \(from the command line\): give one of them/,
+  },
+  {
     what: "an unknown command",
     args: ["deploy"],
     line: /Unknown command "deploy" \(from the command line\): see "kodelet --help" for the commands/,

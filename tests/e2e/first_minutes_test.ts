@@ -208,7 +208,7 @@ Deno.test("the task can come on stdin, alone, with -, or as context after the ar
   }
 });
 
-Deno.test("an empty task is a usage error and nothing is sent to the API", async () => {
+Deno.test("an empty task or binary stdin is a usage error and nothing is sent to the API", async () => {
   const llm = await startLlmServer();
   const env = { ANTHROPIC_API_KEY: KEY, ANTHROPIC_BASE_URL: llm.anthropicBaseUrl };
   try {
@@ -217,6 +217,12 @@ Deno.test("an empty task is a usage error and nothing is sent to the API", async
       [["run", "  "], undefined, /^kodelet: Empty task \(from the command line\)/],
       [["run"], undefined, /^kodelet: Missing the task \(from the command line\)/],
       [["run"], "\n  \n", /^kodelet: Empty task \(from stdin\)/],
+      [
+        ["run", "what is this"],
+        "\x7fELF\u0002\u0001\u0000\u0000binary",
+        /^kodelet: Binary input \(from stdin\)/,
+      ],
+      [["run"], "text\u0000", /^kodelet: Binary input \(from stdin\)/],
     ];
     for (const [args, input, message] of cases) {
       const result = await runKodelet(args, { env, ...(input === undefined ? {} : { input }) });
