@@ -13,8 +13,6 @@ import {
   summarize,
   type TraceSummary,
 } from "../trace_store/mod.ts";
-import { formatTraceTable, SHORT_ID_LENGTH } from "./trace_table.ts";
-import { renderWaterfall } from "./trace_viewer.ts";
 import { limitFlag } from "./parse.ts";
 import type { Command, CommandContext } from "./command.ts";
 
@@ -46,7 +44,8 @@ async function chooseTrace(context: CommandContext, query: string): Promise<Stor
   const found = findTrace(candidates, query);
   if (found.kind === "found") return found.trace;
   if (found.kind === "ambiguous") {
-    const some = found.traceIds.slice(0, 3).map((id) => id.slice(0, SHORT_ID_LENGTH + 4)).join(", ");
+    // Longer than the table's 8 characters, so that the ids shown tell the matches apart.
+    const some = found.traceIds.slice(0, 3).map((id) => id.slice(0, 12)).join(", ");
     throw new UsageError(
       `Trace id "${query}" matches ${found.traceIds.length} traces (${some}, ...): give more of it`,
     );
@@ -95,6 +94,8 @@ export const traceListCommand: Command = {
     } else if (summaries.length === 0) {
       context.io.stdout(noTracesHint(context.config.tracing.storeDir) + "\n");
     } else {
+      // The table and the waterfall measure text in terminal columns, which costs ~30 ms to set up.
+      const { formatTraceTable } = await import("./trace_table.ts");
       context.io.stdout(formatTraceTable(summaries, { width: context.io.columns, color: context.io.color }));
     }
     return 0;
@@ -118,6 +119,7 @@ export const traceShowCommand: Command = {
       // One line: the form the collector's otlpjsonfile receiver and `curl --data @-` both take.
       context.io.stdout(JSON.stringify(exportRequestOf(trace.spans)) + "\n");
     } else {
+      const { renderWaterfall } = await import("./trace_viewer.ts");
       context.io.stdout(renderWaterfall(trace, { width: context.io.columns, color: context.io.color }));
     }
     return 0;

@@ -1,14 +1,6 @@
 /** The table `kodelet trace list` prints: one line per trace, fitted to the terminal's width. */
-import {
-  formatCompact,
-  formatCost,
-  formatDuration,
-  formatTime,
-  padLeft,
-  padRight,
-  palette,
-  widthOf,
-} from "./format.ts";
+import { formatCompact, formatCost, formatDuration, formatTime, palette } from "./format.ts";
+import { padLeft, padRight, widthOf } from "./columns.ts";
 import type { TraceSummary } from "../trace_store/mod.ts";
 
 /** How to draw the table. */

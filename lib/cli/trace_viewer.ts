@@ -5,19 +5,8 @@
  * Failed spans are red with colour, and say ERROR and why without it. The name column and the bars
  * share whatever width the terminal has; each span's details go on a line of their own below it.
  */
-import {
-  formatCost,
-  formatCount,
-  formatDuration,
-  formatTime,
-  joinWrapped,
-  padLeft,
-  padRight,
-  type Palette,
-  palette,
-  truncate,
-  widthOf,
-} from "./format.ts";
+import { formatCost, formatCount, formatDuration, formatTime, type Palette, palette } from "./format.ts";
+import { joinWrapped, padLeft, padRight, truncate, widthOf } from "./columns.ts";
 import { escapeControl } from "../safe_text.ts";
 import { GEN_AI, GENERAL, KODELET, PROCESS } from "../telemetry/mod.ts";
 import {

@@ -6,7 +6,7 @@
 import { UsageError } from "../errors.ts";
 import { readUsageEvents, type UsageGrouping, usageReport, type UsageRow } from "../trace_store/mod.ts";
 import type { Command } from "./command.ts";
-import { formatCompact, formatCost, formatCount, formatDuration, padLeft, padRight } from "./format.ts";
+import { formatCompact, formatCost, formatCount, formatDuration } from "./format.ts";
 
 const GROUPINGS: readonly UsageGrouping[] = ["day", "model", "command", "tool"];
 const UNIT_MS: Record<string, number> = { d: 86_400_000, h: 3_600_000, m: 60_000 };
@@ -97,10 +97,11 @@ export function formatUsageTable(rows: readonly UsageRow[], by: UsageGrouping | 
   const titles = [...(by === undefined ? [] : [by.toUpperCase()]), ...columns.map((column) => column.title)];
   const table = [titles, ...shown.map(cells)];
   const widths = titles.map((_, index) => Math.max(...table.map((line) => line[index]?.length ?? 0)));
-  // The key column is left-aligned, the figures right-aligned.
+  // The key column is left-aligned, the figures right-aligned. Widths are the cells' own lengths, so
+  // nothing is cut; keys are model, tool and command names.
   const render = (line: string[]) =>
     line.map((cell, index) =>
-      by !== undefined && index === 0 ? padRight(cell, widths[index] ?? 0) : padLeft(cell, widths[index] ?? 0)
+      by !== undefined && index === 0 ? cell.padEnd(widths[index] ?? 0) : cell.padStart(widths[index] ?? 0)
     ).join("  ").trimEnd();
   return table.map(render).join("\n") + "\n";
 }

@@ -9,15 +9,8 @@ import { formatTraceTable } from "../../lib/cli/trace_table.ts";
 import { groupTraces, readRunFile, type StoredTrace } from "../../lib/trace_store/store.ts";
 import { summarize } from "../../lib/trace_store/summary.ts";
 import { renderWaterfall } from "../../lib/cli/trace_viewer.ts";
-import {
-  formatCompact,
-  formatCost,
-  formatDuration,
-  padLeft,
-  padRight,
-  truncate,
-  widthOf,
-} from "../../lib/cli/format.ts";
+import { formatCompact, formatCost, formatDuration } from "../../lib/cli/format.ts";
+import { padLeft, padRight, truncate, widthOf } from "../../lib/cli/columns.ts";
 
 const FIXTURE = fileURLToPath(new URL("../testdata/trace_store/fixed_trace.jsonl", import.meta.url));
 const GOLDEN_DIR = new URL("../testdata/golden/", import.meta.url);

@@ -21,7 +21,7 @@ interface SentinelSetup {
 }
 
 /** Heavy packages that a command loads only when it uses them; each has a default export. */
-const ON_DEMAND = ["@anthropic-ai/sdk", "openai", "turndown", "mvdan-sh"];
+const ON_DEMAND = ["@anthropic-ai/sdk", "openai", "turndown", "mvdan-sh", "string-width"];
 
 /** Writes the sentinel modules and a deno.json/deno.lock pair that routes the SDK through them. */
 async function writeSentinelConfig(dir: string): Promise<SentinelSetup> {
@@ -97,6 +97,19 @@ Deno.test("tracing off: version, --version and --help evaluate no OpenTelemetry 
     assert.equal(result.code, 0, `${args.join(" ")}: ${result.stderr}`);
     assert.deepEqual(evaluated, [], `kodelet ${args.join(" ")} evaluated ${evaluated.join(", ")}`);
   }
+});
+
+Deno.test("terminal column widths (string-width) load only for the tables that need them", async () => {
+  await using dir = await tempDir();
+  const setup = await writeSentinelConfig(dir.path);
+  const env = { KODELET_BASE_PATH: join(dir.path, "kodelet") };
+  const traced = await evaluatedModules(setup, ["version", "--tracing-enabled"], env);
+  assert.equal(traced.result.code, 0, traced.result.stderr);
+  assert.ok(!traced.evaluated.includes("string-width"), traced.evaluated.join(", "));
+  const listed = await evaluatedModules(setup, ["trace", "list", "--all"], env);
+  assert.equal(listed.result.code, 0, listed.result.stderr);
+  assert.match(listed.result.stdout, /version/, "the table lists the traced command");
+  assert.deepEqual(listed.evaluated, ["string-width"]);
 });
 
 Deno.test("tracing on: the same sentinels see the SDK and the chosen exporter being evaluated", async () => {
