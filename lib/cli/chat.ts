@@ -5,14 +5,16 @@
  * terminal the line mode asks before a tool call the mode and rules leave open, as run does.
  */
 import { escapeControl } from "../safe_text.ts";
+import { activeTraceId } from "../telemetry/mod.ts";
 import type { Command, CommandContext } from "./command.ts";
-import { formatCost, formatCount } from "./format.ts";
 import { LineReader } from "./line_reader.ts";
 import { contextPart, continueHint } from "./progress.ts";
 import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
+import { findSlashCommand, helpLine, type SlashContext } from "./slash_commands.ts";
 
-const HELP =
-  "commands: /help, /exit, /clear (new conversation), /model [name], /cost, /compact [instructions]; Ctrl-C cancels a turn, Ctrl-D exits";
+/** The line mode's keys, for /help. */
+const LINE_KEYS = "Ctrl-C cancels a turn, Ctrl-D exits";
+const HELP = helpLine(LINE_KEYS);
 
 async function chat(context: CommandContext): Promise<number> {
   if (context.args.flags.plain !== true && context.io.interactive === true) {
@@ -55,6 +57,49 @@ async function lineChat(context: CommandContext): Promise<number> {
     void reader.cancel();
   };
   context.signal.addEventListener("abort", onTerminate, { once: true });
+  // The slash commands are the terminal UI's table; these are the line mode's ways of doing them.
+  let exiting = false;
+  let quitDuringCommand = false;
+  const say = (text: string) => context.io.stderr(`${text}\n`);
+  const slash: SlashContext = {
+    say,
+    model: () => session.model,
+    setModel: (name) => {
+      session.model = name;
+    },
+    newConversation: () => {
+      session.newConversation();
+      saved = false;
+    },
+    spent: () => session.spent(),
+    contextText: () => {
+      const now = session.contextUsage();
+      return now ? contextPart(now) : undefined;
+    },
+    compact: async (instructions) => {
+      turn = new AbortController();
+      try {
+        const done = await Promise.race([session.compact(instructions, turn.signal), quitting]);
+        if (done === "quit") quitDuringCommand = true;
+        // The renderer's onCompact already said what was compacted.
+        else if (done === undefined) say("nothing to compact yet");
+      } catch (error) {
+        say(
+          `kodelet: compaction failed: ${
+            context.redact(error instanceof Error ? error.message : String(error))
+          }`,
+        );
+      } finally {
+        turn = undefined;
+      }
+    },
+    traceId: () => activeTraceId(),
+    exit: () => {
+      exiting = true;
+    },
+    keys: LINE_KEYS,
+    terse: true,
+  };
   context.io.stderr(`kodelet chat (${session.model}); ${HELP}\n`);
   try {
     while (true) {
@@ -67,53 +112,11 @@ async function lineChat(context: CommandContext): Promise<number> {
       }
       const text = line.trim();
       if (text === "") continue;
-      if (text === "/exit" || text === "/quit") break;
-      // Every peer answers /help; without it a newcomer's first slash command was "unknown command".
-      if (text === "/help" || text === "/?") {
-        context.io.stderr(`${HELP}\n`);
-        continue;
-      }
-      if (text === "/clear") {
-        session.newConversation();
-        saved = false;
-        context.io.stderr("new conversation\n");
-        continue;
-      }
-      if (text.startsWith("/model")) {
-        const name = text.slice("/model".length).trim();
-        if (name !== "") session.model = name;
-        context.io.stderr(`model: ${session.model}\n`);
-        continue;
-      }
-      if (text === "/cost") {
-        const { usage, costUsd } = session.spent();
-        const contextNow = session.contextUsage();
-        context.io.stderr(
-          `this session: tokens in ${formatCount(usage.input)} out ${formatCount(usage.output)} cached ${
-            formatCount(usage.cacheRead)
-          } · ${formatCost(costUsd, "cost unknown")}${contextNow ? ` · ${contextPart(contextNow)}` : ""}\n`,
-        );
-        continue;
-      }
-      if (text === "/compact" || text.startsWith("/compact ")) {
-        turn = new AbortController();
-        try {
-          const done = await Promise.race([
-            session.compact(text.slice("/compact".length).trim() || undefined, turn.signal),
-            quitting,
-          ]);
-          if (done === "quit") return 130;
-          // The renderer's onCompact already said what was compacted.
-          if (done === undefined) context.io.stderr("nothing to compact yet\n");
-        } catch (error) {
-          context.io.stderr(
-            `kodelet: compaction failed: ${
-              context.redact(error instanceof Error ? error.message : String(error))
-            }\n`,
-          );
-        } finally {
-          turn = undefined;
-        }
+      const command = findSlashCommand(text);
+      if (command) {
+        await command.command.run(slash, command.args);
+        if (quitDuringCommand) return 130;
+        if (exiting) break;
         continue;
       }
       if (text.startsWith("/")) {

@@ -3,7 +3,7 @@
  * column padding and ANSI colour. Widths are terminal columns (string-width), so CJK text and emoji
  * in a span name keep the columns straight.
  */
-import { styleText } from "node:util";
+import { stripVTControlCharacters } from "node:util";
 import stringWidth from "string-width";
 
 /** Milliseconds in the shortest form that still reads well: 0.42ms, 12ms, 3.40s, 2m05s, 1h07m. */
@@ -139,49 +139,75 @@ export function joinWrapped(
   return lines;
 }
 
-/** The colours the views use; each wraps a text in escape codes, or returns it as is without colour. */
-export interface Palette {
-  bold(text: string): string;
-  dim(text: string): string;
-  red(text: string): string;
-  green(text: string): string;
-  yellow(text: string): string;
-  blue(text: string): string;
-  magenta(text: string): string;
-  cyan(text: string): string;
+const CODES = {
+  bold: [1, 22],
+  dim: [2, 22],
+  italic: [3, 23],
+  underline: [4, 24],
+  inverse: [7, 27],
+  strike: [9, 29],
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  blue: [34, 39],
+  magenta: [35, 39],
+  cyan: [36, 39],
+  gray: [90, 39],
+} as const;
+
+/** The style names a view may use. */
+export type StyleName = keyof typeof CODES;
+
+/** Applies styles to text, or returns it unchanged when colour is off. */
+export interface Style {
+  readonly color: boolean;
+  (names: StyleName | readonly StyleName[], text: string): string;
 }
 
-type Style = "bold" | "dim" | "red" | "green" | "yellow" | "blue" | "magenta" | "cyan";
-
-function styled(style: Style): (text: string) => string {
-  // Whether to colour is decided once, by the caller (NO_COLOR, a pipe), not per stream here.
-  return (text) => (text === "" ? "" : styleText(style, text, { validateStream: false }));
+/**
+ * A Style that emits SGR codes when `color` is true. Whether to colour is decided once, by the
+ * caller (NO_COLOR, a pipe), not per stream here.
+ */
+export function createStyle(color: boolean): Style {
+  const apply = (names: StyleName | readonly StyleName[], text: string): string => {
+    if (!color || text === "") return text;
+    const list: readonly StyleName[] = typeof names === "string" ? [names] : names;
+    let out = text;
+    for (const name of list) {
+      const [open, close] = CODES[name];
+      // Re-open after an inner close of the same kind so nesting (bold inside a bold heading) holds.
+      out = `\x1b[${open}m${out.replaceAll(`\x1b[${close}m`, `\x1b[${close}m\x1b[${open}m`)}\x1b[${close}m`;
+    }
+    return out;
+  };
+  return Object.assign(apply, { color });
 }
 
-const COLOURS: Palette = {
-  bold: styled("bold"),
-  dim: styled("dim"),
-  red: styled("red"),
-  green: styled("green"),
-  yellow: styled("yellow"),
-  blue: styled("blue"),
-  magenta: styled("magenta"),
-  cyan: styled("cyan"),
-};
+/** Text without escape codes. */
+export function stripAnsi(text: string): string {
+  return stripVTControlCharacters(text);
+}
 
-const identity = (text: string) => text;
-const PLAIN: Palette = {
-  bold: identity,
-  dim: identity,
-  red: identity,
-  green: identity,
-  yellow: identity,
-  blue: identity,
-  magenta: identity,
-  cyan: identity,
-};
+/** The colours the tables and the waterfall use, one function each (a Style's common names). */
+export type Palette = Record<
+  "bold" | "dim" | "red" | "green" | "yellow" | "blue" | "magenta" | "cyan",
+  (
+    text: string,
+  ) => string
+>;
 
 /** The palette for a terminal with or without colour (NO_COLOR, a pipe). */
 export function palette(color: boolean): Palette {
-  return color ? COLOURS : PLAIN;
+  const style = createStyle(color);
+  const paint = (name: StyleName) => (text: string) => style(name, text);
+  return {
+    bold: paint("bold"),
+    dim: paint("dim"),
+    red: paint("red"),
+    green: paint("green"),
+    yellow: paint("yellow"),
+    blue: paint("blue"),
+    magenta: paint("magenta"),
+    cyan: paint("cyan"),
+  };
 }

@@ -8,7 +8,7 @@ import { SESSION_FLAGS, sessionOptions } from "./session_flags.ts";
 async function terminalMarkdown(context: CommandContext): Promise<(text: string) => string> {
   const [{ renderMarkdown, loadHighlighter }, { createStyle }] = await Promise.all([
     import("./tui/markdown.ts"),
-    import("./tui/style.ts"),
+    import("./format.ts"),
   ]);
   const style = createStyle(context.io.color);
   if (style.color) await loadHighlighter();

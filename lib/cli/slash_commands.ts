@@ -27,6 +27,8 @@ export interface SlashContext {
   exit(): void;
   /** The keys of the mode the chat runs in, for /help. */
   readonly keys: string;
+  /** /help in one line (the line mode) instead of a list (the terminal UI). */
+  readonly terse?: boolean;
 }
 
 /** One slash command. */
@@ -48,7 +50,12 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   {
     name: "help",
     summary: "list the commands and keys",
-    run: (context) => context.say(helpText(context.keys)),
+    run: (context) => context.say(context.terse ? helpLine(context.keys) : helpText(context.keys)),
+  },
+  {
+    name: "exit",
+    summary: "end the session",
+    run: (context) => context.exit(),
   },
   {
     name: "clear",
@@ -98,11 +105,6 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       );
     },
   },
-  {
-    name: "exit",
-    summary: "end the session",
-    run: (context) => context.exit(),
-  },
 ];
 
 /** Other names users type for a command. */
@@ -117,15 +119,22 @@ export function findSlashCommand(line: string): { command: SlashCommand; args: s
   return command ? { command, args: (match[2] ?? "").trim() } : undefined;
 }
 
+function usageOf(command: SlashCommand): string {
+  return command.name + (command.args ? " " + command.args : "");
+}
+
 /** The /help text: commands, then the mode's keys. */
 export function helpText(keys: string): string {
-  const width = Math.max(...SLASH_COMMANDS.map((c) => (c.name + (c.args ? " " + c.args : "")).length));
-  const lines = SLASH_COMMANDS.map((c) =>
-    `  /${(c.name + (c.args ? " " + c.args : "")).padEnd(width)}  ${c.summary}`
-  );
+  const width = Math.max(...SLASH_COMMANDS.map((c) => usageOf(c).length));
+  const lines = SLASH_COMMANDS.map((c) => `  /${usageOf(c).padEnd(width)}  ${c.summary}`);
   return [
     "commands:",
     ...lines,
     keys,
   ].join("\n");
+}
+
+/** /help in one line, for the line mode: "commands: /help, /exit, ...; <keys>". */
+export function helpLine(keys: string): string {
+  return `commands: ${SLASH_COMMANDS.map((c) => `/${usageOf(c)}`).join(", ")}; ${keys}`;
 }

@@ -15,7 +15,7 @@ import type { PromptHistory } from "./history.ts";
 import { type KeyAction, keyActions } from "./keys.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { statusLine } from "./status.ts";
-import type { Style } from "./style.ts";
+import type { Style } from "../format.ts";
 import { thinkingLine, thinkingLines, thinkingPanel } from "./thinking_view.ts";
 
 /** What the app is drawn from. */

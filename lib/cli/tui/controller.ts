@@ -15,7 +15,7 @@ import { changeOf, diffLines } from "./diff_view.ts";
 import { stableCut } from "./markdown.ts";
 import type { StatusFigures } from "./status.ts";
 import { thinkingLines } from "./thinking_view.ts";
-import type { Style } from "./style.ts";
+import type { Style } from "../format.ts";
 
 /** One finished entry of the transcript (drawn once, above the live area). */
 export type TranscriptItem =

@@ -4,7 +4,7 @@
  */
 import { structuredPatch } from "diff";
 import { stripTerminalControls } from "../../safe_text.ts";
-import type { Style } from "./style.ts";
+import type { Style } from "../format.ts";
 
 /** A rendered diff: its lines (hunk headers, context, changes) and how many lines it adds and removes. */
 export interface DiffView {

@@ -5,7 +5,7 @@
  * are in is plain.
  */
 import type { createLowlight } from "lowlight";
-import type { Style, StyleName } from "./style.ts";
+import type { Style, StyleName } from "../format.ts";
 
 let lowlight: ReturnType<typeof createLowlight> | undefined;
 let loading: Promise<void> | undefined;

@@ -10,7 +10,7 @@ import { stripTerminalControls } from "../../safe_text.ts";
 import { highlightCode } from "./highlight.ts";
 
 export { loadHighlighter } from "./highlight.ts";
-import { stripAnsi, type Style } from "./style.ts";
+import { stripAnsi, type Style } from "../format.ts";
 
 /** How to lay the text out. */
 export interface MarkdownOptions {

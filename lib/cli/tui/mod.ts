@@ -17,7 +17,7 @@ import { directoryLister } from "./completion.ts";
 import { ChatController } from "./controller.ts";
 import { loadHighlighter } from "./highlight.ts";
 import { PromptHistory } from "./history.ts";
-import { createStyle } from "./style.ts";
+import { createStyle } from "../format.ts";
 
 export type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
 

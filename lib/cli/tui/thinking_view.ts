@@ -4,7 +4,7 @@
  * without a terminal.
  */
 import wrapAnsi from "wrap-ansi";
-import type { Style } from "./style.ts";
+import type { Style } from "../format.ts";
 
 /** The key that folds and unfolds the last thinking block, as the hint names it. */
 export const THINKING_KEY = "ctrl-o";

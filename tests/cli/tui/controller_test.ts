@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { AgentEvents, AgentResult, AgentSession } from "../../../lib/agent/mod.ts";
 import { ChatController } from "../../../lib/cli/tui/controller.ts";
-import { createStyle } from "../../../lib/cli/tui/style.ts";
+import { createStyle } from "../../../lib/cli/format.ts";
 import { zeroUsage } from "../../../lib/llm/mod.ts";
 
 function fakeSession(asked: string[], events: () => AgentEvents): AgentSession {

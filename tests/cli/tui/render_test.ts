@@ -3,7 +3,7 @@ import { applyCompletion, complete, type ListDirectory } from "../../../lib/cli/
 import { changeOf, diffLines } from "../../../lib/cli/tui/diff_view.ts";
 import { loadHighlighter, renderMarkdown, stableCut } from "../../../lib/cli/tui/markdown.ts";
 import { statusLine } from "../../../lib/cli/tui/status.ts";
-import { createStyle, stripAnsi } from "../../../lib/cli/tui/style.ts";
+import { createStyle, stripAnsi } from "../../../lib/cli/format.ts";
 import { SLASH_COMMANDS } from "../../../lib/cli/slash_commands.ts";
 
 const plain = createStyle(false);

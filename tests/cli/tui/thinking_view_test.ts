@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { keyAction } from "../../../lib/cli/tui/keys.ts";
-import { createStyle, stripAnsi } from "../../../lib/cli/tui/style.ts";
+import { createStyle, stripAnsi } from "../../../lib/cli/format.ts";
 import { thinkingLine, thinkingLines, thinkingPanel } from "../../../lib/cli/tui/thinking_view.ts";
 
 const plain = createStyle(false);
