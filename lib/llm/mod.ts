@@ -62,17 +62,35 @@ export function modelFor(config: LlmConfig): string {
   return config.model ?? defaultModel(config.provider);
 }
 
+/** The OpenAI key to send: a local OpenAI-compatible server (Ollama, llama.cpp) usually needs none. */
+function openAiKey(config: LlmConfig): string | undefined {
+  return config.openai.apiKey ?? (config.openai.baseUrl ? "not-needed" : undefined);
+}
+
+/**
+ * Throws the usage error of a configuration no request can be made with (no API key), so that a
+ * command can stop before it draws anything; createClient checks the same.
+ */
+export function checkCredentials(config: LlmConfig): void {
+  if (config.provider === "anthropic" && !config.anthropic.apiKey) {
+    throw new UsageError("Missing anthropic.api_key (set ANTHROPIC_API_KEY, or use --provider openai)");
+  }
+  if (config.provider === "openai" && !openAiKey(config)) {
+    throw new UsageError(
+      "Missing openai.api_key (set OPENAI_API_KEY, or openai.base_url for a local server)",
+    );
+  }
+}
+
 /**
  * The configured provider's client, with retries inside chat spans (so a span shows its retries).
  * A missing API key is a usage error: nothing can work without it.
  */
 export function createClient(config: LlmConfig, options: ClientOptions): LlmClient {
+  checkCredentials(config);
   let client: LlmClient;
   if (config.provider === "anthropic") {
-    const apiKey = config.anthropic.apiKey;
-    if (!apiKey) {
-      throw new UsageError("Missing anthropic.api_key (set ANTHROPIC_API_KEY, or use --provider openai)");
-    }
+    const apiKey = config.anthropic.apiKey ?? "";
     client = anthropicClient({
       apiKey,
       baseUrl: config.anthropic.baseUrl,
@@ -80,15 +98,8 @@ export function createClient(config: LlmConfig, options: ClientOptions): LlmClie
       ...(options.fetch ? { fetch: options.fetch } : {}),
     });
   } else {
-    // A local OpenAI-compatible server (Ollama, llama.cpp) usually needs no key.
-    const apiKey = config.openai.apiKey ?? (config.openai.baseUrl ? "not-needed" : undefined);
-    if (!apiKey) {
-      throw new UsageError(
-        "Missing openai.api_key (set OPENAI_API_KEY, or openai.base_url for a local server)",
-      );
-    }
     client = openAiClient({
-      apiKey,
+      apiKey: openAiKey(config) ?? "",
       baseUrl: config.openai.baseUrl,
       proxyVariable: proxyVariableFor(config.openai.baseUrl ?? "https:", options.env ?? {}),
       ...(options.fetch ? { fetch: options.fetch } : {}),

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { KODELET, PROCESS } from "../telemetry/mod.ts";
 import { HeadTailBuffer } from "./_head_tail.ts";
 import { interactiveReason } from "./_interactive.ts";
+import { OutputSaver } from "./output_spill.ts";
 import { sandboxUnavailableMessage } from "./sandbox.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
@@ -52,10 +53,10 @@ function signalGroup(pgid: number, signal: Deno.Signal): void {
   }
 }
 
-/** Reads a pipe into the buffer until it closes; returns a function that stops reading early. */
+/** Reads a pipe into the sink until it closes; returns a function that stops reading early. */
 function pump(
   stream: ReadableStream<Uint8Array>,
-  sink: HeadTailBuffer,
+  sink: (chunk: Uint8Array) => void,
 ): { done: Promise<void>; stop: () => void } {
   const reader = stream.getReader();
   const done = (async () => {
@@ -63,7 +64,7 @@ function pump(
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return;
-        sink.push(value);
+        sink(value);
       }
     } catch {
       // Cancelled by stop(): the rest is not wanted.
@@ -78,7 +79,13 @@ function pump(
 async function run(
   program: string,
   args: string[],
-  options: { cwd: string; env: Record<string, string>; timeoutMs: number; signal: AbortSignal },
+  options: {
+    cwd: string;
+    env: Record<string, string>;
+    timeoutMs: number;
+    signal: AbortSignal;
+    saver: OutputSaver | undefined;
+  },
 ): Promise<{ code: number; output: HeadTailBuffer; timedOut: boolean; cancelled: boolean }> {
   // detached: the child calls setsid(), so its pid is the id of a new process group we can kill whole.
   // program is bash, or bwrap with bash inside (sandbox.ts): the same group, limits and pipes either way.
@@ -94,7 +101,11 @@ async function run(
     detached: true,
   }).spawn();
   const output = new HeadTailBuffer(HEAD_BYTES, TAIL_BYTES);
-  const pumps = [pump(child.stdout, output), pump(child.stderr, output)];
+  const sink = (chunk: Uint8Array) => {
+    output.push(chunk);
+    options.saver?.push(chunk);
+  };
+  const pumps = [pump(child.stdout, sink), pump(child.stderr, sink)];
   let timedOut = false;
   let cancelled = false;
   let stopping: Promise<void> | undefined;
@@ -146,7 +157,8 @@ export const bashTool = defineTool({
     `The command is killed, with everything it started, after timeout_seconds (default ${DEFAULT_TIMEOUT_SECONDS}, max ${MAX_TIMEOUT_SECONDS}).`,
     "Standard input is empty and there is no terminal: interactive programs (editors, pagers, REPLs, ssh logins,",
     "git rebase -i, git commit without -m) are refused. Background jobs (&) are stopped when the command ends.",
-    "Very long output keeps its beginning and its end. Prefer file_read, grep_tool and glob_tool for reading and",
+    "Very long output keeps its beginning and its end (the whole of it is saved to a file named in the result).",
+    "Prefer file_read, grep_tool and glob_tool for reading and",
     "searching files, and file_edit/file_write for changing them.",
   ].join(" "),
   parameters: bashParameters,
@@ -167,18 +179,26 @@ export const bashTool = defineTool({
     }
     if (ctx.signal.aborted) return toolError("cancelled", "Cancelled before the command started");
 
+    // The middle of a long output is cut from what the model sees; saved whole, it is not lost.
+    const saver = ctx.toolOutputDir === undefined
+      ? undefined
+      : new OutputSaver(ctx.toolOutputDir, { id: ctx.callId, name: "bash" }, HEAD_BYTES + TAIL_BYTES);
     const result = await run(plan.program, plan.args, {
       cwd: ctx.cwd,
       env: ctx.env,
       timeoutMs: timeoutSeconds * 1000,
       signal: ctx.signal,
+      saver,
     });
-    const text = result.output.text();
+    const saved = await saver?.finish();
+    let text = result.output.text();
+    if (saved !== undefined) text += `${text.endsWith("\n") ? "" : "\n"}${saved}\n`;
     ctx.record({
       [PROCESS.EXIT_CODE]: result.code,
       [KODELET.OUTPUT_BYTES]: result.output.totalBytes,
       [KODELET.BASH_TIMED_OUT]: result.timedOut,
       ...(result.output.truncated ? { [KODELET.OUTPUT_TRUNCATED]: true } : {}),
+      ...(saved !== undefined ? { [KODELET.OUTPUT_SPILLED]: true } : {}),
     });
     const shown = text === "" ? "(no output)" : text;
     if (result.timedOut) {

@@ -68,3 +68,91 @@ export function spilledOutput(output: string, path: string, maxBytes: number): s
   const head = truncateBytes(output, Math.max(0, maxBytes - encoder.encode(notice).length - 64));
   return head + notice;
 }
+
+/** Bytes of one call's output saved at most: a runaway command must not fill the disk. */
+export const MAX_SAVED_OUTPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Saves the whole output of a tool that streams it (bash), which keeps only its head and tail in
+ * memory: chunks are held until they pass `thresholdBytes` (where the tool starts cutting), then
+ * all of them go to a file under `dir`. Writes are synchronous, so `push` fits a read loop; a file
+ * that cannot be written is given up quietly (the tool still returns its head and tail).
+ */
+export class OutputSaver {
+  readonly #dir: string;
+  readonly #call: { id: string; name: string };
+  readonly #thresholdBytes: number;
+  #held: Uint8Array[] = [];
+  #heldBytes = 0;
+  #file: Deno.FsFile | undefined;
+  #path: string | undefined;
+  #written = 0;
+  #total = 0;
+  #newlines = 0;
+  #lastByte = 10;
+  #failed = false;
+
+  constructor(dir: string, call: { id: string; name: string }, thresholdBytes: number) {
+    this.#dir = dir;
+    this.#call = call;
+    this.#thresholdBytes = thresholdBytes;
+  }
+
+  /** Adds output bytes. */
+  push(chunk: Uint8Array): void {
+    this.#total += chunk.length;
+    for (const byte of chunk) if (byte === 10) this.#newlines++;
+    if (chunk.length > 0) this.#lastByte = chunk[chunk.length - 1] as number;
+    if (this.#failed) return;
+    if (this.#file !== undefined) return this.#write(chunk);
+    this.#held.push(chunk.slice());
+    this.#heldBytes += chunk.length;
+    if (this.#heldBytes <= this.#thresholdBytes) return;
+    try {
+      Deno.mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
+      this.#path = join(this.#dir, fileName(this.#call.name, this.#call.id, new Date()));
+      this.#file = Deno.openSync(this.#path, { write: true, createNew: true, mode: 0o600 });
+    } catch {
+      this.#failed = true;
+    }
+    const held = this.#held;
+    this.#held = [];
+    if (!this.#failed) { for (const part of held) this.#write(part); }
+  }
+
+  #write(chunk: Uint8Array): void {
+    let part = chunk.subarray(0, Math.max(0, MAX_SAVED_OUTPUT_BYTES - this.#written));
+    try {
+      while (part.length > 0) {
+        const count = (this.#file as Deno.FsFile).writeSync(part);
+        this.#written += count;
+        part = part.subarray(count);
+      }
+    } catch {
+      this.#failed = true;
+    }
+  }
+
+  /**
+   * Closes the file. The notice for the model when the output was saved (where, how big, how to read
+   * it), or undefined when it fit under the threshold or could not be saved.
+   */
+  async finish(): Promise<string | undefined> {
+    this.#held = [];
+    if (this.#file === undefined) return undefined;
+    this.#file.close();
+    const path = this.#path as string;
+    if (this.#failed) {
+      await Deno.remove(path).catch(() => {});
+      return undefined;
+    }
+    await pruneToolOutput(this.#dir).catch(() => {});
+    // A last line without a newline counts too.
+    const lines = this.#newlines + (this.#lastByte === 10 ? 0 : 1);
+    const what = this.#written < this.#total
+      ? `Its first ${this.#written} bytes (of ${this.#total}) are saved at ${path}`
+      : `The whole output (${this.#total} bytes, ${lines} lines) is saved at ${path}`;
+    return `[${what} — read on with file_read (path, offset = the first line you want, limit) or ` +
+      `search it with grep_tool (path = that file).]`;
+  }
+}

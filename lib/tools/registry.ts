@@ -41,8 +41,6 @@ export interface ToolEnvironment extends ToolSessionState {
   redact: Redactor;
   captureContent: boolean;
   captureMaxBytes: number;
-  /** Where an output over the cap is saved whole (<base_path>/tool-output); unset: it is only cut. */
-  toolOutputDir?: string;
   /**
    * Decides which calls run, asking the user when needed. Absent: ask mode with nobody to ask, so
    * nothing that changes anything runs unless a caller chose otherwise.

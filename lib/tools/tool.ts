@@ -52,6 +52,8 @@ export interface ToolSessionState {
   fetch: typeof fetch;
   /** Where bash commands run (bubblewrap or not); absent: directly, as with permissions.sandbox off. */
   sandbox?: BashSandbox;
+  /** Where an output over the cap is saved whole (<base_path>/tool-output); unset: it is only cut. */
+  toolOutputDir?: string;
 }
 
 /** Everything a tool may use, passed in (no globals), so tests can give their own. */

@@ -15,8 +15,17 @@ const hasTmux = (() => {
   }
 })();
 
+// A tmux server of this file's own: on the default socket, anyone's `tmux kill-server` on the machine
+// (another test run, a person) took the session away mid-test and left an empty screen.
+const SOCKET = `kodelet-prompt-${crypto.randomUUID().slice(0, 8)}`;
+
 async function tmux(...args: string[]): Promise<string> {
-  const output = await new Deno.Command("tmux", { args, stdout: "piped", stderr: "piped" }).output();
+  const output = await new Deno.Command("tmux", {
+    args: ["-L", SOCKET, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
   return new TextDecoder().decode(output.stdout);
 }
 

@@ -376,19 +376,32 @@ Deno.test({
 });
 
 Deno.test({
-  name: "tui: a session that cannot open (no API key) gives the screen back with one line and exit code 2",
+  name:
+    "tui: a chat that cannot start gives one line and exit code 2: no API key before anything is drawn, a bad rule after",
   ignore,
   fn: async () => {
     await using dir = await tempDir("kodelet-tui-nokey-");
+    const chat = [Deno.execPath(), "run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "chat"];
     const env = { ...inheritedEnv(), TERM: "xterm-256color", KODELET_BASE_PATH: `${dir.path}/.kodelet` };
-    await using term = await startTerminal({
-      command: [Deno.execPath(), "run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "chat"],
-      env,
-      cwd: dir.path,
-    });
-    const screen = await term.waitFor(/\[exited \d+\]/);
-    assert.match(screen, /kodelet: Missing anthropic\.api_key/);
-    assert.match(screen, /\[exited 2\]/);
+    {
+      await using term = await startTerminal({ command: chat, env, cwd: dir.path });
+      const screen = await term.waitFor(/\[exited \d+\]/);
+      assert.match(screen, /kodelet: Missing anthropic\.api_key/);
+      assert.match(screen, /\[exited 2\]/);
+      assert.doesNotMatch(screen, /╭|tokens · /, "nothing was drawn");
+    }
+    {
+      // A bad rule is found when the session opens, behind the first frame: the screen is given back.
+      await using term = await startTerminal({
+        command: [...chat, "--allow", "bash(unclosed"],
+        env: { ...env, ANTHROPIC_API_KEY: "sk-ant-test-000000000000" },
+        cwd: dir.path,
+      });
+      const screen = await term.waitFor(/\[exited \d+\]/);
+      assert.match(screen, /^kodelet: .*bash\(unclosed/m);
+      assert.match(screen, /tokens · /, "the prompt was drawn before the session opened");
+      assert.match(screen, /\[exited 2\]/);
+    }
   },
 });
 

@@ -184,3 +184,46 @@ Deno.test("bash's interactive check refuses editors, pagers, REPLs, logins and i
   ];
   for (const command of allowed) assert.equal(interactiveReason(command), undefined, `allows ${command}`);
 });
+
+Deno.test("a long output is cut for the model but saved whole, and the result says where", async () => {
+  await using tmp = await tempDir();
+  const dir = `${tmp.dir}/tool-output`;
+  const { ctx, recorded } = testContext(tmp.dir, { toolOutputDir: dir });
+  // About 230 KB: far past the 48 KiB the model is shown, so the middle is cut.
+  const output = outputOf(await bashTool.execute({ command: "seq 1 40000" }, ctx));
+  assert.match(output, /bytes of output cut from the middle/);
+  const notice = /The whole output \((\d+) bytes, (\d+) lines\) is saved at (\S+) — read on with file_read/
+    .exec(output);
+  assert.ok(notice, output.slice(-400));
+  const [, bytes, lines, path] = notice;
+  const expected = Array.from({ length: 40000 }, (_, i) => `${i + 1}\n`).join("");
+  assert.equal(await Deno.readTextFile(path as string), expected);
+  assert.equal(Number(bytes), expected.length);
+  assert.equal(Number(lines), 40000);
+  assert.equal((await Deno.stat(path as string)).mode! & 0o777, 0o600);
+  assert.equal(recorded[KODELET.OUTPUT_SPILLED], true);
+  assert.equal(recorded[KODELET.OUTPUT_TRUNCATED], true);
+});
+
+Deno.test("an output that fits is not saved, and without a tool-output directory a long one is only cut", async () => {
+  await using tmp = await tempDir();
+  const dir = `${tmp.dir}/tool-output`;
+  const small = testContext(tmp.dir, { toolOutputDir: dir });
+  assert.equal(outputOf(await bashTool.execute({ command: "seq 1 3" }, small.ctx)), "1\n2\n3\n");
+  await assert.rejects(Deno.stat(dir), Deno.errors.NotFound);
+  assert.equal(small.recorded[KODELET.OUTPUT_SPILLED], undefined);
+
+  const unsaved = testContext(tmp.dir);
+  const output = outputOf(await bashTool.execute({ command: "seq 1 40000" }, unsaved.ctx));
+  assert.match(output, /bytes of output cut from the middle/);
+  assert.doesNotMatch(output, /is saved at/);
+});
+
+Deno.test("a tool-output directory that cannot be written leaves the cut output, not a failed call", async () => {
+  await using tmp = await tempDir();
+  await Deno.writeTextFile(`${tmp.dir}/not-a-dir`, "");
+  const { ctx } = testContext(tmp.dir, { toolOutputDir: `${tmp.dir}/not-a-dir/tool-output` });
+  const output = outputOf(await bashTool.execute({ command: "seq 1 40000; exit 0" }, ctx));
+  assert.match(output, /bytes of output cut from the middle/);
+  assert.doesNotMatch(output, /is saved at/);
+});

@@ -9,7 +9,7 @@ import { render } from "ink";
 import { createElement } from "react";
 import { activeTraceId } from "../../telemetry/mod.ts";
 import type { SessionOptions } from "../../agent/mod.ts";
-import { modelFor } from "../../llm/mod.ts";
+import { checkCredentials, modelFor } from "../../llm/mod.ts";
 import type { CommandContext } from "../command.ts";
 import { costText } from "../slash_commands.ts";
 import { App } from "./app.tsx";
@@ -31,6 +31,9 @@ export const TUI_KEYS = [
 /** Runs the chat in the terminal UI until the user leaves; returns the exit code. */
 export async function runChatTui(context: CommandContext, options: SessionOptions): Promise<number> {
   const { config } = context;
+  // A chat that cannot ask anything stops before it draws (the rest of opening the session is checked
+  // after the first frame).
+  checkCredentials(config.llm);
   const style = createStyle(context.io.color);
   const history = await PromptHistory.load(config.basePath, config.cwd);
   const { promise: exited, resolve: onExit } = Promise.withResolvers<void>();
