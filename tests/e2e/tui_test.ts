@@ -536,10 +536,20 @@ Deno.test({
   },
 });
 
+/**
+ * On a loaded machine Ink sometimes leaves one more blank line where a frame of the live area was
+ * replaced by transcript lines; that is timing, not layout, so runs of blank lines compare as one.
+ */
+const oneBlankLine = (text: string) => text.replace(/\n{3,}/g, "\n\n");
+
 async function golden(name: string, screen: string): Promise<void> {
   const url = new URL(name, GOLDEN_DIR);
   if (Deno.env.get("UPDATE_GOLDEN") === "1") await Deno.writeTextFile(url, screen + "\n");
-  assert.equal(screen + "\n", await Deno.readTextFile(url), `differs from tests/testdata/golden/${name}`);
+  assert.equal(
+    oneBlankLine(screen + "\n"),
+    oneBlankLine(await Deno.readTextFile(url)),
+    `differs from tests/testdata/golden/${name}`,
+  );
 }
 
 for (const [columns, rows] of [[80, 24], [120, 40]] as const) {
