@@ -50,24 +50,53 @@ function answerOf(key: string | null): ApprovalAnswer | undefined {
 }
 
 /** The terminal's Approver, or undefined when nobody can answer. */
-export function terminalApprover(
+/** The terminal's Approver, and the output the session's progress lines must go through. */
+export interface TerminalQuestions {
+  /** Undefined when nobody can answer (no terminal, or CI): calls that would ask are refused. */
+  approver: Approver | undefined;
+  /**
+   * The command's output, except that while a question waits for its key, what else is written (a
+   * concurrent tool's ✓ line) is held and shown after the answer, never on the question's line.
+   */
+  io: CommandIO;
+}
+
+export function terminalQuestions(
   io: CommandIO,
   env: Record<string, string>,
   readKey: KeySource = stdinKey,
-): Approver | undefined {
-  if (!io.stdinIsTerminal || !io.stderrIsTerminal || (env.CI ?? "") !== "") return undefined;
-  return async (request, signal) => {
-    const diff = request.diff?.split("\n") ?? [];
-    const shownDiff = diff.slice(0, SHOWN_DIFF_LINES).map((line) => `  ${escapeControl(line)}\n`).join("");
-    const more = diff.length > SHOWN_DIFF_LINES ? `  ... ${diff.length - SHOWN_DIFF_LINES} more lines\n` : "";
-    io.stderr(
-      `\nkodelet wants to use ${request.tool}:\n  ${escapeControl(request.summary)}\n${shownDiff}${more}` +
-        `Allow? [y]es / [n]o / [a]lways for this session (adds ${escapeControl(request.rule)}) `,
-    );
-    let answer: ApprovalAnswer | undefined;
-    while (answer === undefined && !signal.aborted) answer = answerOf(await readKey(signal));
-    const final = answer ?? "no";
-    io.stderr(final === "always" ? `always: added ${escapeControl(request.rule)}\n` : `${final}\n`);
-    return final;
+): TerminalQuestions {
+  if (!io.stdinIsTerminal || !io.stderrIsTerminal || (env.CI ?? "") !== "") {
+    return { approver: undefined, io };
+  }
+  let held: (() => void)[] | undefined;
+  const shared: CommandIO = {
+    ...io,
+    stdout: (text) => held ? held.push(() => io.stdout(text)) : io.stdout(text),
+    stderr: (text) => held ? held.push(() => io.stderr(text)) : io.stderr(text),
   };
+  const approver: Approver = async (request, signal) => {
+    held = [];
+    try {
+      const diff = request.diff?.split("\n") ?? [];
+      const shownDiff = diff.slice(0, SHOWN_DIFF_LINES).map((line) => `  ${escapeControl(line)}\n`).join("");
+      const more = diff.length > SHOWN_DIFF_LINES
+        ? `  ... ${diff.length - SHOWN_DIFF_LINES} more lines\n`
+        : "";
+      io.stderr(
+        `\nkodelet wants to use ${request.tool}:\n  ${escapeControl(request.summary)}\n${shownDiff}${more}` +
+          `Allow? [y]es / [n]o / [a]lways for this session (adds ${escapeControl(request.rule)}) `,
+      );
+      let answer: ApprovalAnswer | undefined;
+      while (answer === undefined && !signal.aborted) answer = answerOf(await readKey(signal));
+      const final = answer ?? "no";
+      io.stderr(final === "always" ? `always: added ${escapeControl(request.rule)}\n` : `${final}\n`);
+      return final;
+    } finally {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const write of waiting) write();
+    }
+  };
+  return { approver, io: shared };
 }

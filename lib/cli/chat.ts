@@ -25,7 +25,7 @@ async function chat(context: CommandContext): Promise<number> {
 }
 
 async function lineChat(context: CommandContext): Promise<number> {
-  const [{ askAndShow, openShownSession }, { lineReaderKey, terminalApprover }, { readEnvironment }] =
+  const [{ askAndShow, openShownSession }, { lineReaderKey, terminalQuestions }, { readEnvironment }] =
     await Promise.all([
       import("./agent_output.ts"),
       import("./approval_prompt.ts"),
@@ -33,8 +33,8 @@ async function lineChat(context: CommandContext): Promise<number> {
     ]);
   const reader = new LineReader(context.io.stdin);
   // On a terminal the user is asked, as in run; the key is read through the chat's own line reader.
-  const approver = terminalApprover(context.io, readEnvironment(), lineReaderKey(reader));
-  const { session, renderer } = openShownSession(context, "text", {
+  const { approver, io } = terminalQuestions(context.io, readEnvironment(), lineReaderKey(reader));
+  const { session, renderer } = openShownSession({ ...context, io }, "text", {
     ...sessionOptions(context.args.flags),
     keepInterrupted: true,
     approver,

@@ -39,15 +39,17 @@ export const runCommand: Command = {
     const renderMarkdown = output === "text" && context.io.stdoutIsTerminal
       ? await terminalMarkdown(context)
       : undefined;
-    const [{ askAndShow, openShownSession }, { terminalApprover }, { readEnvironment }] = await Promise.all([
+    const [{ askAndShow, openShownSession }, { terminalQuestions }, { readEnvironment }] = await Promise.all([
       import("./agent_output.ts"),
       import("./approval_prompt.ts"),
       import("../config/mod.ts"),
     ]);
     // Questions need someone at a terminal; JSON output is for machines, which cannot answer.
-    const approver = output === "text" ? terminalApprover(context.io, readEnvironment()) : undefined;
+    const { approver, io } = output === "text"
+      ? terminalQuestions(context.io, readEnvironment())
+      : { approver: undefined, io: context.io };
     const { session, renderer } = openShownSession(
-      context,
+      { ...context, io },
       output,
       { ...sessionOptions(flags), approver },
       renderMarkdown,
@@ -56,7 +58,7 @@ export const runCommand: Command = {
       return await askAndShow(
         session,
         renderer,
-        context.io,
+        io,
         prompt,
         context.signal,
       );

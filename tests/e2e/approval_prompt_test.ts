@@ -43,6 +43,30 @@ function quote(word: string): string {
   return `'${word.replaceAll("'", "'\\''")}'`;
 }
 
+/** The shell command that runs `kodelet run --no-save ...args` in a clean environment. */
+function kodeletCommand(baseUrl: string, root: string, args: string[]): string {
+  return [
+    "env",
+    "-i",
+    `PATH=${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+    `HOME=${Deno.env.get("HOME") ?? root}`,
+    ...(Deno.env.get("DENO_DIR") ? [`DENO_DIR=${Deno.env.get("DENO_DIR")}`] : []),
+    "NO_COLOR=1",
+    `KODELET_BASE_PATH=${root}/base`,
+    "ANTHROPIC_API_KEY=sk-ant-test-prompt-00000",
+    `ANTHROPIC_BASE_URL=${baseUrl}`,
+    Deno.execPath(),
+    "run",
+    ...KODELET_PERMISSIONS,
+    "--config",
+    DENO_JSON,
+    MAIN_TS,
+    "run",
+    "--no-save",
+    ...args,
+  ].map(quote).join(" ");
+}
+
 for (
   const [name, keys, marker, told] of [
     ["y runs the command", ["y"], true, /marker-made/],
@@ -75,26 +99,7 @@ for (
           },
           { kind: "message", text: "Finished." },
         );
-        const command = [
-          "env",
-          "-i",
-          `PATH=${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
-          `HOME=${Deno.env.get("HOME") ?? root}`,
-          ...(Deno.env.get("DENO_DIR") ? [`DENO_DIR=${Deno.env.get("DENO_DIR")}`] : []),
-          "NO_COLOR=1",
-          `KODELET_BASE_PATH=${root}/base`,
-          "ANTHROPIC_API_KEY=sk-ant-test-prompt-00000",
-          `ANTHROPIC_BASE_URL=${llm.anthropicBaseUrl}`,
-          Deno.execPath(),
-          "run",
-          ...KODELET_PERMISSIONS,
-          "--config",
-          DENO_JSON,
-          MAIN_TS,
-          "run",
-          "--no-save",
-          "make a marker",
-        ].map(quote).join(" ");
+        const command = kodeletCommand(llm.anthropicBaseUrl, root, ["make a marker"]);
         await tmux(
           "new-session",
           "-d",
@@ -137,3 +142,61 @@ for (
     },
   });
 }
+
+Deno.test({
+  name:
+    "approval prompt in a terminal: a concurrent call's result waits for the answer, never on the question's line",
+  ignore: !hasTmux,
+  async fn() {
+    const llm = await startLlmServer();
+    const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "kodelet-prompt-" }));
+    const session = `kodelet-test-${crypto.randomUUID().slice(0, 8)}`;
+    try {
+      // One response, two calls: the first is allowed by a rule and ends while the second is asked.
+      llm.enqueue(
+        {
+          kind: "message",
+          toolCalls: [
+            { id: "t1", name: "bash", input: { command: "echo first-done" } },
+            { id: "t2", name: "bash", input: { command: "touch second && echo second-done" } },
+          ],
+        },
+        { kind: "message", text: "Finished." },
+      );
+      const command = kodeletCommand(llm.anthropicBaseUrl, root, [
+        "--allow",
+        "bash(echo first-done)",
+        "two things",
+      ]);
+      await tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "200",
+        "-y",
+        "50",
+        "-c",
+        root,
+        `${command}; echo "exit=$?"; sleep 30`,
+      );
+      await waitForScreen(session, /Allow\? \[y\]es/);
+      // The first call has long finished by now; its line must not be on screen yet.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const asking = await tmux("capture-pane", "-p", "-t", session, "-S", "-200");
+      assert.doesNotMatch(asking, /✓/, asking);
+      await tmux("send-keys", "-t", session, "y");
+      const final = await waitForScreen(session, /exit=0/);
+      const lines = final.split("\n");
+      const question = lines.find((line) => line.includes("Allow? [y]es")) ?? "";
+      assert.match(question, /\(adds bash\(touch second && echo second-done\)\) yes\s*$/, final);
+      assert.equal(lines.filter((line) => /^\s*✓ bash: 1 line\s*$/.test(line)).length, 2, final);
+      assert.ok(await Deno.stat(`${root}/second`).then(() => true, () => false));
+    } finally {
+      await tmux("kill-session", "-t", session);
+      await llm.close();
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
