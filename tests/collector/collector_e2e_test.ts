@@ -197,7 +197,7 @@ for (const protocol of ["http/protobuf", "http/json"] as const) {
         const events = logs.filter((record) => record.eventName.startsWith("kodelet."));
         assert.deepEqual(
           [...new Set(events.map((record) => record.eventName))].sort(),
-          ["kodelet.api_request", "kodelet.tool_result", "kodelet.user_prompt"],
+          ["kodelet.api_request", "kodelet.tool_decision", "kodelet.tool_result", "kodelet.user_prompt"],
         );
         for (const record of events) {
           assert.equal(record.traceId, root.traceId, `${record.eventName} in the run's trace`);
