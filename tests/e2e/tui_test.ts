@@ -339,6 +339,38 @@ Deno.test({
 
 Deno.test({
   name:
+    "tui: a bash result keeps its indentation and column spacing, and a final newline is not counted as a line",
+  ignore,
+  fn: async () => {
+    await using chat = await startChat({
+      args: ["--yolo"],
+      replies: [
+        {
+          kind: "message",
+          toolCalls: [{
+            id: "toolu_1",
+            name: "bash",
+            input: { command: "printf 'a   b\\n  indented\\n\\tx\\n'" },
+          }],
+        },
+        {
+          kind: "message",
+          toolCalls: [{ id: "toolu_2", name: "bash", input: { command: "seq 1 10" } }],
+        },
+        { kind: "message", text: "Printed." },
+      ],
+    });
+    const { term } = chat;
+    await term.type("print");
+    await term.keys("Enter");
+    const screen = await idle(term, /Printed\./);
+    assert.match(screen, /· 3 lines\n  a {3}b\n {4}indented\n {6}x\n/);
+    assert.match(screen, /✓ bash seq 1 10 · 10 lines\n  1\n  2\n  3\n  … 7 more lines/);
+  },
+});
+
+Deno.test({
+  name:
     "tui: / offers the slash commands (Tab completes, Enter runs the offered one); @ completes file names",
   ignore,
   fn: async () => {
@@ -425,7 +457,9 @@ Deno.test({
     await term.waitFor(/Allow bash: touch refused\.txt/);
     await term.keys("n");
     const screen = await idle(term, /Understood, I left it\./);
-    assert.match(screen, /✗ bash touch refused\.txt/);
+    // One line says it was declined; the reason addressed to the model is not shown (twice) to the user.
+    assert.match(screen, /^✗ bash touch refused\.txt · declined$/m);
+    assert.doesNotMatch(screen, /Do not retry/);
     await assert.rejects(Deno.stat(`${dir}/refused.txt`), Deno.errors.NotFound);
     // The model got the refusal as the call's (failed) result.
     const messages = chat.llm.requests[1]?.body.messages as { content: Record<string, unknown>[] }[];

@@ -5,7 +5,7 @@
  */
 import type { AgentEvents, AgentSession, Spent } from "../../agent/mod.ts";
 import { LlmError, type Usage, zeroUsage } from "../../llm/mod.ts";
-import { stripTerminalControls } from "../../safe_text.ts";
+import { escapeControl, stripTerminalControls } from "../../safe_text.ts";
 import type { Redactor } from "../../telemetry/mod.ts";
 import type { ToolResult } from "../../tools/mod.ts";
 import { compactLine, contextPart, oneLine, preview, retryLine } from "../progress.ts";
@@ -97,6 +97,28 @@ function usageTokens(usage: Usage): number {
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** A tool's output as lines; the newline that ends the last line does not start another. */
+function outputLines(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return lines;
+}
+
+/**
+ * One line of command output as the terminal shows it: indentation and column spacing kept (a
+ * traceback or `ls -l` stays readable), tabs expanded, control characters escaped, cut at `max`.
+ */
+function outputLine(text: string, max: number): string {
+  const line = escapeControl(text.replaceAll("\t", "    ").trimEnd());
+  return line.length > max ? line.slice(0, max - 1) + "…" : line;
+}
+
+/** Whether a refusal came from the user at the approval prompt (its text is addressed to the model). */
+function declinedByUser(message: string): boolean {
+  return message.startsWith("The user declined");
 }
 
 /** The exit code a bash result reports, when it failed. */
@@ -316,11 +338,13 @@ export class ChatController {
     if (!result.ok) {
       outcome = exitCode !== undefined
         ? `exit ${exitCode}`
+        : declinedByUser(result.error.message)
+        ? "declined"
         : `${result.error.kind}: ${oneLine(result.error.message, 100)}`;
     } else if (exitCode !== undefined) {
       outcome = `exit ${exitCode}`;
     } else {
-      const lines = result.output === "" ? 0 : result.output.split("\n").length;
+      const lines = outputLines(result.output).length;
       outcome = `${lines} line${lines === 1 ? "" : "s"}`;
     }
     const change = result.ok ? changeOf(call.name, input, this.#before.get(call.id)) : undefined;
@@ -329,13 +353,12 @@ export class ChatController {
       const diff = diffLines(change.path, change.before, change.after, style);
       outcome = `+${diff.added} -${diff.removed}`;
       detail = diff.lines;
-    } else if (call.name === "bash") {
-      // Long results are folded: the first lines, then how many more.
+    } else if (call.name === "bash" && (result.ok || exitCode !== undefined)) {
+      // Long results are folded: the first lines, then how many more. A call that never ran (refused,
+      // bad arguments) has no output: its reason is already on the tool's line.
       const text = result.ok ? result.output : result.error.message;
-      const lines = text.replace(/\n?Exit code: \d+\s*$/, "").split("\n").filter((line, index, all) =>
-        !(line === "" && index === all.length - 1)
-      );
-      detail = lines.slice(0, FOLDED_OUTPUT_LINES).map((line) => style("dim", oneLine(line, 200)));
+      const lines = outputLines(text.replace(/\n?Exit code: \d+\s*$/, ""));
+      detail = lines.slice(0, FOLDED_OUTPUT_LINES).map((line) => style("dim", outputLine(line, 200)));
       if (lines.length > FOLDED_OUTPUT_LINES) {
         detail.push(style("gray", `… ${lines.length - FOLDED_OUTPUT_LINES} more lines`));
       }
