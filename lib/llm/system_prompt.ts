@@ -11,6 +11,14 @@ import { factsSection, type WorkspaceFacts, workspaceFacts } from "./workspace_f
 export interface PromptContext {
   facts?: WorkspaceFacts;
   rules?: readonly RulesFile[];
+  /** bash runs in the bubblewrap sandbox: the model is told, so a "Read-only file system" is no surprise. */
+  sandbox?: { network: boolean };
+}
+
+function sandboxSection(sandbox: { network: boolean }): string {
+  return "Sandbox: bash commands run in a sandbox where only the working directory and the system temp " +
+    "directory are writable" + (sandbox.network ? "." : " and there is no network.") +
+    " Write caches and temporary files there; do not try to get around the sandbox.";
 }
 
 /** The system prompt for a run in `cwd`. */
@@ -29,6 +37,7 @@ export function systemPrompt(cwd: string, now: Date = new Date(), context: Promp
     `Date: ${now.toISOString().slice(0, 10)}`,
   ];
   if (context.facts) lines.push(factsSection(context.facts));
+  if (context.sandbox) lines.push(sandboxSection(context.sandbox));
   const rules = rulesSection(context.rules ?? []);
   if (rules !== "") lines.push("", rules);
   return lines.join("\n");
@@ -36,11 +45,12 @@ export function systemPrompt(cwd: string, now: Date = new Date(), context: Promp
 
 /** The system prompt of a session: the workspace facts, and the project rules unless switched off. */
 export function sessionSystemPrompt(
-  config: Pick<Config, "cwd" | "basePath" | "context">,
+  config: Pick<Config, "cwd" | "basePath" | "context" | "permissions">,
   env: Record<string, string>,
 ): string {
   return systemPrompt(config.cwd, new Date(), {
     facts: workspaceFacts(config.cwd, env),
+    ...(config.permissions.sandbox ? { sandbox: { network: config.permissions.sandboxNetwork } } : {}),
     ...(config.context.rules ? { rules: loadProjectRules(config.cwd, config.basePath) } : {}),
   });
 }

@@ -392,6 +392,9 @@ Deno.test("--sandbox without bwrap on PATH: one warning line, and every bash cal
   for (const name of ["marker-one", "marker-two"]) {
     await assert.rejects(Deno.stat(`${f.work}/${name}`), Deno.errors.NotFound, name);
   }
+  // The model was told its commands run in a sandbox (so a refusal or a read-only file is no surprise).
+  const system = JSON.stringify(f.llm.requests[0]?.body.system);
+  assert.match(system, /Sandbox: bash commands run in a sandbox .* and there is no network\./);
   const results = toolResults(f.llm);
   for (const id of ["t_one", "t_two"]) {
     assert.equal(results.get(id)?.isError, true, id);

@@ -136,3 +136,13 @@ Deno.test("git status summary: clean, and long lists counted", () => {
   assert.match(summary, /\.\.\. and 5 more$/);
   assert.equal(summary.split("\n").length, 22);
 });
+
+Deno.test("the prompt says when bash runs in the sandbox, and whether it has the network", () => {
+  const at = new Date("2026-12-01T00:00:00Z");
+  assert.doesNotMatch(systemPrompt("/w", at), /Sandbox/);
+  const offline = systemPrompt("/w", at, { sandbox: { network: false } });
+  assert.match(offline, /^Sandbox: bash commands run in a sandbox .* there is no network\./m);
+  const online = systemPrompt("/w", at, { sandbox: { network: true } });
+  assert.match(online, /^Sandbox: .* temp directory are writable\. Write caches/m);
+  assert.doesNotMatch(online, /no network/);
+});
