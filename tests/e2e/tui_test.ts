@@ -364,8 +364,42 @@ Deno.test({
     await term.type("print");
     await term.keys("Enter");
     const screen = await idle(term, /Printed\./);
-    assert.match(screen, /· 3 lines\n  a {3}b\n {4}indented\n {6}x\n/);
-    assert.match(screen, /✓ bash seq 1 10 · 10 lines\n  1\n  2\n  3\n  … 7 more lines/);
+    assert.match(screen, /· 3 lines\n {2}a {3}b\n {4}indented\n {6}x\n/);
+    assert.match(screen, /✓ bash seq 1 10 · 10 lines\n {2}1\n {2}2\n {2}3\n {2}… 7 more lines/);
+  },
+});
+
+Deno.test({
+  name: "tui: an approval of a big edit on an 80x24 terminal keeps the question and its keys on screen",
+  ignore,
+  fn: async () => {
+    const old = Array.from({ length: 30 }, (_, index) => `line ${index + 20}`).join("\n");
+    await using chat = await startChat({
+      replies: [
+        { kind: "message", toolCalls: [{ id: "toolu_1", name: "file_read", input: { path: "big.txt" } }] },
+        {
+          kind: "message",
+          toolCalls: [{
+            id: "toolu_2",
+            name: "file_edit",
+            input: { path: "big.txt", old_string: old, new_string: old.toUpperCase() },
+          }],
+        },
+        { kind: "message", text: "Done." },
+      ],
+    });
+    const { term, dir } = chat;
+    const lines = Array.from({ length: 80 }, (_, index) => `line ${index + 1}`);
+    await Deno.writeTextFile(`${dir}/big.txt`, lines.join("\n") + "\n");
+    await term.type("shout lines 20 to 49");
+    await term.keys("Enter");
+    const asked = await term.waitFor(/y yes {2}n no {2}a always/);
+    assert.match(asked, /Allow file_edit: big\.txt/);
+    assert.match(asked, /-line 20\b/);
+    assert.match(asked, /… \d+ more lines/);
+    await term.keys("y");
+    await idle(term, /^Done\.$/m);
+    assert.match(await Deno.readTextFile(`${dir}/big.txt`), /\nLINE 49\nline 50\n/);
   },
 });
 

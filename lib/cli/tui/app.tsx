@@ -7,7 +7,7 @@ import { Box, Static, Text, useInput, usePaste, useWindowSize } from "ink";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { escapeControl, stripTerminalControls } from "../../safe_text.ts";
 import { SLASH_COMMANDS } from "../slash_commands.ts";
-import { approvalKey } from "./approval.ts";
+import { approvalKey, fittedDiff } from "./approval.ts";
 import { applyCompletion, complete, type ListDirectory } from "./completion.ts";
 import type { ChatController, PendingApproval, RunningTool, TranscriptItem } from "./controller.ts";
 import * as editor from "./editor.ts";
@@ -134,8 +134,13 @@ function colourDiff(diff: string, style: Style): string {
   ).join("\n");
 }
 
-function Approval({ approval, style }: { approval: PendingApproval; style: Style }) {
+function Approval(
+  { approval, width, rows, style }: { approval: PendingApproval; width: number; rows: number; style: Style },
+) {
   const { request } = approval;
+  // Below and around the diff: the status line, the spinner, a running tool, the borders, the question
+  // and its keys; at most 40 lines of it, as for the diff shown after an edit.
+  const diffRows = Math.min(40, Math.max(3, rows - 9));
   return (
     <Box
       flexDirection="column"
@@ -149,7 +154,9 @@ function Approval({ approval, style }: { approval: PendingApproval; style: Style
         }`}
       </Text>
       {request.diff !== undefined && request.diff !== "" && (
-        <Text>{colourDiff(stripTerminalControls(request.diff), style)}</Text>
+        <Text>
+          {colourDiff(fittedDiff(stripTerminalControls(request.diff), diffRows, width - 4).join("\n"), style)}
+        </Text>
       )}
       <Text>
         {`${style("bold", "y")} yes  ${style("bold", "n")} no  ${
@@ -332,7 +339,7 @@ export function App({ controller, history, style, listDirectory }: AppProps) {
       )}
       <Running tools={state.tools} style={style} />
       {state.turn && <Spinner started={state.turn.started} activity={state.turn.activity} style={style} />}
-      {state.approval ? <Approval approval={state.approval} style={style} /> : (
+      {state.approval ? <Approval approval={state.approval} width={width} rows={rows} style={style} /> : (
         <Box
           borderStyle="round"
           {...(style.color ? { borderColor: "gray" } : {})}
