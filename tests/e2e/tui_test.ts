@@ -255,6 +255,30 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "tui: Enter during an answer keeps the typed text and says why; the note goes when the answer is done",
+  ignore,
+  fn: async () => {
+    await using chat = await startChat({
+      replies: [{ kind: "message", text: "late", delayMs: 2000 }, { kind: "message", text: "typed ahead" }],
+    });
+    const { term } = chat;
+    await term.type("slow one");
+    await term.keys("Enter");
+    await term.waitFor(/thinking… \d+s/);
+    await term.type("next question");
+    await term.keys("Enter");
+    await term.waitFor(/an answer is in progress: Esc cancels it/);
+    const after = await idle(term, /^late$/m);
+    assert.match(after, /› next question/);
+    assert.doesNotMatch(after, /an answer is in progress/);
+    await term.keys("Enter");
+    await idle(term, /^typed ahead$/m);
+    assert.deepEqual(chat.sent(), ["slow one", "next question"]);
+  },
+});
+
 const MARKDOWN_ANSWER = [
   "## Summary",
   "",

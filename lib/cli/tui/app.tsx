@@ -9,7 +9,13 @@ import { escapeControl, stripTerminalControls } from "../../safe_text.ts";
 import { SLASH_COMMANDS } from "../slash_commands.ts";
 import { approvalKey, fittedDiff } from "./approval.ts";
 import { applyCompletion, complete, type ListDirectory } from "./completion.ts";
-import type { ChatController, PendingApproval, RunningTool, TranscriptItem } from "./controller.ts";
+import {
+  BUSY_HINT,
+  type ChatController,
+  type PendingApproval,
+  type RunningTool,
+  type TranscriptItem,
+} from "./controller.ts";
 import * as editor from "./editor.ts";
 import type { PromptHistory } from "./history.ts";
 import { type KeyAction, keyActions } from "./keys.ts";
@@ -207,7 +213,7 @@ export function App({ controller, history, style, listDirectory }: AppProps) {
       edit(editor.EMPTY);
       controller.hint(undefined);
     } else {
-      controller.hint("an answer is in progress: Esc cancels it");
+      controller.hint(BUSY_HINT);
     }
   };
 

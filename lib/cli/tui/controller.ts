@@ -121,6 +121,9 @@ function declinedByUser(message: string): boolean {
   return message.startsWith("The user declined");
 }
 
+/** Under the prompt when Enter is pressed while an answer is still coming. */
+export const BUSY_HINT = "an answer is in progress: Esc cancels it";
+
 /** The exit code a bash result reports, when it failed. */
 function exitCodeOf(result: ToolResult): number | undefined {
   const text = result.ok ? result.output : result.error.message;
@@ -445,7 +448,7 @@ export class ChatController {
     } finally {
       this.#turn = undefined;
       this.#refreshStatus();
-      this.#set({ turn: undefined, tools: [] });
+      this.#set({ turn: undefined, tools: [], ...this.#busyHintGone() });
     }
   }
 
@@ -470,8 +473,13 @@ export class ChatController {
     } finally {
       this.#turn = undefined;
       this.#refreshStatus();
-      this.#set({ turn: undefined });
+      this.#set({ turn: undefined, ...this.#busyHintGone() });
     }
+  }
+
+  /** Once the answer is over, "an answer is in progress" under the prompt is no longer true. */
+  #busyHintGone(): { hint?: undefined } {
+    return this.#state.hint === BUSY_HINT ? { hint: undefined } : {};
   }
 
   #refreshStatus(): void {
