@@ -90,12 +90,12 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   {
     name: "compact",
     args: "[instructions]",
-    summary: "summarise the conversation so far to free context",
+    summary: "summarise the conversation to free context",
     run: (context, args) => context.compact(args === "" ? undefined : args),
   },
   {
     name: "trace",
-    summary: "the trace id of the last turn (for kodelet trace show)",
+    summary: "the trace id, for kodelet trace show",
     run: (context) => {
       const id = context.traceId();
       context.say(

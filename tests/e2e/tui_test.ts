@@ -449,7 +449,12 @@ Deno.test({
     await term.keys("Tab");
     await term.waitFor(/› \/help \s*│/);
     await term.keys("Enter");
-    await term.waitFor(/keys: Enter sends/);
+    const help = await term.waitFor(/^ {2}Ctrl-O {2,}show or fold the last thinking$/m);
+    // At 80 columns no line of /help is wrapped: each command and key is whole on its line.
+    assert.match(help, /^keys:\n {2}Enter {2,}send$/m);
+    assert.match(help, /^ {2}\/trace {2,}the trace id, for kodelet trace show$/m);
+    const shown = help.slice(help.lastIndexOf("commands:"), help.lastIndexOf("╭"));
+    for (const line of shown.split("\n")) assert.ok([...line].length < 80, `wrapped: ${line}`);
     await term.type("look at @sr");
     await term.keys("Tab");
     await term.waitFor(/› look at @src\/\s*│/);

@@ -21,12 +21,21 @@ import { createStyle } from "../format.ts";
 
 export type { ApprovalAnswer, ApprovalRequest, Approver } from "./approval.ts";
 
-/** The keys of the terminal UI, for /help. */
-export const TUI_KEYS = [
-  "keys: Enter sends · Alt+Enter, Ctrl-J or a trailing \\ starts a new line · ↑/↓ history · Tab completes /commands and @paths",
-  "      Ctrl-C clears the prompt (again on an empty prompt: exit) · Ctrl-D exits · Esc cancels the answer in progress",
-  "      Ctrl-O shows the last thinking in full, or folds it back to one line",
-].join("\n");
+/**
+ * The keys of the terminal UI, for /help: one key a line, short enough for an 80-column terminal (as
+ * three long lines they wrapped mid-phrase there, back to the first column).
+ */
+const KEYS: [string, string][] = [
+  ["Enter", "send"],
+  ["Alt+Enter or Ctrl-J", "new line (so does a trailing \\)"],
+  ["↑/↓", "earlier prompts (history)"],
+  ["Tab", "complete /commands and @paths"],
+  ["Ctrl-C", "clear the prompt (on an empty one: exit)"],
+  ["Ctrl-D", "exit"],
+  ["Esc", "cancel the answer in progress"],
+  ["Ctrl-O", "show or fold the last thinking"],
+];
+export const TUI_KEYS = ["keys:", ...KEYS.map(([key, does]) => `  ${key.padEnd(24)} ${does}`)].join("\n");
 
 /** Runs the chat in the terminal UI until the user leaves; returns the exit code. */
 export async function runChatTui(context: CommandContext, options: SessionOptions): Promise<number> {
