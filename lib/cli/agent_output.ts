@@ -108,21 +108,25 @@ export function lineRenderer(
     if (!atLineStart) io.stdout("\n");
     atLineStart = true;
   };
-  // Thinking goes to stderr (stdout stays the answer alone), dimmed on a terminal, as it streams;
-  // the block ends with its line when anything else is shown.
+  // Thinking goes to stderr (stdout stays the answer alone), dimmed on a terminal, a whole line at a
+  // time: a log line (--verbose) written while the model thinks then lands between two lines of it,
+  // not in the middle of one. The block ends with its line when anything else is shown.
   const dim = io.color && io.stderrIsTerminal === true;
   let thinking: TerminalStream | undefined;
-  let thinkingAtLineStart = true;
+  let thinkingLine = "";
   const writeThinking = (text: string) => {
-    if (text === "") return;
-    io.stderr(dim ? `\x1b[2m${text}\x1b[22m` : text);
-    thinkingAtLineStart = text.endsWith("\n");
+    thinkingLine += text;
+    const cut = thinkingLine.lastIndexOf("\n") + 1;
+    if (cut === 0) return;
+    const lines = thinkingLine.slice(0, cut);
+    thinkingLine = thinkingLine.slice(cut);
+    io.stderr(dim ? `\x1b[2m${lines}\x1b[22m` : lines);
   };
   const endThinking = () => {
     if (!thinking) return;
     writeThinking(thinking.end());
     thinking = undefined;
-    if (!thinkingAtLineStart) io.stderr("\n");
+    if (thinkingLine !== "") writeThinking("\n");
   };
   return {
     events: {
@@ -134,7 +138,6 @@ export function lineRenderer(
           if (!atLineStart) io.stdout("\n");
           atLineStart = true;
           thinking = terminalStream();
-          thinkingAtLineStart = true;
           writeThinking("✻ ");
         }
         writeThinking(thinking.write(text));

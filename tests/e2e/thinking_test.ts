@@ -90,3 +90,22 @@ Deno.test("thinking_budget_tokens 0 turns thinking off: nothing asked of an exte
   assert.equal(f.llm.requests[0]?.body.thinking, undefined);
   assert.deepEqual(f.llm.requests[1]?.body.thinking, { type: "disabled" });
 });
+
+Deno.test("with --verbose, log lines never land in the middle of a line of thinking", async () => {
+  await using f = await agentFixture("sk-ant-test-thinking-000000");
+  f.llm.enqueue(...replies());
+  const result = await runKodelet(
+    ["run", "--verbose", "--model", "claude-haiku-4-5", "--allow", "bash(echo:*)", "what year is it"],
+    { env: f.env(), cwd: f.work },
+  );
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stderr.split("\n");
+  const logLines = lines.filter((line) => /\b(DEBUG|INFO)\b/.test(line));
+  assert.ok(logLines.length > 0, "--verbose wrote log lines");
+  for (const line of logLines) assert.doesNotMatch(line, /✻|bash can tell|one line\.|printed 2026/, line);
+  for (
+    const whole of ["✻ The user wants the date.", "bash can tell: date +%Y.", "Then answer in one line."]
+  ) {
+    assert.ok(lines.includes(whole), `${whole} is a line of its own:\n${result.stderr}`);
+  }
+});
