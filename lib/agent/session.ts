@@ -16,6 +16,7 @@ import {
   contextWindowOf,
   createClient,
   type LlmClient,
+  type Message,
   modelFor,
   sessionSystemPrompt,
 } from "../llm/mod.ts";
@@ -90,6 +91,8 @@ export interface AgentSession {
   compact(instructions: string | undefined, signal: AbortSignal): Promise<CompactionResult | undefined>;
   /** How full the model's context window is, once a response has said. */
   contextUsage(): { used: number; window: number } | undefined;
+  /** The conversation's messages so far (a resumed one's earlier turns first), for showing them. */
+  messages(): readonly Message[];
   /** Closes the store and ends the MCP servers' sessions (and their processes). */
   close(): Promise<void>;
 }
@@ -293,6 +296,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     newConversation() {
       thread = buildThread(undefined);
     },
+    messages: () => thread.messages,
     compact: (instructions, signal) => compactThread(thread, "manual", signal, instructions),
     contextUsage: () => {
       const window = thread.context;

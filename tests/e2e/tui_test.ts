@@ -197,6 +197,44 @@ Deno.test({
 });
 
 Deno.test({
+  name: "tui: a resumed conversation shows its earlier questions, answers and tool calls",
+  ignore,
+  fn: async () => {
+    await using dir = await tempDir("kodelet-tui-resume-");
+    let id = "";
+    {
+      await using chat = await startChat({
+        dir: dir.path,
+        args: ["--yolo"],
+        replies: [
+          { kind: "message", toolCalls: [{ id: "toolu_1", name: "bash", input: { command: "echo 42" } }] },
+          { kind: "message", text: "The **answer** is 42." },
+        ],
+      });
+      await chat.term.type("what is the answer?");
+      await chat.term.keys("Enter");
+      await idle(chat.term, /The answer is 42\./);
+      await chat.term.keys("C-d");
+      const screen = await chat.term.waitFor(/\[exited 0\]/);
+      id = /--resume\s+(\d{8}-\d{6}-[0-9a-f]+)/.exec(screen.replace(/\n\s*/g, ""))?.[1] ?? "";
+      assert.notEqual(id, "", screen);
+    }
+    await using chat = await startChat({
+      dir: dir.path,
+      args: ["--resume", id],
+      replies: [{ kind: "message", text: "Still 42." }],
+    });
+    const shown = await chat.term.waitFor(/— resumed here —/);
+    assert.match(shown, /› what is the answer\?\n✓ bash echo 42 · done\n\nThe answer is 42\.\n/);
+    await chat.term.type("and now?");
+    await chat.term.keys("Enter");
+    await idle(chat.term, /^Still 42\.$/m);
+    assert.deepEqual(chat.sent(), ["and now?"]);
+    assert.equal((chat.llm.requests[0]?.body.messages as unknown[]).length, 5);
+  },
+});
+
+Deno.test({
   name: "tui: Ctrl-C clears the prompt, a second Ctrl-C on an empty prompt exits; Ctrl-D exits too",
   ignore,
   fn: async () => {

@@ -4,7 +4,7 @@
  * asks for approvals. The Ink components only draw its snapshots and forward keys.
  */
 import type { AgentEvents, AgentSession, Spent } from "../../agent/mod.ts";
-import { LlmError, type Usage, zeroUsage } from "../../llm/mod.ts";
+import { LlmError, type Message, textOf, type Usage, zeroUsage } from "../../llm/mod.ts";
 import { escapeControl, stripTerminalControls } from "../../safe_text.ts";
 import type { Redactor } from "../../telemetry/mod.ts";
 import type { ToolResult } from "../../tools/mod.ts";
@@ -217,6 +217,44 @@ export class ChatController {
   /** Shows what is happening while a turn waits (e.g. "retrying in 2s (529)"). */
   activity(text: string): void {
     if (this.#state.turn) this.#set({ turn: { ...this.#state.turn, activity: text } });
+  }
+
+  /**
+   * Puts a resumed conversation's earlier turns in the transcript: the questions, the answers and a
+   * line per tool call (results are not kept in full; `kodelet conversation show` has them). Without
+   * this a resumed chat showed an empty screen though the model had everything.
+   */
+  showEarlier(messages: readonly Message[]): void {
+    const failed = new Set<string>();
+    for (const message of messages) {
+      for (const block of message.content) {
+        if (block.type === "tool_result" && block.isError) failed.add(block.toolUseId);
+      }
+    }
+    const items: NewItem[] = [];
+    for (const message of messages) {
+      const text = textOf(message.content);
+      if (message.role === "user") {
+        if (text !== "") items.push({ kind: "user", text: stripTerminalControls(text) });
+        continue;
+      }
+      if (text !== "") items.push({ kind: "answer", text: stripTerminalControls(text) });
+      for (const block of message.content) {
+        if (block.type !== "tool_use") continue;
+        const ok = !failed.has(block.id);
+        const summary = oneLine(this.#options.redact(preview(block.input)), 80);
+        items.push({
+          kind: "tool",
+          ok,
+          name: block.name,
+          summary,
+          outcome: ok ? "done" : "failed",
+          detail: [],
+        });
+      }
+    }
+    if (items.length === 0) return;
+    this.#push(...items, { kind: "notice", text: "— resumed here —", tone: "info" });
   }
 
   /** Sets or clears the one-shot hint under the prompt. */

@@ -76,6 +76,7 @@ export async function runChatTui(context: CommandContext, options: SessionOption
     onExit: () => onExit(),
   });
   const resumed = options.resumeId !== undefined || options.follow === true;
+  if (resumed) void controller.ready.then((session) => controller.showEarlier(session.messages()), () => {});
   controller.notice(
     `kodelet chat · ${model} · ${config.cwd}${resumed ? " · resumed conversation" : ""}` +
       "\n/help for commands and keys · Ctrl-D to exit",

@@ -30,6 +30,7 @@ function fakeSession(asked: string[], events: () => AgentEvents): AgentSession {
     newConversation() {},
     compact: () => Promise.resolve(undefined),
     contextUsage: () => undefined,
+    messages: () => [],
     close: () => Promise.resolve(),
   };
 }
