@@ -22,6 +22,7 @@ import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-ho
 import { ExportResultCode } from "@opentelemetry/core";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
 import { withSpan } from "../lib/telemetry/mod.ts";
+import { bundle } from "./build.ts";
 import { type LlmServer, startLlmServer } from "../tests/support/llm_server.ts";
 import { refusedEndpoint, startBlackHole, startOtlpReceiver } from "../tests/support/otlp_receiver.ts";
 import {
@@ -427,30 +428,16 @@ if (!HAS_GNU_TIME) {
  */
 async function bundleBench(): Promise<void> {
   await using out = await tempDir("kodelet-bundle-");
-  const built = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--code-splitting",
-      "--platform",
-      "deno",
-      // As scripts/build.ts: Ink's optional React DevTools peer is never installed.
-      "--external",
-      "react-devtools-core",
-      "--outdir",
-      out.path,
-      "main.ts",
-    ],
-    cwd: new URL("../", import.meta.url),
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  if (!built.success) {
-    console.log(`\n6. Bundled entry point: deno bundle failed: ${new TextDecoder().decode(built.stderr)}`);
+  // The very bundle the release binary is compiled from.
+  let entry: string;
+  try {
+    entry = await bundle(out.path);
+  } catch (error) {
+    console.log(`\n6. Bundled entry point: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
   const bundled = (args: string[], resources: boolean, env: Record<string, string> = {}) =>
-    runDeno(["run", ...KODELET_PERMISSIONS, "--no-config", `${out.path}/main.js`, ...args], {
+    runDeno(["run", ...KODELET_PERMISSIONS, "--no-config", entry, ...args], {
       resources,
       env,
     });
@@ -489,8 +476,7 @@ async function bundleBench(): Promise<void> {
         name: SCENARIO_BUNDLE,
         run: scenarioRunner(
           llm,
-          (args, options) =>
-            runDeno(["run", ...KODELET_PERMISSIONS, "--no-config", `${out.path}/main.js`, ...args], options),
+          (args, options) => runDeno(["run", ...KODELET_PERMISSIONS, "--no-config", entry, ...args], options),
         ),
       },
     ]);
