@@ -339,14 +339,8 @@ export class ChatController {
           this.notice(`compaction failed: ${this.#options.redact(message)}`, "error"),
         onTurnEnd: () => {
           this.#endThinking();
-          const spent = this.spent();
           this.#set({
-            status: {
-              ...this.#state.status,
-              context: this.#session?.contextUsage(),
-              sessionTokens: usageTokens(spent.usage),
-              costUsd: spent.costUsd,
-            },
+            status: this.#currentStatus(),
             ...(this.#state.turn ? { turn: { ...this.#state.turn, activity: "thinking" } } : {}),
           });
         },
@@ -520,16 +514,19 @@ export class ChatController {
     return this.#state.hint === BUSY_HINT ? { hint: undefined } : {};
   }
 
-  #refreshStatus(): void {
+  /** The status line's figures as the session has them now. */
+  #currentStatus(): StatusFigures {
     const spent = this.spent();
-    this.#set({
-      status: {
-        ...this.#state.status,
-        context: this.#session?.contextUsage(),
-        sessionTokens: usageTokens(spent.usage),
-        costUsd: spent.costUsd,
-      },
-    });
+    return {
+      ...this.#state.status,
+      context: this.#session?.contextUsage(),
+      sessionTokens: usageTokens(spent.usage),
+      costUsd: spent.costUsd,
+    };
+  }
+
+  #refreshStatus(): void {
+    this.#set({ status: this.#currentStatus() });
   }
 
   /** Cancels the turn in progress (Esc); false when none is running. */
