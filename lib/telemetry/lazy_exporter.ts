@@ -1,21 +1,35 @@
 /**
- * An exporter that loads the real one on its first export. The OTLP exporters pull in Node's http,
- * zlib and stream modules (over 150 ms on our machines); a short command whose spans are handed to
- * the background sender at exit never exports in-process, and so never pays for them.
+ * Exporters that load the real OTLP exporter on their first export, for all three signals. The OTLP
+ * exporters pull in Node's http, zlib and stream modules (over 150 ms on our machines); a short
+ * command whose spans, metric points and log records are handed to the background sender at exit
+ * never exports in-process, and so never pays for them.
  */
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import type { LogRecordExporter, ReadableLogRecord } from "@opentelemetry/sdk-logs";
+import type {
+  AggregationTemporality,
+  AggregationTemporalitySelector,
+  InstrumentType,
+  PushMetricExporter,
+  ResourceMetrics,
+} from "@opentelemetry/sdk-metrics";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 
+interface Exporter<T> {
+  export(items: T, resultCallback: (result: ExportResult) => void): void;
+  forceFlush?(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
 /** Wraps `load`, called at most once, when the first batch is exported. */
-export class LazyExporter implements SpanExporter {
-  #loading: Promise<SpanExporter> | undefined;
+class Lazy<T> {
+  #loading: Promise<Exporter<T>> | undefined;
+  constructor(private readonly load: () => Promise<Exporter<T>>) {}
 
-  constructor(private readonly load: () => Promise<SpanExporter>) {}
-
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
+  export(items: T, resultCallback: (result: ExportResult) => void): void {
     this.#loading ??= this.load();
     this.#loading.then(
-      (exporter) => exporter.export(spans, resultCallback),
+      (exporter) => exporter.export(items, resultCallback),
       (error) =>
         resultCallback({
           code: ExportResultCode.FAILED,
@@ -24,11 +38,31 @@ export class LazyExporter implements SpanExporter {
     );
   }
 
-  async shutdown(): Promise<void> {
-    if (this.#loading) await (await this.#loading).shutdown();
-  }
-
   async forceFlush(): Promise<void> {
     if (this.#loading) await (await this.#loading).forceFlush?.();
   }
+
+  async shutdown(): Promise<void> {
+    if (this.#loading) await (await this.#loading).shutdown();
+  }
 }
+
+/** A metric exporter loaded at its first export; it knows its temporality before that. */
+export class LazyMetricExporter extends Lazy<ResourceMetrics> implements PushMetricExporter {
+  constructor(
+    load: () => Promise<PushMetricExporter>,
+    private readonly select: AggregationTemporalitySelector,
+  ) {
+    super(load);
+  }
+
+  selectAggregationTemporality(type: InstrumentType): AggregationTemporality {
+    return this.select(type);
+  }
+}
+
+/** A log record exporter loaded at its first export. */
+export class LazyLogExporter extends Lazy<ReadableLogRecord[]> implements LogRecordExporter {}
+
+/** A span exporter loaded at its first export. */
+export class LazyExporter extends Lazy<ReadableSpan[]> implements SpanExporter {}

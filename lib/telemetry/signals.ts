@@ -28,7 +28,7 @@ import {
 import { ConsoleLogLineExporter, ConsoleMetricLineExporter } from "./signal_console.ts";
 import { LogFileExporter, MetricFileExporter } from "./signal_files.ts";
 import { JsonLogsSerializer, JsonMetricsSerializer } from "./signal_json.ts";
-import { LazyLogExporter, LazyMetricExporter } from "./signal_lazy.ts";
+import { LazyLogExporter, LazyMetricExporter } from "./lazy_exporter.ts";
 import { type OtherSignal, resendSignal, spoolSignal } from "./signal_resend.ts";
 import type { DeliveryReport } from "./types.ts";
 
