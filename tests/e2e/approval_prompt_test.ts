@@ -43,9 +43,12 @@ function quote(word: string): string {
   return `'${word.replaceAll("'", "'\\''")}'`;
 }
 
-/** The shell command that runs `kodelet run --no-save ...args` in a clean environment. */
-function kodeletCommand(baseUrl: string, root: string, args: string[]): string {
-  return [
+/**
+ * Starts `kodelet run --no-save ...args` in a clean environment in a new tmux session (200x50), in
+ * `root`; the pane stays open after it ends and shows `exit=<code>`.
+ */
+async function startRun(session: string, baseUrl: string, root: string, args: string[]): Promise<void> {
+  const command = [
     "env",
     "-i",
     `PATH=${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
@@ -65,6 +68,19 @@ function kodeletCommand(baseUrl: string, root: string, args: string[]): string {
     "--no-save",
     ...args,
   ].map(quote).join(" ");
+  await tmux(
+    "new-session",
+    "-d",
+    "-s",
+    session,
+    "-x",
+    "200",
+    "-y",
+    "50",
+    "-c",
+    root,
+    `${command}; echo "exit=$?"; sleep 30`,
+  );
 }
 
 for (
@@ -99,20 +115,7 @@ for (
           },
           { kind: "message", text: "Finished." },
         );
-        const command = kodeletCommand(llm.anthropicBaseUrl, root, ["make a marker"]);
-        await tmux(
-          "new-session",
-          "-d",
-          "-s",
-          session,
-          "-x",
-          "200",
-          "-y",
-          "50",
-          "-c",
-          root,
-          `${command}; echo "exit=$?"; sleep 30`,
-        );
+        await startRun(session, llm.anthropicBaseUrl, root, ["make a marker"]);
         await waitForScreen(session, /Allow\? \[y\]es \/ \[n\]o \/ \[a\]lways/);
         const screen = await waitForScreen(session, /touch marker && echo marker-made/);
         assert.match(screen, /adds bash\(touch marker && echo marker-made\)/);
@@ -163,24 +166,11 @@ Deno.test({
         },
         { kind: "message", text: "Finished." },
       );
-      const command = kodeletCommand(llm.anthropicBaseUrl, root, [
+      await startRun(session, llm.anthropicBaseUrl, root, [
         "--allow",
         "bash(echo first-done)",
         "two things",
       ]);
-      await tmux(
-        "new-session",
-        "-d",
-        "-s",
-        session,
-        "-x",
-        "200",
-        "-y",
-        "50",
-        "-c",
-        root,
-        `${command}; echo "exit=$?"; sleep 30`,
-      );
       await waitForScreen(session, /Allow\? \[y\]es/);
       // The first call has long finished by now; its line must not be on screen yet.
       await new Promise((resolve) => setTimeout(resolve, 1500));
