@@ -80,6 +80,7 @@ export async function bundle(outDir: string): Promise<string> {
       "bundle",
       "--quiet",
       "--code-splitting",
+      "--minify",
       "--platform",
       "deno",
       "--external",

@@ -2,7 +2,7 @@
  * The bash tool: runs a command with `bash -c` in the working directory, in a process group of its
  * own so that a timeout or Ctrl-C ends everything it started, with head-and-tail output truncation.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { KODELET, PROCESS } from "../telemetry/mod.ts";
 import { HeadTailBuffer } from "./_head_tail.ts";
 import { interactiveReason } from "./_interactive.ts";
@@ -24,10 +24,13 @@ const PIPE_DRAIN_MS = 1000;
 
 /** The bash tool's parameters. */
 export const bashParameters = z.object({
-  command: z.string().min(1).describe("The shell command to run with bash -c, in the working directory."),
-  timeout_seconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).optional().describe(
-    `Seconds before the command and everything it started are killed (1-${MAX_TIMEOUT_SECONDS}, default ${DEFAULT_TIMEOUT_SECONDS}).`,
+  command: z.string().check(
+    z.minLength(1),
+    z.describe("The shell command to run with bash -c, in the working directory."),
   ),
+  timeout_seconds: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_TIMEOUT_SECONDS))).check(z.describe(
+    `Seconds before the command and everything it started are killed (1-${MAX_TIMEOUT_SECONDS}, default ${DEFAULT_TIMEOUT_SECONDS}).`,
+  )),
 });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

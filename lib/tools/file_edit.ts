@@ -2,7 +2,7 @@
  * The file_edit tool: replaces an exact string (once, or everywhere when asked) in a file the agent
  * has read and that has not changed since, writing atomically and keeping the file's mode.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { KODELET } from "../telemetry/mod.ts";
 import {
   atomicWrite,
@@ -18,14 +18,20 @@ import { defineTool, toolError, toolOutput } from "./tool.ts";
 
 /** The file_edit tool's parameters. */
 export const fileEditParameters = z.object({
-  path: z.string().min(1).describe("The file to edit, relative to the working directory or absolute."),
-  old_string: z.string().min(1).describe(
-    "The exact text to replace, including whitespace and indentation, without file_read's line-number prefixes.",
+  path: z.string().check(
+    z.minLength(1),
+    z.describe("The file to edit, relative to the working directory or absolute."),
   ),
-  new_string: z.string().describe("The text to put in its place (may be empty to delete)."),
-  replace_all: z.boolean().optional().describe(
+  old_string: z.string().check(
+    z.minLength(1),
+    z.describe(
+      "The exact text to replace, including whitespace and indentation, without file_read's line-number prefixes.",
+    ),
+  ),
+  new_string: z.string().check(z.describe("The text to put in its place (may be empty to delete).")),
+  replace_all: z.optional(z.boolean()).check(z.describe(
     "Replace every occurrence (default false: old_string must occur exactly once).",
-  ),
+  )),
 });
 
 /** Context lines shown around the first replacement. */

@@ -3,7 +3,7 @@
  * what is shown, capped in bytes with a notice that says how to read on. Binary files and
  * directories are refused. Every read is recorded for file_edit's staleness check.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { KODELET } from "../telemetry/mod.ts";
 import { displayPath, fileState, looksBinary, resolvePath, SNIFF_BYTES, statOrUndefined } from "./_fs.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
@@ -17,11 +17,16 @@ export const MAX_LINE_CHARS = 2000;
 
 /** The file_read tool's parameters. */
 export const fileReadParameters = z.object({
-  path: z.string().min(1).describe("The file to read, relative to the working directory or absolute."),
-  offset: z.number().int().min(1).optional().describe("The first line to return, 1-based (default 1)."),
-  limit: z.number().int().min(1).max(10_000).optional().describe(
-    `How many lines to return (default ${DEFAULT_LINE_LIMIT}).`,
+  path: z.string().check(
+    z.minLength(1),
+    z.describe("The file to read, relative to the working directory or absolute."),
   ),
+  offset: z.optional(z.int().check(z.minimum(1))).check(
+    z.describe("The first line to return, 1-based (default 1)."),
+  ),
+  limit: z.optional(z.int().check(z.minimum(1), z.maximum(10_000))).check(z.describe(
+    `How many lines to return (default ${DEFAULT_LINE_LIMIT}).`,
+  )),
 });
 
 interface Window {

@@ -2,7 +2,7 @@
  * The file_write tool: creates or replaces a whole file, atomically (temp file + rename), keeping
  * an existing file's mode and creating missing parent directories.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { KODELET } from "../telemetry/mod.ts";
 import { atomicWrite, displayPath, fileState, resolvePath, statOrUndefined, withPathLock } from "./_fs.ts";
 import { changedLines, lineAttributes, MAX_DIFF_BYTES } from "./_line_diff.ts";
@@ -10,8 +10,11 @@ import { defineTool, toolError, toolOutput } from "./tool.ts";
 
 /** The file_write tool's parameters. */
 export const fileWriteParameters = z.object({
-  path: z.string().min(1).describe("The file to write, relative to the working directory or absolute."),
-  content: z.string().describe("The complete new content of the file."),
+  path: z.string().check(
+    z.minLength(1),
+    z.describe("The file to write, relative to the working directory or absolute."),
+  ),
+  content: z.string().check(z.describe("The complete new content of the file.")),
 });
 
 const encoder = new TextEncoder();

@@ -3,7 +3,7 @@
  * walk starts at the pattern's literal prefix and stops at the depth the pattern can reach.
  */
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { KODELET } from "../telemetry/mod.ts";
 import { displayPath, resolvePath, statOrUndefined } from "./_fs.ts";
 import { walkFiles, yielder } from "./_walk.ts";
@@ -15,15 +15,18 @@ export const DEFAULT_MAX_FILES = 100;
 
 /** The glob_tool's parameters. */
 export const globParameters = z.object({
-  pattern: z.string().min(1).describe(
-    'Glob relative to path, e.g. "**/*.ts", "src/**/*_test.go", "*.md" (top level only), "**/{a,b}.json".',
+  pattern: z.string().check(
+    z.minLength(1),
+    z.describe(
+      'Glob relative to path, e.g. "**/*.ts", "src/**/*_test.go", "*.md" (top level only), "**/{a,b}.json".',
+    ),
   ),
-  path: z.string().optional().describe(
+  path: z.optional(z.string()).check(z.describe(
     "Directory to search from, relative to the working directory (default: the working directory).",
-  ),
-  max_results: z.number().int().min(1).max(1000).optional().describe(
+  )),
+  max_results: z.optional(z.int().check(z.minimum(1), z.maximum(1000))).check(z.describe(
     `The most files to list (default ${DEFAULT_MAX_FILES}).`,
-  ),
+  )),
 });
 
 const GLOB_CHARS = /[*?[{\\]/;

@@ -3,7 +3,7 @@
  * with include globs and a result cap. ripgrep does the work when it is on PATH; the built-in search
  * gives the same results otherwise.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { KODELET } from "../telemetry/mod.ts";
 import { displayPath, resolvePath, statOrUndefined } from "./_fs.ts";
 import {
@@ -26,21 +26,24 @@ const MAX_LINE_CHARS = 300;
 
 /** The grep_tool's parameters. */
 export const grepParameters = z.object({
-  pattern: z.string().min(1).describe(
-    "Regular expression to search for, line by line (ripgrep/JavaScript syntax; escape literal characters such as ( . * with \\).",
+  pattern: z.string().check(
+    z.minLength(1),
+    z.describe(
+      "Regular expression to search for, line by line (ripgrep/JavaScript syntax; escape literal characters such as ( . * with \\).",
+    ),
   ),
-  path: z.string().optional().describe(
+  path: z.optional(z.string()).check(z.describe(
     "Directory or file to search, relative to the working directory (default: the working directory).",
-  ),
-  include: z.union([z.string(), z.array(z.string())], {
+  )),
+  include: z.optional(z.union([z.string(), z.array(z.string())], {
     error: "must be a glob string or an array of glob strings",
-  }).optional().describe(
+  })).check(z.describe(
     'Glob(s) of files to search, e.g. "*.ts" or ["src/**/*.go", "!*_test.go"]. A glob without "/" matches file names at any depth; "!" excludes.',
-  ),
-  case_insensitive: z.boolean().optional().describe("Match regardless of case (default false)."),
-  max_results: z.number().int().min(1).max(1000).optional().describe(
+  )),
+  case_insensitive: z.optional(z.boolean()).check(z.describe("Match regardless of case (default false).")),
+  max_results: z.optional(z.int().check(z.minimum(1), z.maximum(1000))).check(z.describe(
     `The most matching lines to return (default ${DEFAULT_MAX_RESULTS}).`,
-  ),
+  )),
 });
 
 /** Which engine ran. */

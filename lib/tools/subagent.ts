@@ -3,13 +3,16 @@
  * and returns its answer. The nested agent's spans nest under this tool's span because ctx.subagent
  * runs inside it.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
 
 /** The subagent tool's parameters. */
 export const subagentParameters = z.object({
-  question: z.string().min(1).describe(
-    "A self-contained question or research task for the subagent, with the context it needs (it cannot see this conversation).",
+  question: z.string().check(
+    z.minLength(1),
+    z.describe(
+      "A self-contained question or research task for the subagent, with the context it needs (it cannot see this conversation).",
+    ),
   ),
 });
 

@@ -2,17 +2,17 @@
  * todo_read and todo_write: the agent's task list for the conversation, kept in ctx.todos (which the
  * thread persists with the conversation).
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { defineTool, type TodoItem, toolError, toolOutput } from "./tool.ts";
 
 /** One todo as the model writes it. */
 export const todoItemSchema = z.object({
-  id: z.string().min(1).describe('A short unique id, e.g. "1" or "tests".'),
-  content: z.string().min(1).describe("What is to be done, in one line."),
-  status: z.enum(["pending", "in_progress", "completed", "cancelled"]).describe(
+  id: z.string().check(z.minLength(1), z.describe('A short unique id, e.g. "1" or "tests".')),
+  content: z.string().check(z.minLength(1), z.describe("What is to be done, in one line.")),
+  status: z.enum(["pending", "in_progress", "completed", "cancelled"]).check(z.describe(
     "pending, in_progress (one task at a time), completed or cancelled.",
-  ),
-  priority: z.enum(["high", "medium", "low"]).describe("high, medium or low."),
+  )),
+  priority: z.enum(["high", "medium", "low"]).check(z.describe("high, medium or low.")),
 });
 
 /** The todo_read tool's parameters (none). */
@@ -20,7 +20,7 @@ export const todoReadParameters = z.object({});
 
 /** The todo_write tool's parameters. */
 export const todoWriteParameters = z.object({
-  todos: z.array(todoItemSchema).describe("The complete new list; it replaces the old one."),
+  todos: z.array(todoItemSchema).check(z.describe("The complete new list; it replaces the old one.")),
 });
 
 const MARK: Record<TodoItem["status"], string> = {

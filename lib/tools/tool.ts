@@ -1,9 +1,9 @@
 /**
- * The tool interface. A tool is data (name, description for the model, a zod parameter schema at
+ * The tool interface. A tool is data (name, description for the model, a zod/mini parameter schema at
  * module scope) plus a small execute(); results are values, never exceptions. The registry does the
  * validation, the span, the error handling and the truncation, once for every tool.
  */
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import type { Logger } from "../log.ts";
 import type { Attributes } from "../telemetry/mod.ts";
 import type { BashSandbox } from "./sandbox.ts";
@@ -70,7 +70,7 @@ export interface ToolContext extends ToolSessionState {
 }
 
 /** A tool definition. */
-export interface Tool<P extends z.ZodType = z.ZodType> {
+export interface Tool<P extends z.ZodMiniType = z.ZodMiniType> {
   name: string;
   /** Written for the model: what the tool does, when to use it, its limits. */
   description: string;
@@ -86,7 +86,7 @@ export interface Tool<P extends z.ZodType = z.ZodType> {
 }
 
 /** Defines a tool, keeping the parameter type for execute(). */
-export function defineTool<P extends z.ZodType>(tool: Tool<P>): Tool<P> {
+export function defineTool<P extends z.ZodMiniType>(tool: Tool<P>): Tool<P> {
   return tool;
 }
 

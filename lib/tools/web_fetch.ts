@@ -3,7 +3,7 @@
  * other text comes back as it is, binary content is refused. The span records the URL without its
  * query string or credentials.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { GENERAL, KODELET, safeUrl } from "../telemetry/mod.ts";
 import { looksBinary, SNIFF_BYTES } from "./_fs.ts";
 import { defineTool, toolError, toolOutput } from "./tool.ts";
@@ -15,12 +15,12 @@ export const DEFAULT_FETCH_TIMEOUT_SECONDS = 30;
 
 /** The web_fetch tool's parameters. */
 export const webFetchParameters = z.object({
-  url: z.url({ protocol: /^https?$/, error: "must be an absolute http:// or https:// URL" }).describe(
+  url: z.url({ protocol: /^https?$/, error: "must be an absolute http:// or https:// URL" }).check(z.describe(
     "The http:// or https:// URL to GET.",
-  ),
-  timeout_seconds: z.number().int().min(1).max(120).optional().describe(
+  )),
+  timeout_seconds: z.optional(z.int().check(z.minimum(1), z.maximum(120))).check(z.describe(
     `Seconds before the request is abandoned (1-120, default ${DEFAULT_FETCH_TIMEOUT_SECONDS}).`,
-  ),
+  )),
 });
 
 /** The part of turndown's API used here (the package ships no types). */

@@ -13,7 +13,7 @@ import {
   type ReadableSpan,
   SimpleSpanProcessor,
 } from "@opentelemetry/sdk-trace-base";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { TurnRecord } from "../../lib/conversations/mod.ts";
 import { anthropicClient } from "../../lib/llm/anthropic.ts";
 import { withRetries } from "../../lib/llm/retrying_client.ts";
@@ -68,7 +68,7 @@ function barrier(count: number) {
   };
 }
 
-const labelParameters = z.object({ label: z.string().describe("A label to echo.") });
+const labelParameters = z.object({ label: z.string().check(z.describe("A label to echo.")) });
 
 function rendezvousTool(gate: ReturnType<typeof barrier>): Tool {
   return defineTool({

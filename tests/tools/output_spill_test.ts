@@ -1,7 +1,7 @@
 /** Large tool output is saved whole under tool-output/ and the model is told where; old files are pruned. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { fileReadTool } from "../../lib/tools/file_read.ts";
 import {
   pruneToolOutput,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { allTools, defaultRegistry } from "../../lib/tools/mod.ts";
 import { MAX_TOOL_OUTPUT_BYTES, type ToolEnvironment, ToolRegistry } from "../../lib/tools/registry.ts";
 import { defineTool, toolOutput } from "../../lib/tools/tool.ts";
@@ -24,7 +24,7 @@ const throwing = defineTool({
 const chatty = defineTool({
   name: "chatty",
   description: "Returns a lot of text.",
-  parameters: z.object({ bytes: z.number().int() }),
+  parameters: z.object({ bytes: z.int() }),
   readOnly: true,
   execute: (args) => Promise.resolve(toolOutput("x".repeat(args.bytes))),
 });

@@ -6,7 +6,7 @@
  */
 // @ts-types="@modelcontextprotocol/sdk/types"
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { type Tool, toolError, toolOutput, type ToolResult } from "../tool.ts";
 import type { McpCallOutcome, McpToolInfo } from "./connection.ts";
 
