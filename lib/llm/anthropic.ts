@@ -130,8 +130,8 @@ export function anthropicClient(options: ProviderOptions): LlmClient {
   const baseURL = options.baseUrl ?? DEFAULT_BASE_URL;
   // The SDK is loaded only by the provider in use (it costs ~120 ms), and its loading starts now so
   // that it overlaps the rest of start-up instead of delaying the first request.
-  const client = loadSdk(() => import("@anthropic-ai/sdk")).then(({ default: Anthropic }) =>
-    new Anthropic({
+  const client = loadSdk(() => import("./anthropic_sdk.ts")).then(({ AnthropicMessagesClient }) =>
+    new AnthropicMessagesClient({
       apiKey: options.apiKey,
       baseURL,
       maxRetries: 0,

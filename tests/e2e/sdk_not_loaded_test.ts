@@ -20,8 +20,10 @@ interface SentinelSetup {
   sentinels: string[];
 }
 
-/** Heavy packages that a command loads only when it uses them; each has a default export. */
-const ON_DEMAND = ["@anthropic-ai/sdk", "openai", "turndown", "mvdan-sh", "string-width"];
+/** Heavy packages that a command loads only when it uses them (the Anthropic SDK by its client). */
+const ON_DEMAND = ["@anthropic-ai/sdk/client", "openai", "turndown", "mvdan-sh", "string-width"];
+/** Of those, the ones without a default export. */
+const NO_DEFAULT_EXPORT = new Set(["@anthropic-ai/sdk/client"]);
 
 /** Writes the sentinel modules and a deno.json/deno.lock pair that routes the SDK through them. */
 async function writeSentinelConfig(dir: string): Promise<SentinelSetup> {
@@ -46,7 +48,7 @@ async function writeSentinelConfig(dir: string): Promise<SentinelSetup> {
         JSON.stringify(name + "\n")
       }, { append: true });\n` +
         `export * from ${JSON.stringify(`kodelet-real/${name}`)};\n` +
-        (ON_DEMAND.includes(name)
+        (ON_DEMAND.includes(name) && !NO_DEFAULT_EXPORT.has(name)
           ? `export { default } from ${JSON.stringify(`kodelet-real/${name}`)};\n`
           : ""),
     );
@@ -172,7 +174,7 @@ Deno.test("a run loads only the provider it uses, no turndown when no page is fe
       ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
     });
     assert.equal(anthropic.result.code, 0, anthropic.result.stderr);
-    assert.deepEqual(anthropic.evaluated, ["@anthropic-ai/sdk"]);
+    assert.deepEqual(anthropic.evaluated, ["@anthropic-ai/sdk/client"]);
     const openai = await evaluatedModules(setup, ["run", "--no-save", "--provider", "openai", "hi"], {
       OPENAI_API_KEY: "sk-test-000000000000",
       OPENAI_BASE_URL: llm.openaiBaseUrl,
@@ -192,8 +194,8 @@ Deno.test("a run loads only the provider it uses, no turndown when no page is fe
       assert.equal(run.result.code, 0, run.result.stderr);
       return run.evaluated;
     };
-    assert.deepEqual(await bashRun("echo hi"), ["@anthropic-ai/sdk"]);
-    assert.deepEqual(await bashRun("echo hi | tr a-z A-Z"), ["@anthropic-ai/sdk", "mvdan-sh"]);
+    assert.deepEqual(await bashRun("echo hi"), ["@anthropic-ai/sdk/client"]);
+    assert.deepEqual(await bashRun("echo hi | tr a-z A-Z"), ["@anthropic-ai/sdk/client", "mvdan-sh"]);
     // Commands that make no request load no provider at all.
     const version = await evaluatedModules(setup, ["version"]);
     assert.deepEqual(version.evaluated, []);
