@@ -9,6 +9,7 @@
  * for the trace resource).
  */
 import { parseArgs } from "node:util";
+import { sha256Hex } from "../lib/bytes.ts";
 import { VERSION } from "../lib/version.ts";
 
 /** The release targets. */
@@ -62,8 +63,7 @@ function stamped(commit: string, date: string, target: string): string {
 }
 
 async function sha256(path: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", await Deno.readFile(path));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(await Deno.readFile(path));
 }
 
 /**

@@ -18,9 +18,8 @@
  * a process that dies mid-send is released by the OS instead of leaving a claim nobody owns. The only
  * way a span is sent twice is a crash between the endpoint's answer and the delete.
  */
-import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { concatBytes, randomHex } from "../bytes.ts";
+import { concatBytes, randomHex, sha256Hex } from "../bytes.ts";
 import { listFiles } from "../files.ts";
 import { OtlpShapeError } from "../trace_store/mod.ts";
 import { fileStamp } from "./file_stamp.ts";
@@ -45,8 +44,11 @@ export interface SpoolBatch {
   endpoint: string | undefined;
 }
 
-/** The tag of an endpoint: its origin and path (no credentials, query or fragment), hashed. */
-export function endpointTag(tracesUrl: string): string {
+/**
+ * The tag of an endpoint: its origin and path (no credentials, query or fragment), hashed. Async:
+ * Web Crypto, since loading node:crypto alone would cost every traced run ~7 ms at exit.
+ */
+export async function endpointTag(tracesUrl: string): Promise<string> {
   let key = tracesUrl;
   try {
     const url = new URL(tracesUrl);
@@ -54,7 +56,7 @@ export function endpointTag(tracesUrl: string): string {
   } catch {
     // not a URL: the text itself identifies it
   }
-  return createHash("sha256").update(key).digest("hex").slice(0, 16);
+  return (await sha256Hex(key)).slice(0, 16);
 }
 
 /** What happened to a batch handed to the spool. */
@@ -93,7 +95,7 @@ export type BatchSender = (json: Uint8Array) => Promise<SendOutcome>;
 
 /** Batches in the spool, oldest first; with an endpoint, only the ones meant for it. */
 export async function listBatches(spoolDir: string, endpoint?: string): Promise<SpoolBatch[]> {
-  const tag = endpoint === undefined ? undefined : endpointTag(endpoint);
+  const tag = endpoint === undefined ? undefined : await endpointTag(endpoint);
   const files = await listFiles(spoolDir, (name) => BATCH.test(name));
   return files.map((file) => {
     const match = BATCH.exec(file.name);
@@ -150,9 +152,10 @@ export async function spoolBatch(
     return { kept: 0, dropped: spanCount, spoolBytes };
   }
   sequence = (sequence + 1) % 1_000_000;
+  const tag = await endpointTag(endpoint);
   const name = `${fileStamp(now)}-${Deno.pid}-${String(sequence).padStart(6, "0")}-${
     randomHex(3)
-  }-${spanCount}-e${endpointTag(endpoint)}.json`;
+  }-${spanCount}-e${tag}.json`;
   const temp = join(spoolDir, name + TEMP_SUFFIX);
   await Deno.writeFile(temp, json, { createNew: true, mode: 0o600 });
   await Deno.rename(temp, join(spoolDir, name));

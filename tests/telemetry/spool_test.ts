@@ -210,7 +210,7 @@ Deno.test("spool: a damaged batch is dropped and counted instead of blocking the
       await Deno.writeTextFile(
         join(
           spoolDir,
-          `20000101T000000000Z-1-000001-abcdef-7-e${endpointTag(`${receiver.url}/v1/traces`)}.json`,
+          `20000101T000000000Z-1-000001-abcdef-7-e${await endpointTag(`${receiver.url}/v1/traces`)}.json`,
         ),
         "{not json",
       );

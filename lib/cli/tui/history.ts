@@ -2,15 +2,13 @@
  * Prompt history per working directory, kept across sessions in `<base>/history/<hash of cwd>.jsonl`
  * (one JSON string per line, newest last), capped so the file never grows without bound.
  */
+import { sha256Hex } from "../../bytes.ts";
 
 /** How many entries a directory's history keeps. */
 export const HISTORY_CAP = 500;
 
 async function fileFor(basePath: string, cwd: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(cwd));
-  const hex = Array.from(new Uint8Array(digest).slice(0, 8), (byte) => byte.toString(16).padStart(2, "0"))
-    .join("");
-  return `${basePath}/history/${hex}.jsonl`;
+  return `${basePath}/history/${(await sha256Hex(cwd)).slice(0, 16)}.jsonl`;
 }
 
 function parseLines(text: string): string[] {
