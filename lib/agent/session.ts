@@ -185,7 +185,14 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
     else setup.log.warn(text);
   });
   let model = modelFor(config.llm);
-  const system = sessionSystemPrompt(config, env);
+  // Started now, awaited by the first question or compaction: git (in the workspace facts) runs
+  // while the provider's SDK loads. Its failure is reported where it is awaited.
+  let system = "";
+  const systemReady = sessionSystemPrompt(config, env).then((text) => {
+    system = text;
+    thread.system = text;
+  });
+  systemReady.catch(() => {});
 
   const buildThread = (from: Conversation | undefined): Thread => {
     const conversationId = from?.id ?? newConversationId();
@@ -288,6 +295,7 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       turnStart = mark;
       await startMcp();
       signals.userPrompt(text);
+      await systemReady;
       const result = await runAgent(thread, text, signal);
       // What the user pays for includes the subagents' requests: the run's share of the one record.
       return { ...result, ...spending.since(mark) };
@@ -297,7 +305,10 @@ export function openAgentSession(setup: SessionSetup, options: SessionOptions): 
       thread = buildThread(undefined);
     },
     messages: () => thread.messages,
-    compact: (instructions, signal) => compactThread(thread, "manual", signal, instructions),
+    compact: async (instructions, signal) => {
+      await systemReady;
+      return await compactThread(thread, "manual", signal, instructions);
+    },
     contextUsage: () => {
       const window = thread.context;
       return window?.used === undefined ? undefined : { used: window.used, window: window.window };

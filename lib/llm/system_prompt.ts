@@ -44,12 +44,12 @@ export function systemPrompt(cwd: string, now: Date = new Date(), context: Promp
 }
 
 /** The system prompt of a session: the workspace facts, and the project rules unless switched off. */
-export function sessionSystemPrompt(
+export async function sessionSystemPrompt(
   config: Pick<Config, "cwd" | "basePath" | "context" | "permissions">,
   env: Record<string, string>,
-): string {
+): Promise<string> {
   return systemPrompt(config.cwd, new Date(), {
-    facts: workspaceFacts(config.cwd, env),
+    facts: await workspaceFacts(config.cwd, env),
     ...(config.permissions.sandbox ? { sandbox: { network: config.permissions.sandboxNetwork } } : {}),
     ...(config.context.rules ? { rules: loadProjectRules(config.cwd, config.basePath) } : {}),
   });

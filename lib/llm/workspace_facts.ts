@@ -14,9 +14,9 @@ export interface WorkspaceFacts {
 /** Status lines shown before the rest is only counted. */
 const MAX_STATUS_LINES = 20;
 
-function git(cwd: string, args: string[]): string | undefined {
+async function git(cwd: string, args: string[]): Promise<string | undefined> {
   try {
-    const output = new Deno.Command("git", {
+    const output = await new Deno.Command("git", {
       args,
       cwd,
       stdout: "piped",
@@ -24,7 +24,7 @@ function git(cwd: string, args: string[]): string | undefined {
       stdin: "null",
       // Never wait on a lock another git holds, and never prompt.
       env: { GIT_OPTIONAL_LOCKS: "0", GIT_TERMINAL_PROMPT: "0" },
-    }).outputSync();
+    }).output();
     return output.success ? new TextDecoder().decode(output.stdout) : undefined;
   } catch {
     // No git installed: the prompt just says nothing about a repository.
@@ -55,21 +55,22 @@ export function branchOf(header: string): string | undefined {
 }
 
 /**
- * Gathers the facts for a run in `cwd`; `env` gives the shell. Synchronous: one git call when a
- * session starts (two on a detached HEAD), since each costs ~10 ms before the first request.
+ * Gathers the facts for a run in `cwd`; `env` gives the shell. One git call (two on a detached HEAD),
+ * which takes ~10 ms in a small repository and far longer in a large one: a session starts it at once
+ * and awaits it at its first request, so git runs while the rest of kodelet loads.
  */
-export function workspaceFacts(cwd: string, env: Record<string, string>): WorkspaceFacts {
+export async function workspaceFacts(cwd: string, env: Record<string, string>): Promise<WorkspaceFacts> {
   const facts: WorkspaceFacts = {
     platform: `${Deno.build.os} ${Deno.build.arch}`,
     // The bash tool runs commands with bash; $SHELL is what the user's own terminal uses.
     shell: `bash runs the bash tool's commands; the user's shell is ${env.SHELL ?? env.ComSpec ?? "unknown"}`,
   };
   // Outside a work tree git fails, and the prompt says nothing about a repository.
-  const status = git(cwd, ["status", "--short", "--branch", "--untracked-files=normal"]);
+  const status = await git(cwd, ["status", "--short", "--branch", "--untracked-files=normal"]);
   if (status === undefined) return facts;
   const [header = "", ...paths] = status.split("\n");
   const branch = branchOf(header) ||
-    `(detached at ${(git(cwd, ["rev-parse", "--short", "HEAD"]))?.trim() ?? "unknown"})`;
+    `(detached at ${(await git(cwd, ["rev-parse", "--short", "HEAD"]))?.trim() ?? "unknown"})`;
   facts.git = { branch, status: statusSummary(paths.join("\n")) };
   return facts;
 }

@@ -97,7 +97,7 @@ Deno.test("workspace facts: platform, shell, git branch and a short status", asy
   assert.ok(git("init", "-q", "-b", "feature/x").success);
   const env = { SHELL: "/bin/zsh" };
   await Deno.writeTextFile(join(t.root, "a.txt"), "a");
-  const facts = workspaceFacts(t.root, env);
+  const facts = await workspaceFacts(t.root, env);
   assert.equal(facts.platform, `${Deno.build.os} ${Deno.build.arch}`);
   assert.match(facts.shell, /\/bin\/zsh/);
   assert.equal(facts.git?.branch, "feature/x");
@@ -109,13 +109,13 @@ Deno.test("workspace facts: platform, shell, git branch and a short status", asy
   // With a commit, a clean tree, then a detached HEAD.
   const commit = ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "one"];
   assert.ok(git("add", "a.txt").success && git(...commit).success);
-  assert.deepEqual(workspaceFacts(t.root, env).git, { branch: "feature/x", status: "clean" });
+  assert.deepEqual((await workspaceFacts(t.root, env)).git, { branch: "feature/x", status: "clean" });
   assert.ok(git("checkout", "-q", "--detach").success);
-  assert.match(workspaceFacts(t.root, env).git?.branch ?? "", /^\(detached at [0-9a-f]{7,}\)$/);
+  assert.match((await workspaceFacts(t.root, env)).git?.branch ?? "", /^\(detached at [0-9a-f]{7,}\)$/);
 
   const outside = await Deno.makeTempDir();
   try {
-    assert.equal(workspaceFacts(outside, env).git, undefined);
+    assert.equal((await workspaceFacts(outside, env)).git, undefined);
   } finally {
     await Deno.remove(outside);
   }
