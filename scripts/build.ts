@@ -81,6 +81,7 @@ export async function bundle(outDir: string): Promise<string> {
       "--quiet",
       "--code-splitting",
       "--minify",
+      "--keep-names",
       "--platform",
       "deno",
       "--external",

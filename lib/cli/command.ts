@@ -26,8 +26,8 @@ export interface CommandIO {
   stderrIsTerminal?: boolean;
   /** Whether stdin is a terminal (bare `kodelet` starts the interactive session). */
   stdinIsTerminal?: boolean;
-  /** Whether stdin is a pipe or a file that holds input (`git diff | kodelet run ...`), not a terminal or /dev/null. */
-  stdinIsPiped?: boolean;
+  /** Whether stdin is a pipe or a file (`git diff | kodelet run ...`), not a terminal or /dev/null. */
+  stdinIsPiped?: () => Promise<boolean>;
   /** NO_COLOR or not a terminal. */
   color: boolean;
   /** Terminal width, 80 when unknown. */

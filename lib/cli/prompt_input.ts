@@ -36,9 +36,23 @@ export function composePrompt(positionals: readonly string[], stdin: string | un
   return `${query}\n\n<stdin>\n${stdin.replace(/\n$/, "")}\n</stdin>`;
 }
 
-/** Reads stdin when it holds input: `-` asks for it, and a pipe or file is read as context. */
+async function readAll(stdin: ReadableStream<Uint8Array>): Promise<string | undefined> {
+  try {
+    return await new Response(stdin).text();
+  } catch {
+    return undefined; // stdin closed: nothing to read
+  }
+}
+
+/**
+ * Reads stdin when it may hold input: `-` asks for it, and stdin that is not a terminal (a pipe or a
+ * file) is read as context. /dev/null, which a process started without input has, reads as nothing
+ * and counts as no stdin at all, unlike an empty pipe: only then is stdin's kind asked.
+ */
 export async function readPromptInput(positionals: readonly string[], io: CommandIO): Promise<string> {
   const wanted = positionals.length === 1 && positionals[0] === "-";
-  const stdin = wanted || io.stdinIsPiped === true ? await new Response(io.stdin).text() : undefined;
-  return composePrompt(positionals, stdin);
+  if (!wanted && io.stdinIsTerminal !== false) return composePrompt(positionals, undefined);
+  const text = await readAll(io.stdin);
+  const given = text !== "" || wanted || (positionals.length === 0 && await io.stdinIsPiped?.() === true);
+  return composePrompt(positionals, given ? text : undefined);
 }

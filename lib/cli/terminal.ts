@@ -1,5 +1,4 @@
 /** The real terminal behind CommandIO: synchronous writes, so lines never interleave mid-way. */
-import { fstatSync } from "node:fs";
 import { UsageError } from "../errors.ts";
 import { writeAllSync } from "../files.ts";
 import { escapeControl } from "../safe_text.ts";
@@ -18,12 +17,14 @@ function writeAll(target: { writeSync(data: Uint8Array): number }, text: string)
 
 /**
  * Whether stdin is a pipe or a regular file: something sent input. A terminal is not, and neither is
- * /dev/null (a character device), which is what a process started without input usually has.
+ * /dev/null (a character device), which is what a process started without input usually has. Asked
+ * only when stdin read as nothing, since the answer costs loading node:fs (~12 ms).
  */
-function stdinIsPiped(): boolean {
+async function stdinIsPiped(): Promise<boolean> {
   if (Deno.stdin.isTerminal()) return false;
   try {
     // node:fs, because Deno asks for --allow-all before it stats /dev/stdin.
+    const { fstatSync } = await import("node:fs");
     const info = fstatSync(0);
     return info.isFile() || info.isFIFO() || info.isSocket();
   } catch {
@@ -43,7 +44,7 @@ export function terminalIO(env: Record<string, string>): CommandIO {
   return {
     stderrIsTerminal: Deno.stderr.isTerminal(),
     stdinIsTerminal: Deno.stdin.isTerminal(),
-    stdinIsPiped: stdinIsPiped(),
+    stdinIsPiped,
     stdout: (text) => writeAll(Deno.stdout, text),
     stderr: (text) => writeAll(Deno.stderr, text),
     stdin: Deno.stdin.readable,

@@ -24,7 +24,7 @@ function advice(path: string, reason: string): string {
   if (/is a directory|EISDIR/i.test(reason)) {
     return `something else is in its place: move ${path} aside`;
   }
-  if (/full|ENOSPC|SQLITE_FULL/i.test(reason)) {
+  if (/full|no space left|ENOSPC|SQLITE_FULL/i.test(reason)) {
     return `the disk is full: free some space on the disk that holds ${dirname(path)}`;
   }
   if (/readonly|read-only|permission denied|EACCES|EPERM|EROFS/i.test(reason)) {

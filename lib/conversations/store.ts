@@ -3,7 +3,6 @@
  * `deno compile`). WAL mode and a busy timeout let two kodelet processes share the file; each turn
  * is written in one IMMEDIATE transaction, so a crash never leaves half a turn.
  */
-import { chmodSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import type { Message, Usage } from "../llm/mod.ts";
@@ -66,21 +65,21 @@ type Row = Record<string, unknown>;
  * SQLite gives the -wal and -shm files the database file's mode.
  */
 function preparePrivateFile(path: string): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  Deno.mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   for (const file of [path, `${path}-wal`, `${path}-shm`]) {
     let mode: number;
     try {
-      const stat = statSync(file);
-      if (stat.isDirectory()) throw new Error(`${file} is a directory`);
-      mode = stat.mode;
+      const stat = Deno.statSync(file);
+      if (stat.isDirectory) throw new Error(`${file} is a directory`);
+      mode = stat.mode ?? 0;
     } catch (error) {
-      if ((error as { code?: string }).code !== "ENOENT") throw error;
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
       // Append mode: creates the file if it is missing, and never truncates one another process just made.
-      if (file === path) writeFileSync(file, new Uint8Array(), { mode: 0o600, flag: "a" });
+      if (file === path) Deno.writeFileSync(file, new Uint8Array(), { mode: 0o600, append: true });
       continue;
     }
     // Files written by earlier versions were 0644: tighten them.
-    if (Deno.build.os !== "windows" && (mode & 0o077) !== 0) chmodSync(file, mode & 0o700);
+    if (Deno.build.os !== "windows" && (mode & 0o077) !== 0) Deno.chmodSync(file, mode & 0o700);
   }
 }
 

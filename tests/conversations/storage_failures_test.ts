@@ -118,6 +118,12 @@ Deno.test("storageError says what to do for a full disk and for permissions", ()
       .message,
     /^Cannot save the conversation to \/h\/\.kodelet\/storage\.db: database or disk is full; the disk is full/,
   );
+  // Deno's own file system calls word it so (creating storage.db on a full disk).
+  assert.match(
+    storageError("/h/.kodelet/storage.db", "open", new Error("No space left on device (os error 28)"))
+      .message,
+    /: No space left on device \(os error 28\); the disk is full/,
+  );
   assert.match(
     storageError("/h/.kodelet/storage.db", "open", new Error("attempt to write a readonly database")).message,
     /cannot write there: check the permissions of \/h\/\.kodelet/,
