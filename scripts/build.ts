@@ -81,7 +81,6 @@ export async function bundle(outDir: string): Promise<string> {
       "--quiet",
       "--code-splitting",
       "--minify",
-      "--keep-names",
       "--platform",
       "deno",
       "--external",

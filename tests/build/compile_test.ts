@@ -110,10 +110,14 @@ Deno.test("the bundle the binary is compiled from runs a traced agent run, and i
   const receiver = await startOtlpReceiver();
   await using home = await tempDir();
   try {
-    llm.enqueue({ kind: "message", text: "bundled ok" });
+    llm.enqueue(
+      // A tool call too: its arguments are checked by the bundled schemas before bash runs.
+      { kind: "message", toolCalls: [{ id: "t1", name: "bash", input: { command: "echo bundled" } }] },
+      { kind: "message", text: "bundled ok" },
+    );
     const run = await new Deno.Command(Deno.execPath(), {
       // --no-config: the bundle carries every package; nothing of the checkout is needed.
-      args: ["run", "--no-config", ...PERMISSIONS, entry, "run", "--no-save", "hello"],
+      args: ["run", "--no-config", ...PERMISSIONS, entry, "run", "--no-save", "--yolo", "hello"],
       cwd: home.path,
       clearEnv: true,
       env: {
@@ -131,8 +135,11 @@ Deno.test("the bundle the binary is compiled from runs a traced agent run, and i
     assert.equal(run.code, 0, stderr);
     assert.match(new TextDecoder().decode(run.stdout), /bundled ok/);
     // Delivered after the exit by the detached sender, itself started from the bundle.
-    const spans = await receiver.waitForSpans(3, 15_000);
-    assert.ok(spans.some((span) => span.name === "cmd.run"), spans.map((span) => span.name).join(", "));
+    const spans = await receiver.waitForSpans(5, 15_000);
+    const names = spans.map((span) => span.name);
+    assert.ok(names.includes("cmd.run") && names.includes("execute_tool bash"), names.join(", "));
+    const tool = spans.find((span) => span.name === "execute_tool bash");
+    assert.equal(tool?.attributes["process.exit.code"], 0);
   } finally {
     await llm.close();
     await receiver.close();
