@@ -131,10 +131,12 @@ async function run(
   if (options.signal.aborted) onAbort();
   try {
     const status = await child.status;
+    // Stopping: the grace time runs out first. In the sandbox the leader (bwrap) dies of the SIGTERM
+    // at once, while the command inside may still be running its TERM trap.
+    await stopping;
     // Background jobs (`cmd &`) die with the command: they would hold our pipes open and outlive
     // the tool call. A process started with setsid has left the group and is not touched.
     signalGroup(child.pid, "SIGKILL");
-    await stopping;
     let drainTimer: ReturnType<typeof setTimeout> | undefined;
     const drained = Promise.all(pumps.map((p) => p.done));
     await Promise.race([

@@ -27,8 +27,11 @@ const PROBE_TIMEOUT_MS = 10_000;
  * bwrap's arguments before the command. Not `--new-session`: the child is already the leader of a
  * session of its own (bash.ts spawns it detached, i.e. setsid), so it has no controlling terminal a
  * TIOCSTI could write to; a second session would only take the command out of the process group
- * the bash tool sends SIGTERM to, and cost it the grace time to clean up. `--unshare-pid` makes a
- * killed bwrap (SIGKILL, or kodelet dying: `--die-with-parent`) take every process inside with it.
+ * the bash tool sends SIGTERM to, and cost it the grace time to clean up. `--unshare-pid` makes the
+ * end of the sandbox's first process take every process inside with it (a `setsid` escapee too). Not
+ * `--die-with-parent`: bwrap itself dies of the group's SIGTERM at once, and that option would then
+ * SIGKILL the command before its own TERM trap ran; the bash tool's SIGKILL after the grace time ends
+ * whatever is left, as it does for a command outside the sandbox.
  */
 export function bwrapArgs(options: { cwd: string; tmpDir: string; network: boolean }): string[] {
   return [
@@ -47,7 +50,6 @@ export function bwrapArgs(options: { cwd: string; tmpDir: string; network: boole
     options.cwd,
     ...(options.network ? [] : ["--unshare-net"]),
     "--unshare-pid",
-    "--die-with-parent",
     "--chdir",
     options.cwd,
     "--",
