@@ -65,19 +65,23 @@ async function senderRunning(spoolDir: string): Promise<boolean> {
   }
 }
 
-async function spoolHasBatches(spoolDir: string): Promise<boolean> {
+/** The batch files waiting in the spool: spans, and the metric points and log records beside them. */
+export async function spooledBatches(spoolDir: string): Promise<Set<string>> {
+  const found = new Set<string>();
   try {
     for await (const entry of Deno.readDir(spoolDir)) {
-      if (entry.isFile && entry.name.endsWith(".json") && entry.name !== LAST_SEND) return true;
+      if (entry.isFile && entry.name.endsWith(".json") && entry.name !== LAST_SEND) found.add(entry.name);
       // The spools of metric points and log records (see signal_resend.ts).
       if (entry.isDirectory && (entry.name === "metrics" || entry.name === "logs")) {
-        if (await spoolHasBatches(join(spoolDir, entry.name))) return true;
+        for (const name of await spooledBatches(join(spoolDir, entry.name))) {
+          found.add(`${entry.name}/${name}`);
+        }
       }
     }
   } catch {
-    return false;
+    // No spool yet: nothing waits.
   }
-  return false;
+  return found;
 }
 
 /**
@@ -87,7 +91,7 @@ async function spoolHasBatches(spoolDir: string): Promise<boolean> {
 export async function startBackgroundSender(spoolDir: string): Promise<string | undefined> {
   const last = await readLastSend(spoolDir);
   const failure = last && !last.ok && last.remainingBatches > 0 ? last.reason ?? "unknown" : undefined;
-  if (!(await spoolHasBatches(spoolDir)) || (await senderRunning(spoolDir))) return failure;
+  if ((await spooledBatches(spoolDir)).size === 0 || (await senderRunning(spoolDir))) return failure;
   const { command, args } = senderInvocation();
   const child = new Deno.Command(command, {
     args,

@@ -227,11 +227,53 @@ export type SpoolFlush =
   | { kind: "empty" }
   | { kind: "sent"; sentSpans: number; rejectedSpans: number; remainingBatches: number; failure?: string };
 
+/** Rounds one sender makes at most (see flushSpool). */
+const MAX_FLUSH_ROUNDS = 5;
+
+/** Two rounds' figures as one: what both sent, and what the later one left. */
+function combined(earlier: SpoolFlush, later: SpoolFlush): SpoolFlush {
+  if (earlier.kind !== "sent") return later;
+  if (later.kind !== "sent") return earlier;
+  return {
+    ...later,
+    sentSpans: earlier.sentSpans + later.sentSpans,
+    rejectedSpans: earlier.rejectedSpans + later.rejectedSpans,
+  };
+}
+
 /**
  * Sends the spool to the configured endpoint now, unless another sender holds the lock, and records
  * the outcome for the next command's warning (`tracing flush`, and the background sender).
+ *
+ * A traced command that spooled while this sender held the lock found it busy and started no sender
+ * of its own; what it left would wait for the next run. So after each round, with the lock released,
+ * the spool is looked at again and a batch that arrived meanwhile gets another round. The command
+ * writes its batch before it looks at the lock and the sender looks at the spool after it released
+ * the lock, so one of the two always sees the batch.
  */
 export async function flushSpool(config: Config, log: Logger): Promise<SpoolFlush> {
+  const [{ spooledBatches }, { SPOOL_DIR }] = await Promise.all([
+    import("./background_sender.ts"),
+    import("./spool.ts"),
+  ]);
+  const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
+  let outcome: SpoolFlush = { kind: "empty" };
+  for (let round = 0; round < MAX_FLUSH_ROUNDS; round++) {
+    // Batches already there when a round starts are sent by it, or are not ours to send (another
+    // endpoint's): only newcomers call for another round.
+    const before = await spooledBatches(spoolDir);
+    const next = await flushSpoolOnce(config, log);
+    if (next.kind === "busy") return round === 0 ? next : outcome;
+    outcome = combined(outcome, next);
+    if (next.kind === "sent" && next.failure !== undefined) break;
+    const after = await spooledBatches(spoolDir);
+    if (![...after].some((name) => !before.has(name))) break;
+  }
+  return outcome;
+}
+
+/** One round of flushSpool: takes the lock, sends what waits, records the outcome, releases the lock. */
+async function flushSpoolOnce(config: Config, log: Logger): Promise<SpoolFlush> {
   const [{ recordLastSend, takeSenderLock }, { resend }, { SPOOL_DIR }] = await Promise.all([
     import("./background_sender.ts"),
     import("./tracing_deps.ts"),

@@ -94,6 +94,8 @@ export interface OtlpReceiverOptions {
   fault?: ReceiverFault;
   /** Retry-After value for 429/503; default 1. */
   retryAfterSeconds?: number;
+  /** Awaited before each request is answered: what happens while an export is on the wire. */
+  beforeAnswer?: () => Promise<void>;
 }
 
 /** A running receiver and everything it has seen. */
@@ -584,6 +586,7 @@ export function startOtlpReceiver(options: OtlpReceiverOptions = {}): Promise<Ot
     } catch {
       body = new Uint8Array();
     }
+    await options.beforeAnswer?.();
     const answer = (response: Response): Response => {
       requests.push({
         method: req.method,

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { type Config, loadConfig } from "../../lib/config/mod.ts";
 import type { Logger } from "../../lib/log.ts";
-import type { TracingDeps } from "../../lib/telemetry/mod.ts";
+import { flushSpool, type TracingDeps } from "../../lib/telemetry/mod.ts";
 import { tracingDeps } from "../../lib/telemetry/tracing_deps.ts";
 import { isRetryable } from "../../lib/telemetry/otlp_send.ts";
 import { endpointTag, listBatches, spoolBatch, spoolStatus } from "../../lib/telemetry/spool.ts";
@@ -149,6 +149,39 @@ Deno.test("spool: resenders running at once (each with its own file handles, lik
       const received = receiver.spans.map((span) => `${span.traceId}/${span.spanId}`);
       assert.equal(received.length, 40);
       assert.deepEqual([...received].sort(), runs.flatMap(spanKeys).sort());
+    } finally {
+      await receiver.close();
+    }
+  });
+});
+
+Deno.test("spool: a sender sends what a command spooled while it held the lock, not only the next run", async () => {
+  await withBase(async (base) => {
+    const later = makeTrace(3);
+    let spoolLater: (() => Promise<void>) | undefined;
+    // While the first batch is on the wire, a traced command spools its spans; it finds the sender's
+    // lock taken and starts no sender of its own.
+    const receiver = await startOtlpReceiver({
+      beforeAnswer: async () => {
+        const spool = spoolLater;
+        spoolLater = undefined;
+        await spool?.();
+      },
+    });
+    try {
+      const config = await configFor(base, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url });
+      const { spool } = depsFor(config);
+      const first = makeTrace(2);
+      assert.equal(await spool(first), 2);
+      spoolLater = async () => void assert.equal(await spool(later), 3);
+      const flushed = await flushSpool(config, recordingLogger());
+      assert.deepEqual(flushed, { kind: "sent", sentSpans: 5, rejectedSpans: 0, remainingBatches: 0 });
+      assert.equal(spoolLater, undefined, "the second batch was spooled during the first send");
+      assert.deepEqual(
+        receiver.spans.map((span) => `${span.traceId}/${span.spanId}`).sort(),
+        [...first, ...later].flatMap((span) => spanKeys([span])).sort(),
+      );
+      assert.deepEqual(await listBatches(join(base, "traces", "spool")), []);
     } finally {
       await receiver.close();
     }
