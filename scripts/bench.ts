@@ -444,8 +444,11 @@ async function bundleBench(): Promise<void> {
     console.log(`\n6. Bundled entry point: ${error instanceof Error ? error.message : String(error)}`);
     return;
   }
+  // The binary reads a chunk from itself when it is first imported; `deno run` would read and
+  // analyse every chunk of the bundle before starting, unless told to load them lazily too.
+  const run = ["run", ...KODELET_PERMISSIONS, "--no-config", "--unstable-lazy-dynamic-imports", entry];
   const bundled = (args: string[], resources: boolean, env: Record<string, string> = {}) =>
-    runDeno(["run", ...KODELET_PERMISSIONS, "--no-config", entry, ...args], {
+    runDeno([...run, ...args], {
       resources,
       env,
     });
@@ -484,7 +487,7 @@ async function bundleBench(): Promise<void> {
         name: SCENARIO_BUNDLE,
         run: scenarioRunner(
           llm,
-          (args, options) => runDeno(["run", ...KODELET_PERMISSIONS, "--no-config", entry, ...args], options),
+          (args, options) => runDeno([...run, ...args], options),
         ),
       },
     ]);
