@@ -69,7 +69,7 @@ async function sha256(path: string): Promise<string> {
 /**
  * Bundles the program (`deno bundle --code-splitting --minify`: npm packages inlined, one chunk per
  * dynamic import, so `--version` still loads nothing else) into outDir; returns the entry point's path. The
- * binary is compiled from this bundle: it runs the two-turn scenario in about 0.65x the time of the
+ * binary is compiled from this bundle: it runs the two-turn scenario in about 0.6x the time of the
  * sources (`deno task bench`, section 6, which measures this same bundle).
  */
 export async function bundle(outDir: string): Promise<string> {
