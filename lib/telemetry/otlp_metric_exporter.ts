@@ -4,7 +4,7 @@
  * @opentelemetry/exporter-metrics-otlp-* packages stop at 0.223.0, which pins sdk-metrics and core
  * 2.12.0 exactly: using them would load a second copy of both next to the 2.12.1 line kodelet pins.
  */
-import { CompressionAlgorithm, OTLPExporterBase } from "@opentelemetry/otlp-exporter-base";
+import { OTLPExporterBase } from "@opentelemetry/otlp-exporter-base";
 import {
   convertLegacyHttpOptions,
   createOtlpHttpExportDelegate,
@@ -23,17 +23,7 @@ import type {
 } from "@opentelemetry/sdk-metrics";
 import type { MetricsConfig, OtlpConfig } from "../config/mod.ts";
 import { temporalitySelector } from "./metrics.ts";
-
-/** The options every OTLP exporter of kodelet takes (traces, metrics, logs). */
-export function otlpHttpOptions(url: string, headers: Record<string, string>, otlp: OtlpConfig) {
-  return {
-    url,
-    headers: { ...headers },
-    timeoutMillis: otlp.timeoutMs,
-    compression: otlp.compression === "gzip" ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    ...(Object.keys(otlp.tls).length > 0 ? { httpAgentOptions: { ...otlp.tls } } : {}),
-  };
-}
+import { otlpHttpOptions } from "./otlp_options.ts";
 
 /** Exports metrics over OTLP/HTTP in protobuf or JSON. */
 export class OtlpMetricExporter extends OTLPExporterBase<ResourceMetrics> implements PushMetricExporter {

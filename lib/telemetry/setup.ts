@@ -20,6 +20,7 @@ import {
   TraceIdRatioBasedSampler,
 } from "@opentelemetry/sdk-trace-base";
 import type { Config, OtlpConfig, TracingConfig } from "../config/mod.ts";
+import { batchOptions } from "./batch_options.ts";
 import { ConsoleLineExporter } from "./console_exporter.ts";
 import { DeliveryTracker, TrackedExporter, TrackingProcessor } from "./delivery.ts";
 import { installDiagLogger } from "./diag.ts";
@@ -41,28 +42,18 @@ function samplerFor(config: TracingConfig): Sampler {
 }
 
 async function otlpExporter(otlp: OtlpConfig): Promise<SpanExporter> {
-  const { CompressionAlgorithm } = await import("@opentelemetry/otlp-exporter-base");
-  const options = {
-    url: otlp.tracesUrl,
-    headers: { ...otlp.headers },
-    timeoutMillis: otlp.timeoutMs,
-    compression: otlp.compression === "gzip" ? CompressionAlgorithm.GZIP : CompressionAlgorithm.NONE,
-    ...(Object.keys(otlp.tls).length > 0 ? { httpAgentOptions: { ...otlp.tls } } : {}),
-  };
   // Only the chosen encoding is loaded; both exporters take the same options.
-  const { OTLPTraceExporter } = otlp.protocol === "http/json"
-    ? await import("@opentelemetry/exporter-trace-otlp-http")
-    : await import("@opentelemetry/exporter-trace-otlp-proto");
-  return new OTLPTraceExporter(options);
+  const [{ otlpHttpOptions }, { OTLPTraceExporter }] = await Promise.all([
+    import("./otlp_options.ts"),
+    otlp.protocol === "http/json"
+      ? import("@opentelemetry/exporter-trace-otlp-http")
+      : import("@opentelemetry/exporter-trace-otlp-proto"),
+  ]);
+  return new OTLPTraceExporter(otlpHttpOptions(otlp.tracesUrl, otlp.headers, otlp));
 }
 
 function batchProcessor(exporter: SpanExporter, config: TracingConfig): BatchSpanProcessor {
-  return new BatchSpanProcessor(exporter, {
-    scheduledDelayMillis: config.batch.scheduleDelayMs,
-    exportTimeoutMillis: config.batch.exportTimeoutMs,
-    maxQueueSize: config.batch.maxQueueSize,
-    maxExportBatchSize: Math.min(config.batch.maxExportBatchSize, config.batch.maxQueueSize),
-  });
+  return new BatchSpanProcessor(exporter, batchOptions(config.batch));
 }
 
 /** How long export requests already on the wire may take to answer when kodelet exits (background mode). */

@@ -15,6 +15,7 @@ import {
   type ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
 import type { Config, SignalConfig } from "../config/mod.ts";
+import { batchOptions } from "./batch_options.ts";
 import { installSink } from "./instruments.ts";
 import { meterProvider, metricsSink, pointCount, temporalitySelector } from "./metrics.ts";
 import { createRedactor, safeUrl } from "./redact.ts";
@@ -203,19 +204,13 @@ async function startLogs(config: Config, deps: SignalDeps): Promise<Part> {
   const remote: LogRecordProcessor[] = [];
   let ledger: SignalLedger<ReadableLogRecord> | undefined;
   const batch = config.tracing.batch;
-  const batchOptions = {
-    scheduledDelayMillis: batch.scheduleDelayMs,
-    exportTimeoutMillis: batch.exportTimeoutMs,
-    maxQueueSize: batch.maxQueueSize,
-    maxExportBatchSize: Math.min(batch.maxExportBatchSize, batch.maxQueueSize),
-  };
   for (const name of config.logs.exporters) {
     if (name === "otlp") {
       ledger = new SignalLedger(batch.maxQueueSize);
       // Only the chosen encoding is loaded, and only at the first export.
       const load = async () => {
         const [{ otlpHttpOptions }, { OTLPLogExporter }] = await Promise.all([
-          import("./otlp_metric_exporter.ts"),
+          import("./otlp_options.ts"),
           config.logs.protocol === "http/json"
             ? import("@opentelemetry/exporter-logs-otlp-http")
             : import("@opentelemetry/exporter-logs-otlp-proto"),
@@ -228,7 +223,7 @@ async function startLogs(config: Config, deps: SignalDeps): Promise<Part> {
         new LedgerLogProcessor(ledger),
         new BatchLogRecordProcessor({
           exporter: new TrackedLogExporter(new LazyLogExporter(load), ledger),
-          ...batchOptions,
+          ...batchOptions(batch),
         }),
       );
     } else if (name === "console") {
@@ -237,7 +232,7 @@ async function startLogs(config: Config, deps: SignalDeps): Promise<Part> {
       local.push(
         new BatchLogRecordProcessor({
           exporter: new LogFileExporter(storeOptions(config, deps)),
-          ...batchOptions,
+          ...batchOptions(batch),
         }),
       );
     }
