@@ -26,10 +26,9 @@ import { bundle } from "./build.ts";
 import { type LlmServer, startLlmServer } from "../tests/support/llm_server.ts";
 import { refusedEndpoint, startBlackHole, startOtlpReceiver } from "../tests/support/otlp_receiver.ts";
 import {
-  DENO_JSON,
   inheritedEnv,
   KODELET_PERMISSIONS,
-  MAIN_TS,
+  kodeletCommand,
   runDeno,
   runKodelet,
   type RunOptions,
@@ -534,7 +533,7 @@ async function bundleBench(): Promise<void> {
 async function chatToPrompt(home: string): Promise<number> {
   const started = performance.now();
   await using term = await startTerminal({
-    command: [Deno.execPath(), "run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "chat"],
+    command: kodeletCommand(["chat"]),
     env: {
       ...inheritedEnv(),
       TERM: "xterm-256color",

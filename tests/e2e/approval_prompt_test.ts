@@ -4,8 +4,8 @@
  * Skipped when tmux is not installed (.ci/run installs it).
  */
 import assert from "node:assert/strict";
-import { startLlmServer } from "../support/llm_server.ts";
-import { DENO_JSON, KODELET_PERMISSIONS, MAIN_TS } from "../support/run_kodelet.ts";
+import { type LlmServer, startLlmServer } from "../support/llm_server.ts";
+import { kodeletCommand } from "../support/run_kodelet.ts";
 
 const hasTmux = (() => {
   try {
@@ -39,6 +39,25 @@ async function waitForScreen(session: string, pattern: RegExp, timeoutMs = 60_00
   }
 }
 
+/** An LLM server, a working folder and a tmux session name, all gone after the test. */
+async function promptFixture(): Promise<
+  { llm: LlmServer; root: string; session: string } & AsyncDisposable
+> {
+  const llm = await startLlmServer();
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "kodelet-prompt-" }));
+  const session = `kodelet-test-${crypto.randomUUID().slice(0, 8)}`;
+  return {
+    llm,
+    root,
+    session,
+    async [Symbol.asyncDispose]() {
+      await tmux("kill-session", "-t", session);
+      await llm.close();
+      await Deno.remove(root, { recursive: true });
+    },
+  };
+}
+
 function quote(word: string): string {
   return `'${word.replaceAll("'", "'\\''")}'`;
 }
@@ -58,15 +77,7 @@ async function startRun(session: string, baseUrl: string, root: string, args: st
     `KODELET_BASE_PATH=${root}/base`,
     "ANTHROPIC_API_KEY=sk-ant-test-prompt-00000",
     `ANTHROPIC_BASE_URL=${baseUrl}`,
-    Deno.execPath(),
-    "run",
-    ...KODELET_PERMISSIONS,
-    "--config",
-    DENO_JSON,
-    MAIN_TS,
-    "run",
-    "--no-save",
-    ...args,
+    ...kodeletCommand(["run", "--no-save", ...args]),
   ].map(quote).join(" ");
   await tmux(
     "new-session",
@@ -100,47 +111,40 @@ for (
     name: `approval prompt in a terminal: ${name}`,
     ignore: !hasTmux,
     async fn() {
-      const llm = await startLlmServer();
-      const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "kodelet-prompt-" }));
-      const session = `kodelet-test-${crypto.randomUUID().slice(0, 8)}`;
-      try {
-        llm.enqueue(
-          {
-            kind: "message",
-            toolCalls: [{ id: "t1", name: "bash", input: { command: "touch marker && echo marker-made" } }],
-          },
-          {
-            kind: "message",
-            toolCalls: [{ id: "t2", name: "bash", input: { command: "touch marker && echo marker-made" } }],
-          },
-          { kind: "message", text: "Finished." },
-        );
-        await startRun(session, llm.anthropicBaseUrl, root, ["make a marker"]);
-        await waitForScreen(session, /Allow\? \[y\]es \/ \[n\]o \/ \[a\]lways/);
-        const screen = await waitForScreen(session, /touch marker && echo marker-made/);
-        assert.match(screen, /adds bash\(touch marker && echo marker-made\)/);
+      await using fixture = await promptFixture();
+      const { llm, root, session } = fixture;
+      llm.enqueue(
+        {
+          kind: "message",
+          toolCalls: [{ id: "t1", name: "bash", input: { command: "touch marker && echo marker-made" } }],
+        },
+        {
+          kind: "message",
+          toolCalls: [{ id: "t2", name: "bash", input: { command: "touch marker && echo marker-made" } }],
+        },
+        { kind: "message", text: "Finished." },
+      );
+      await startRun(session, llm.anthropicBaseUrl, root, ["make a marker"]);
+      await waitForScreen(session, /Allow\? \[y\]es \/ \[n\]o \/ \[a\]lways/);
+      const screen = await waitForScreen(session, /touch marker && echo marker-made/);
+      assert.match(screen, /adds bash\(touch marker && echo marker-made\)/);
+      await tmux("send-keys", "-t", session, ...keys);
+      if (keys[0] !== "a") {
+        // The second call asks again; answer it the same way.
+        await waitForScreen(session, /(Allow\? \[y\]es[\s\S]*){2}/);
         await tmux("send-keys", "-t", session, ...keys);
-        if (keys[0] !== "a") {
-          // The second call asks again; answer it the same way.
-          await waitForScreen(session, /(Allow\? \[y\]es[\s\S]*){2}/);
-          await tmux("send-keys", "-t", session, ...keys);
-        }
-        await waitForScreen(session, /exit=0/);
-        const exists = await Deno.stat(`${root}/marker`).then(() => true, () => false);
-        assert.equal(exists, marker);
-        const results = JSON.stringify(llm.requests[1]?.body.messages);
-        assert.match(results, told);
-        // The second, identical call: asked again unless "always" added its rule.
-        const final = await tmux("capture-pane", "-p", "-t", session, "-S", "-200");
-        const asked = final.match(/Allow\? \[y\]es/g)?.length ?? 0;
-        if (keys[0] === "a") {
-          assert.equal(asked, 1, final);
-          assert.match(final, /always: added bash\(touch marker && echo marker-made\)/);
-        }
-      } finally {
-        await tmux("kill-session", "-t", session);
-        await llm.close();
-        await Deno.remove(root, { recursive: true });
+      }
+      await waitForScreen(session, /exit=0/);
+      const exists = await Deno.stat(`${root}/marker`).then(() => true, () => false);
+      assert.equal(exists, marker);
+      const results = JSON.stringify(llm.requests[1]?.body.messages);
+      assert.match(results, told);
+      // The second, identical call: asked again unless "always" added its rule.
+      const final = await tmux("capture-pane", "-p", "-t", session, "-S", "-200");
+      const asked = final.match(/Allow\? \[y\]es/g)?.length ?? 0;
+      if (keys[0] === "a") {
+        assert.equal(asked, 1, final);
+        assert.match(final, /always: added bash\(touch marker && echo marker-made\)/);
       }
     },
   });
@@ -151,42 +155,35 @@ Deno.test({
     "approval prompt in a terminal: a concurrent call's result waits for the answer, never on the question's line",
   ignore: !hasTmux,
   async fn() {
-    const llm = await startLlmServer();
-    const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "kodelet-prompt-" }));
-    const session = `kodelet-test-${crypto.randomUUID().slice(0, 8)}`;
-    try {
-      // One response, two calls: the first is allowed by a rule and ends while the second is asked.
-      llm.enqueue(
-        {
-          kind: "message",
-          toolCalls: [
-            { id: "t1", name: "bash", input: { command: "echo first-done" } },
-            { id: "t2", name: "bash", input: { command: "touch second && echo second-done" } },
-          ],
-        },
-        { kind: "message", text: "Finished." },
-      );
-      await startRun(session, llm.anthropicBaseUrl, root, [
-        "--allow",
-        "bash(echo first-done)",
-        "two things",
-      ]);
-      await waitForScreen(session, /Allow\? \[y\]es/);
-      // The first call has long finished by now; its line must not be on screen yet.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const asking = await tmux("capture-pane", "-p", "-t", session, "-S", "-200");
-      assert.doesNotMatch(asking, /✓/, asking);
-      await tmux("send-keys", "-t", session, "y");
-      const final = await waitForScreen(session, /exit=0/);
-      const lines = final.split("\n");
-      const question = lines.find((line) => line.includes("Allow? [y]es")) ?? "";
-      assert.match(question, /\(adds bash\(touch second && echo second-done\)\) yes\s*$/, final);
-      assert.equal(lines.filter((line) => /^\s*✓ bash: 1 line\s*$/.test(line)).length, 2, final);
-      assert.ok(await Deno.stat(`${root}/second`).then(() => true, () => false));
-    } finally {
-      await tmux("kill-session", "-t", session);
-      await llm.close();
-      await Deno.remove(root, { recursive: true });
-    }
+    await using fixture = await promptFixture();
+    const { llm, root, session } = fixture;
+    // One response, two calls: the first is allowed by a rule and ends while the second is asked.
+    llm.enqueue(
+      {
+        kind: "message",
+        toolCalls: [
+          { id: "t1", name: "bash", input: { command: "echo first-done" } },
+          { id: "t2", name: "bash", input: { command: "touch second && echo second-done" } },
+        ],
+      },
+      { kind: "message", text: "Finished." },
+    );
+    await startRun(session, llm.anthropicBaseUrl, root, [
+      "--allow",
+      "bash(echo first-done)",
+      "two things",
+    ]);
+    await waitForScreen(session, /Allow\? \[y\]es/);
+    // The first call has long finished by now; its line must not be on screen yet.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const asking = await tmux("capture-pane", "-p", "-t", session, "-S", "-200");
+    assert.doesNotMatch(asking, /✓/, asking);
+    await tmux("send-keys", "-t", session, "y");
+    const final = await waitForScreen(session, /exit=0/);
+    const lines = final.split("\n");
+    const question = lines.find((line) => line.includes("Allow? [y]es")) ?? "";
+    assert.match(question, /\(adds bash\(touch second && echo second-done\)\) yes\s*$/, final);
+    assert.equal(lines.filter((line) => /^\s*✓ bash: 1 line\s*$/.test(line)).length, 2, final);
+    assert.ok(await Deno.stat(`${root}/second`).then(() => true, () => false));
   },
 });

@@ -12,14 +12,7 @@ import type { McpServerConfig } from "../../lib/config/mod.ts";
 import { type AgentFixture, agentFixture } from "../support/agent_fixture.ts";
 import { alive, fixtureStdio, STDIO_FIXTURE } from "../support/mcp/servers.ts";
 import type { ReceivedSpan } from "../support/otlp_receiver.ts";
-import {
-  DENO_JSON,
-  KODELET_PERMISSIONS,
-  linesOf,
-  MAIN_TS,
-  parentDenoDir,
-  runKodelet,
-} from "../support/run_kodelet.ts";
+import { DENO_JSON, kodeletCommand, linesOf, parentDenoDir, runKodelet } from "../support/run_kodelet.ts";
 
 const GOLDEN_DIR = new URL("../testdata/golden/", import.meta.url);
 const API_KEY = "sk-ant-test-mcp-0123456789";
@@ -269,18 +262,8 @@ Deno.test("Ctrl-C during an MCP tool call: exit 130, the call's spans end as err
   ]);
   f.llm.enqueue({ kind: "message", toolCalls: [{ id: "toolu_1", name: "mcp__fx__hang", input: {} }] });
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...KODELET_PERMISSIONS,
-      "--config",
-      DENO_JSON,
-      MAIN_TS,
-      "run",
-      "--allow",
-      "mcp__fx",
-      "wait",
-      "forever",
-    ],
+    // kodeletCommand's words after the deno executable.
+    args: kodeletCommand(["run", "--allow", "mcp__fx", "wait", "forever"]).slice(1),
     clearEnv: true,
     env: {
       PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin",

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { contextWindowOf } from "../../lib/llm/mod.ts";
 import { costUsd } from "../../lib/llm/pricing.ts";
 import { type LlmServer, type ScriptedReply, startLlmServer } from "../support/llm_server.ts";
-import { DENO_JSON, inheritedEnv, KODELET_PERMISSIONS, MAIN_TS, tempDir } from "../support/run_kodelet.ts";
+import { inheritedEnv, kodeletCommand, tempDir } from "../support/run_kodelet.ts";
 import { hasTmux, startTerminal, type Terminal } from "../support/tmux.ts";
 
 const ignore = !hasTmux();
@@ -44,16 +44,7 @@ async function startChat(options: ChatOptions = {}): Promise<Chat> {
   const temp = options.dir === undefined ? await tempDir("kodelet-tui-") : undefined;
   const dir = options.dir ?? temp?.path ?? "";
   const term = await startTerminal({
-    command: [
-      Deno.execPath(),
-      "run",
-      ...KODELET_PERMISSIONS,
-      "--config",
-      DENO_JSON,
-      MAIN_TS,
-      "chat",
-      ...(options.args ?? []),
-    ],
+    command: kodeletCommand(["chat", ...(options.args ?? [])]),
     env: {
       ...inheritedEnv(),
       TERM: "xterm-256color",
@@ -514,7 +505,7 @@ Deno.test({
   ignore,
   fn: async () => {
     await using dir = await tempDir("kodelet-tui-nokey-");
-    const chat = [Deno.execPath(), "run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "chat"];
+    const chat = kodeletCommand(["chat"]);
     const env = { ...inheritedEnv(), TERM: "xterm-256color", KODELET_BASE_PATH: `${dir.path}/.kodelet` };
     {
       await using term = await startTerminal({ command: chat, env, cwd: dir.path });
@@ -741,7 +732,7 @@ Deno.test({
         ANTHROPIC_BASE_URL: llm.anthropicBaseUrl,
         KODELET_BASE_PATH: `${dir.path}/.kodelet`,
       };
-      const kodelet = [Deno.execPath(), "run", ...KODELET_PERMISSIONS, "--config", DENO_JSON, MAIN_TS, "run"];
+      const kodelet = kodeletCommand(["run"]);
       {
         await using term = await startTerminal({
           command: [...kodelet, "explain"],
