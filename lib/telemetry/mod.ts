@@ -258,16 +258,17 @@ export async function flushSpool(config: Config, log: Logger): Promise<SpoolFlus
   ]);
   const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
   let outcome: SpoolFlush = { kind: "empty" };
+  // Batches already there when a round starts are sent by it, or are not ours to send (another
+  // endpoint's): only newcomers call for another round. What a round leaves is the next one's start.
+  let before = await spooledBatches(spoolDir);
   for (let round = 0; round < MAX_FLUSH_ROUNDS; round++) {
-    // Batches already there when a round starts are sent by it, or are not ours to send (another
-    // endpoint's): only newcomers call for another round.
-    const before = await spooledBatches(spoolDir);
     const next = await flushSpoolOnce(config, log);
     if (next.kind === "busy") return round === 0 ? next : outcome;
     outcome = combined(outcome, next);
     if (next.kind === "sent" && next.failure !== undefined) break;
     const after = await spooledBatches(spoolDir);
     if (![...after].some((name) => !before.has(name))) break;
+    before = after;
   }
   return outcome;
 }
