@@ -25,7 +25,7 @@ import { ConsoleLineExporter } from "./console_exporter.ts";
 import { DeliveryTracker, TrackedExporter, TrackingProcessor } from "./delivery.ts";
 import { installDiagLogger } from "./diag.ts";
 import { LazyExporter } from "./lazy_exporter.ts";
-import { createRedactor, safeUrl } from "./redact.ts";
+import { createRedactor, reportedDestination } from "./redact.ts";
 import { RedactingExporter, redactSpan as redactSpanForSpool } from "./redacting_exporter.ts";
 import { resourceAttributes } from "./resource.ts";
 import type { DeliveryReport, TracingDeps, TracingRuntime } from "./types.ts";
@@ -72,6 +72,9 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
   const tracing = config.tracing;
   if (deps.log) installDiagLogger(deps.log);
   const redact = createRedactor(config.secrets);
+  // The spool is private to the user (like the conversations beside it) and only a way out: it gets
+  // the known secrets, positions and patterns now, and the rules' scan from whoever sends it on.
+  const redactForSpool = createRedactor(config.secrets, { scanRules: false });
   const processors: SpanProcessor[] = [];
   // Exporters that write locally (file, console): flushed at exit whatever the delivery mode.
   const local: SpanProcessor[] = [];
@@ -125,12 +128,13 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
     grace.cancel();
     const undelivered = otlpTracker.undelivered();
     const spooled = undelivered.length > 0 && deps.spool
-      ? await deps.spool(undelivered.map((span) => redactSpanForSpool(span, redact)))
+      ? await deps.spool(undelivered.map((span) => redactSpanForSpool(span, redactForSpool)))
       : 0;
     const backgroundFailure = await deps.sendInBackground?.().catch(() => undefined);
+    const lost = undelivered.length - spooled + otlpTracker.forgottenCount;
     return {
-      undelivered: undelivered.length - spooled + otlpTracker.forgottenCount,
-      destination: safeUrl(tracing.otlp.tracesUrl),
+      undelivered: lost,
+      destination: reportedDestination(lost, tracing.otlp.tracesUrl),
       reason: spooled < undelivered.length ? "the spool is full or cannot be written" : "spans were dropped",
       spooled,
       background: true,
@@ -147,16 +151,19 @@ export async function startTracing(config: Config, deps: TracingDeps): Promise<T
       await Promise.race([flushed, bound.promise]);
       bound.cancel();
       const undelivered = tracker?.undelivered() ?? [];
+      const lost = undelivered.length + (tracker?.forgottenCount ?? 0);
       const report: DeliveryReport = {
-        undelivered: undelivered.length + (tracker?.forgottenCount ?? 0),
-        destination: safeUrl(tracing.otlp.tracesUrl),
+        undelivered: lost,
+        destination: reportedDestination(lost, tracing.otlp.tracesUrl),
         // No export finished in time: the collector hung, or retries (connection refused, 429 with
         // a short Retry-After) were still going; either way, the bound ended the wait.
         reason: tracker?.lastFailure ?? `gave up after ${tracing.shutdownTimeoutMs / 1000}s`,
         spooled: 0,
       };
       if (undelivered.length > 0 && deps.spool) {
-        report.spooled = await deps.spool(undelivered.map((span) => redactSpanForSpool(span, redact)));
+        report.spooled = await deps.spool(
+          undelivered.map((span) => redactSpanForSpool(span, redactForSpool)),
+        );
       }
       return report;
     },

@@ -18,7 +18,7 @@ import type { Config, SignalConfig } from "../config/mod.ts";
 import { batchOptions } from "./batch_options.ts";
 import { installSink } from "./instruments.ts";
 import { meterProvider, metricsSink, pointCount, temporalitySelector } from "./metrics.ts";
-import { createRedactor, safeUrl } from "./redact.ts";
+import { createRedactor, reportedDestination } from "./redact.ts";
 import { resourceAttributes } from "./resource.ts";
 import {
   LedgerLogProcessor,
@@ -113,7 +113,7 @@ async function reportAndSpool<T>(
     return {
       what,
       undelivered: total - spooled,
-      destination: safeUrl(settings.url),
+      destination: reportedDestination(total - spooled, settings.url),
       reason: "the spool is full or cannot be written",
       spooled,
       background: true,
@@ -122,7 +122,7 @@ async function reportAndSpool<T>(
   return {
     what,
     undelivered: total,
-    destination: safeUrl(settings.url),
+    destination: reportedDestination(total, settings.url),
     reason: ledger.lastFailure ?? `gave up after ${config.tracing.shutdownTimeoutMs / 1000}s`,
     spooled,
   };

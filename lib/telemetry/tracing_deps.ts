@@ -8,7 +8,7 @@ import type { ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import type { Config } from "../config/mod.ts";
 import type { Logger } from "../log.ts";
 import type { SendOutcome } from "./otlp_send.ts";
-import { safeUrl } from "./redact.ts";
+import { createRedactor, safeUrl } from "./redact.ts";
 import type { ResendResult } from "./spool.ts";
 import type { TracingDeps } from "./types.ts";
 
@@ -56,14 +56,18 @@ export async function resend(config: Config, log: Logger): Promise<ResendResult 
   const { configuredTarget, describeOutcome, postOtlp } = await import("./otlp_send.ts");
   const { parseRequest } = await import("../trace_store/mod.ts");
   const target = configuredTarget(otlp);
+  const redact = createRedactor(config.secrets);
   const send = async (json: Uint8Array): Promise<SendOutcome> => {
     // Parsing first turns a damaged batch into an OtlpShapeError, which drops it instead of sending junk.
     const spans = parseRequest(new TextDecoder().decode(json));
-    if (otlp.protocol === "http/json") {
-      return postOtlp(target, { body: json, contentType: "application/json" });
-    }
-    const { encodeStoredSpans } = await import("./encode.ts");
-    return postOtlp(target, encodeStoredSpans(spans, otlp.protocol));
+    const [{ encodeReadableSpans, toReadableSpans }, { redactSpan }] = await Promise.all([
+      import("./encode.ts"),
+      import("./redacting_exporter.ts"),
+    ]);
+    // The spool was written without secretlint's rules (see setup.ts): they scan the spans here,
+    // before anything leaves the machine.
+    const redacted = toReadableSpans(spans).map((span) => redactSpan(span, redact));
+    return postOtlp(target, encodeReadableSpans(redacted, otlp.protocol));
   };
   const result = await resendBatches(spoolDir, otlp.tracesUrl, send);
   const where = safeUrl(otlp.tracesUrl);
@@ -109,7 +113,7 @@ export function tracingDeps(config: Config, writeLine: (line: string) => void, l
         import("./background_sender.ts"),
         import("./spool.ts"),
       ]);
-      return await startBackgroundSender(join(tracing.storeDir, SPOOL_DIR));
+      return startBackgroundSender(join(tracing.storeDir, SPOOL_DIR));
     };
   } else if (tracing.exporters.includes("otlp")) {
     deps.resendSpool = async () => {

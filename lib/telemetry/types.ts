@@ -34,6 +34,7 @@ export interface DeliveryReport {
   /** What was counted: "span" (absent), "metric point", "log record". */
   what?: string;
   undelivered: number;
+  /** Where the undelivered ones were meant to go, as it may be shown; "" when there are none. */
   destination: string;
   reason: string;
   spooled: number;

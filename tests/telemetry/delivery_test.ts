@@ -9,6 +9,7 @@ import {
   TrackingProcessor,
 } from "../../lib/telemetry/delivery.ts";
 import { deliveryWarning } from "../../lib/telemetry/mod.ts";
+import { reportedDestination } from "../../lib/telemetry/redact.ts";
 import { makeSpans } from "./_spans.ts";
 
 /** An exporter that answers every export with the given result. */
@@ -89,6 +90,14 @@ Deno.test("describeExportError says what failed in plain words", () => {
 Deno.test("deliveryWarning says nothing when every span arrived", () => {
   assert.equal(deliveryWarning(undefined), undefined);
   assert.equal(deliveryWarning({ undelivered: 0, destination: "x", reason: "y", spooled: 0 }), undefined);
+});
+
+Deno.test("a delivery report names its endpoint only when something was not delivered, and safely", () => {
+  assert.equal(reportedDestination(0, "https://user:pw@collector.example/v1/traces?key=abc"), "");
+  assert.equal(
+    reportedDestination(2, "https://user:pw@collector.example/v1/traces?key=abc"),
+    "https://collector.example/v1/traces",
+  );
 });
 
 Deno.test("deliveryWarning is one line with the count, the destination and the reason", () => {

@@ -10,6 +10,7 @@ import { webFetchTool } from "../../lib/tools/web_fetch.ts";
 import { testContext } from "../tools/_context.ts";
 
 const redact = createRedactor([]);
+const SK_ANT = "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789";
 
 function assertHidden(text: string, secret: string) {
   const out = redact(text);
@@ -45,6 +46,19 @@ Deno.test("redaction catches AWS secret access keys and Slack tokens (secretlint
     "hook https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX ok",
     "XXXXXXXXXXXXXXXXXXXXXXXX",
   );
+});
+
+Deno.test("the spool's redactor leaves the rules' scan to the sender, and keeps everything else", () => {
+  const slack = "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx";
+  const forSpool = createRedactor(["configured-secret-value"], { scanRules: false });
+  // Known values, positions and kodelet's own patterns are replaced before the spool is written...
+  assert.equal(
+    forSpool(`key configured-secret-value, password=hunter22, ${SK_ANT}`),
+    "key [REDACTED], password=[REDACTED], [REDACTED]",
+  );
+  // ...and what only secretlint's rules know is left for whoever sends the spool (resend).
+  assert.equal(forSpool(`slack ${slack}`), `slack ${slack}`);
+  assertHidden(`slack ${slack}`, "AbCdEfGhIjKlMnOpQrStUvWx");
 });
 
 Deno.test("a DATABASE_URL-style variable's value is a known secret whatever its name", () => {

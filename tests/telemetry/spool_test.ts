@@ -133,6 +133,37 @@ for (const protocol of ["http/protobuf", "http/json"] as const) {
   });
 }
 
+for (const protocol of ["http/protobuf", "http/json"] as const) {
+  Deno.test(`spool: secretlint's rules scan spooled spans before they are sent (${protocol})`, async () => {
+    await withBase(async (base) => {
+      const receiver = await startOtlpReceiver();
+      try {
+        const deps = depsFor(
+          await configFor(base, {
+            OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+            OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          }),
+        );
+        // A credential only the rules know: the spool's redactor (see setup.ts) lets it through.
+        const secret = "AbCdEfGhIjKlMnOpQrStUvWx";
+        const spans = makeTrace(2, {
+          "error.message": `posting with xoxb-123456789012-1234567890123-${secret} failed`,
+        });
+        assert.equal(await deps.spool(spans), 2);
+        await deps.resendSpool();
+        assert.deepEqual(receiver.spans.map((span) => span.attributes["error.message"]), [
+          "posting with [REDACTED] failed",
+          "posting with [REDACTED] failed",
+        ]);
+        const sent = receiver.rawBodies.map((body) => new TextDecoder().decode(body)).join("\n");
+        assert.ok(!sent.includes(secret), "the credential left the machine");
+      } finally {
+        await receiver.close();
+      }
+    });
+  });
+}
+
 Deno.test("spool: resenders running at once (each with its own file handles, like separate processes) never send a batch twice", async () => {
   await withBase(async (base) => {
     const receiver = await startOtlpReceiver();
