@@ -48,17 +48,21 @@ export function senderInvocation(): { command: string; args: string[] } {
   return { command, args: [...args, Deno.mainModule, "tracing", "flush"] };
 }
 
-async function readLastSend(spoolDir: string): Promise<LastSend | undefined> {
+// The look at the spool before starting a sender is on the exit path of every traced command: it
+// uses synchronous calls, which for a few small files cost much less than the hops to Deno's I/O
+// threads, and nothing else is left to run meanwhile.
+
+function readLastSend(spoolDir: string): LastSend | undefined {
   try {
-    return JSON.parse(await Deno.readTextFile(join(spoolDir, LAST_SEND))) as LastSend;
+    return JSON.parse(Deno.readTextFileSync(join(spoolDir, LAST_SEND))) as LastSend;
   } catch {
     return undefined;
   }
 }
 
-async function senderRunning(spoolDir: string): Promise<boolean> {
+function senderRunning(spoolDir: string): boolean {
   try {
-    const { mtime } = await Deno.stat(join(spoolDir, SENDER_LOCK));
+    const { mtime } = Deno.statSync(join(spoolDir, SENDER_LOCK));
     return mtime !== null && Date.now() - mtime.getTime() < SENDER_LOCK_STALE_MS;
   } catch {
     return false;
@@ -66,14 +70,14 @@ async function senderRunning(spoolDir: string): Promise<boolean> {
 }
 
 /** The batch files waiting in the spool: spans, and the metric points and log records beside them. */
-export async function spooledBatches(spoolDir: string): Promise<Set<string>> {
+export function spooledBatches(spoolDir: string): Set<string> {
   const found = new Set<string>();
   try {
-    for await (const entry of Deno.readDir(spoolDir)) {
+    for (const entry of Deno.readDirSync(spoolDir)) {
       if (entry.isFile && entry.name.endsWith(".json") && entry.name !== LAST_SEND) found.add(entry.name);
       // The spools of metric points and log records (see signal_resend.ts).
       if (entry.isDirectory && (entry.name === "metrics" || entry.name === "logs")) {
-        for (const name of await spooledBatches(join(spoolDir, entry.name))) {
+        for (const name of spooledBatches(join(spoolDir, entry.name))) {
           found.add(`${entry.name}/${name}`);
         }
       }
@@ -88,10 +92,10 @@ export async function spooledBatches(spoolDir: string): Promise<Set<string>> {
  * Starts a detached sender when the spool holds batches and no sender is running; returns why the
  * previous background send failed, if it did (so the user hears of a collector that stays down).
  */
-export async function startBackgroundSender(spoolDir: string): Promise<string | undefined> {
-  const last = await readLastSend(spoolDir);
+export function startBackgroundSender(spoolDir: string): string | undefined {
+  const last = readLastSend(spoolDir);
   const failure = last && !last.ok && last.remainingBatches > 0 ? last.reason ?? "unknown" : undefined;
-  if ((await spooledBatches(spoolDir)).size === 0 || (await senderRunning(spoolDir))) return failure;
+  if (spooledBatches(spoolDir).size === 0 || senderRunning(spoolDir)) return failure;
   const { command, args } = senderInvocation();
   const child = new Deno.Command(command, {
     args,

@@ -260,13 +260,13 @@ export async function flushSpool(config: Config, log: Logger): Promise<SpoolFlus
   let outcome: SpoolFlush = { kind: "empty" };
   // Batches already there when a round starts are sent by it, or are not ours to send (another
   // endpoint's): only newcomers call for another round. What a round leaves is the next one's start.
-  let before = await spooledBatches(spoolDir);
+  let before = spooledBatches(spoolDir);
   for (let round = 0; round < MAX_FLUSH_ROUNDS; round++) {
     const next = await flushSpoolOnce(config, log);
     if (next.kind === "busy") return round === 0 ? next : outcome;
     outcome = combined(outcome, next);
     if (next.kind === "sent" && next.failure !== undefined) break;
-    const after = await spooledBatches(spoolDir);
+    const after = spooledBatches(spoolDir);
     if (![...after].some((name) => !before.has(name))) break;
     before = after;
   }

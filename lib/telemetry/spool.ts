@@ -12,6 +12,9 @@
  *   dropped.log
  *       one JSON line per batch that was dropped (spool full, or refused for good), with its span count
  *
+ * A batch holds its spans as the spool's redactor left them (known secrets, positions, kodelet's own
+ * patterns; see setup.ts); secretlint's rules scan them when they are sent (resend, tracing_deps.ts).
+ *
  * A batch file appears whole or not at all (written under a temporary name, then renamed). A sender
  * claims a batch with a non-blocking flock and deletes it, still holding the lock, once the endpoint
  * accepted it, so two kodelet processes starting together never send the same batch, and the lock of
@@ -20,7 +23,7 @@
  */
 import { join } from "node:path";
 import { concatBytes, randomHex, sha256Hex } from "../bytes.ts";
-import { listFiles } from "../files.ts";
+import { listFilesSync } from "../files.ts";
 import { OtlpShapeError } from "../trace_store/mod.ts";
 import { fileStamp } from "./file_stamp.ts";
 import { isRetryable, type SendOutcome } from "./otlp_send.ts";
@@ -96,7 +99,9 @@ export type BatchSender = (json: Uint8Array) => Promise<SendOutcome>;
 /** Batches in the spool, oldest first; with an endpoint, only the ones meant for it. */
 export async function listBatches(spoolDir: string, endpoint?: string): Promise<SpoolBatch[]> {
   const tag = endpoint === undefined ? undefined : await endpointTag(endpoint);
-  const files = await listFiles(spoolDir, (name) => BATCH.test(name));
+  // The spool holds few, small files: listing them without the I/O threads is much quicker, and the
+  // exit of a traced command waits for it (spoolBatch).
+  const files = listFilesSync(spoolDir, (name) => BATCH.test(name));
   return files.map((file) => {
     const match = BATCH.exec(file.name);
     return {
@@ -145,7 +150,8 @@ export async function spoolBatch(
   endpoint: string,
   now: Date = new Date(),
 ): Promise<SpoolWriteResult> {
-  await Deno.mkdir(spoolDir, { recursive: true, mode: 0o700 });
+  // Synchronous calls: the command is done and waits for this; see listBatches.
+  Deno.mkdirSync(spoolDir, { recursive: true, mode: 0o700 });
   const spoolBytes = (await listBatches(spoolDir)).reduce((sum, batch) => sum + batch.bytes, 0);
   if (spoolBytes + json.length > maxBytes) {
     await recordDropped(spoolDir, spanCount, `spool full (${spoolBytes} of ${maxBytes} bytes used)`, now);
@@ -157,8 +163,8 @@ export async function spoolBatch(
     randomHex(3)
   }-${spanCount}-e${tag}.json`;
   const temp = join(spoolDir, name + TEMP_SUFFIX);
-  await Deno.writeFile(temp, json, { createNew: true, mode: 0o600 });
-  await Deno.rename(temp, join(spoolDir, name));
+  Deno.writeFileSync(temp, json, { createNew: true, mode: 0o600 });
+  Deno.renameSync(temp, join(spoolDir, name));
   return { kept: spanCount, dropped: 0, spoolBytes };
 }
 
