@@ -33,20 +33,46 @@ export function describeExportError(error: unknown): string {
   return words[classifyNetworkError(error).kind] ?? error.message.split("\n")[0] ?? "export failed";
 }
 
+/**
+ * Export requests on the wire, counted so that a hand-over at exit gives them their short grace only
+ * while there are some, instead of always waiting it out. Spans, metrics and log records share it.
+ */
+export class ExportsInFlight {
+  #inFlight = 0;
+  #whenSettled: (() => void)[] = [];
+
+  /** An export request went out. */
+  sending(): void {
+    this.#inFlight++;
+  }
+
+  /** An export request came back (either way). */
+  answered(): void {
+    this.#inFlight = Math.max(0, this.#inFlight - 1);
+    if (this.#inFlight === 0) { for (const resolve of this.#whenSettled.splice(0)) resolve(); }
+  }
+
+  /** Resolves once no export request is waiting for its answer. */
+  settled(): Promise<void> {
+    if (this.#inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#whenSettled.push(resolve));
+  }
+}
+
 /** The ledger of spans waiting for delivery. */
-export class DeliveryTracker {
+export class DeliveryTracker extends ExportsInFlight {
   readonly #pending = new Map<string, ReadableSpan>();
   #delivered = 0;
   #forgotten = 0;
   #lastFailure: string | undefined;
-  #inFlight = 0;
-  #whenSettled: (() => void)[] = [];
 
   /**
    * maxPending bounds the memory a long run can hold while the collector is down (the batch
    * processor's queue is bounded the same way); past it the oldest spans are forgotten, and counted.
    */
-  constructor(private readonly maxPending = Number.POSITIVE_INFINITY) {}
+  constructor(private readonly maxPending = Number.POSITIVE_INFINITY) {
+    super();
+  }
 
   /** A span ended and was sampled: it now waits for delivery. */
   ended(span: ReadableSpan): void {
@@ -73,23 +99,6 @@ export class DeliveryTracker {
   /** An export failed; the spans stay pending. */
   failed(reason: string): void {
     this.#lastFailure = reason;
-  }
-
-  /** An export request went out. */
-  sending(): void {
-    this.#inFlight++;
-  }
-
-  /** An export request came back (either way). */
-  answered(): void {
-    this.#inFlight = Math.max(0, this.#inFlight - 1);
-    if (this.#inFlight === 0) { for (const resolve of this.#whenSettled.splice(0)) resolve(); }
-  }
-
-  /** Resolves once no export request is waiting for its answer. */
-  settled(): Promise<void> {
-    if (this.#inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#whenSettled.push(resolve));
   }
 
   /** Spans not (yet) delivered, oldest first. */
@@ -123,27 +132,45 @@ export class TrackingProcessor implements SpanProcessor {
   }
 }
 
+/** What exportTracked tells of an export: the spans' tracker, or a metrics or log records ledger. */
+export interface ExportLedger<T> {
+  sending(): void;
+  answered(): void;
+  delivered(items: readonly T[]): void;
+  failed(reason: string): void;
+}
+
+/** Hands items to an exporter (send), with the ledger told of the request and of its outcome. */
+export function exportTracked<T>(
+  ledger: ExportLedger<T>,
+  items: readonly T[],
+  send: (done: (result: ExportResult) => void) => void,
+  callback: (result: ExportResult) => void,
+): void {
+  ledger.sending();
+  try {
+    send((result) => {
+      if (result.code === ExportResultCode.SUCCESS) ledger.delivered(items);
+      else ledger.failed(describeExportError(result.error));
+      ledger.answered();
+      callback(result);
+    });
+  } catch (error) {
+    ledger.answered();
+    ledger.failed(describeExportError(error));
+    callback({
+      code: ExportResultCode.FAILED,
+      error: error instanceof Error ? error : new Error(String(error)),
+    });
+  }
+}
+
 /** Wraps an exporter and reports the outcome of each export to the tracker. */
 export class TrackedExporter implements SpanExporter {
   constructor(private readonly inner: SpanExporter, private readonly tracker: DeliveryTracker) {}
 
   export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    this.tracker.sending();
-    try {
-      this.inner.export(spans, (result) => {
-        if (result.code === ExportResultCode.SUCCESS) this.tracker.delivered(spans);
-        else this.tracker.failed(describeExportError(result.error));
-        this.tracker.answered();
-        resultCallback(result);
-      });
-    } catch (error) {
-      this.tracker.answered();
-      this.tracker.failed(describeExportError(error));
-      resultCallback({
-        code: ExportResultCode.FAILED,
-        error: error instanceof Error ? error : new Error(String(error)),
-      });
-    }
+    exportTracked(this.tracker, spans, (done) => this.inner.export(spans, done), resultCallback);
   }
 
   shutdown(): Promise<void> {

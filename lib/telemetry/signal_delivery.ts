@@ -3,7 +3,7 @@
  * to the OTLP exporter waits in a ledger until an export that carried it succeeds; what is left when
  * the shutdown bound ends goes to the spool and into the one warning line.
  */
-import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import type { ExportResult } from "@opentelemetry/core";
 import type {
   LogRecordExporter,
   LogRecordProcessor,
@@ -16,15 +16,17 @@ import type {
   PushMetricExporter,
   ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
-import { describeExportError } from "./delivery.ts";
+import { ExportsInFlight, exportTracked } from "./delivery.ts";
 
-/** Items waiting for delivery, by identity, oldest first, bounded. */
-export class SignalLedger<T> {
+/** Items waiting for delivery, by identity, oldest first, bounded; and the exports on the wire. */
+export class SignalLedger<T> extends ExportsInFlight {
   readonly #pending = new Set<T>();
   #forgotten = 0;
   #lastFailure: string | undefined;
 
-  constructor(private readonly maxPending = Number.POSITIVE_INFINITY) {}
+  constructor(private readonly maxPending = Number.POSITIVE_INFINITY) {
+    super();
+  }
 
   waiting(items: readonly T[]): void {
     for (const item of items) {
@@ -58,18 +60,6 @@ export class SignalLedger<T> {
   }
 }
 
-function settle<T>(ledger: SignalLedger<T>, items: readonly T[], callback: (result: ExportResult) => void) {
-  return (result: ExportResult) => {
-    if (result.code === ExportResultCode.SUCCESS) ledger.delivered(items);
-    else ledger.failed(describeExportError(result.error));
-    callback(result);
-  };
-}
-
-function failure(error: unknown): ExportResult {
-  return { code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) };
-}
-
 /** A metric exporter whose batches wait in the ledger until delivered (delta points exist only once). */
 export class TrackedMetricExporter implements PushMetricExporter {
   constructor(
@@ -79,12 +69,7 @@ export class TrackedMetricExporter implements PushMetricExporter {
 
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     this.ledger.waiting([metrics]);
-    try {
-      this.inner.export(metrics, settle(this.ledger, [metrics], resultCallback));
-    } catch (error) {
-      this.ledger.failed(describeExportError(error));
-      resultCallback(failure(error));
-    }
+    exportTracked(this.ledger, [metrics], (done) => this.inner.export(metrics, done), resultCallback);
   }
 
   selectAggregationTemporality(type: InstrumentType): AggregationTemporality {
@@ -123,12 +108,7 @@ export class TrackedLogExporter implements LogRecordExporter {
   ) {}
 
   export(logs: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
-    try {
-      this.inner.export(logs, settle(this.ledger, logs, resultCallback));
-    } catch (error) {
-      this.ledger.failed(describeExportError(error));
-      resultCallback(failure(error));
-    }
+    exportTracked(this.ledger, logs, (done) => this.inner.export(logs, done), resultCallback);
   }
 
   forceFlush(): Promise<void> {

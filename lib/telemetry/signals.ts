@@ -77,6 +77,8 @@ interface Part {
   handOver(): Promise<void>;
   /** Spools what the endpoint has not acknowledged; undefined when the signal does not export to OTLP. */
   report(): Promise<DeliveryReport | undefined>;
+  /** Resolves once none of the signal's OTLP exports waits for its answer. */
+  settled(): Promise<void>;
   /** Stops taking records (no provider shutdown: a second flush would send what is in the spool now). */
   close(): void;
 }
@@ -189,6 +191,7 @@ function startMetrics(config: Config, deps: SignalDeps): Part {
           })),
       );
     },
+    settled: () => ledger?.settled() ?? Promise.resolve(),
     close: remove,
   };
 }
@@ -260,6 +263,7 @@ async function startLogs(config: Config, deps: SignalDeps): Promise<Part> {
           left.length === 0 ? [] : [{ body: JsonLogsSerializer.serializeRequest(left), count: left.length }],
       );
     },
+    settled: () => ledger?.settled() ?? Promise.resolve(),
     close: remove,
   };
 }
@@ -286,10 +290,10 @@ export async function startSignals(config: Config, deps: SignalDeps): Promise<Si
       const boundMs = config.tracing.shutdownTimeoutMs;
       if (deps.background) {
         // Nothing waits on the network: local exporters are flushed, the last collection goes to the
-        // spool, and exports already on the wire get the spans' short grace.
+        // spool, and exports already on the wire (if any) get the spans' short grace.
         await within(boundMs, Promise.all(parts.map((part) => part.flushLocal())));
         await Promise.all(parts.map((part) => part.handOver().catch(() => undefined)));
-        await delay(IN_FLIGHT_GRACE_MS).promise;
+        await within(IN_FLIGHT_GRACE_MS, Promise.all(parts.map((part) => part.settled())));
       } else {
         await within(
           boundMs,

@@ -1,6 +1,7 @@
 /** The delivery ledger: which spans reached the OTLP endpoint, and the one warning line about the rest. */
 import assert from "node:assert/strict";
 import { type ExportResult, ExportResultCode } from "@opentelemetry/core";
+import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace-base";
 import {
   DeliveryTracker,
@@ -9,6 +10,7 @@ import {
   TrackingProcessor,
 } from "../../lib/telemetry/delivery.ts";
 import { deliveryWarning } from "../../lib/telemetry/mod.ts";
+import { SignalLedger, TrackedLogExporter } from "../../lib/telemetry/signal_delivery.ts";
 import { reportedDestination } from "../../lib/telemetry/redact.ts";
 import { makeSpans } from "./_spans.ts";
 
@@ -85,6 +87,38 @@ Deno.test("describeExportError says what failed in plain words", () => {
   assert.equal(describeExportError(new Error("Request timed out")), "timed out");
   assert.equal(describeExportError(new Error("socket hang up")), "connection reset");
   assert.equal(describeExportError("not an error"), "export failed");
+});
+
+/** Whether the promise has settled once the microtasks queued so far have run. */
+async function settledNow(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  void promise.then(() => settled = true);
+  for (let turn = 0; turn < 5; turn++) await Promise.resolve();
+  return settled;
+}
+
+Deno.test("a ledger is settled with no export on the wire, and again when the last one answers", async () => {
+  // The hand-over at exit waits on settled() (bounded by a grace), so with nothing on the wire the
+  // exit does not wait at all.
+  const ledger = new SignalLedger<ReadableLogRecord>();
+  assert.equal(await settledNow(ledger.settled()), true);
+  const answers: ((result: ExportResult) => void)[] = [];
+  const exporter = new TrackedLogExporter({
+    export: (_logs, done) => void answers.push(done),
+    shutdown: () => Promise.resolve(),
+    forceFlush: () => Promise.resolve(),
+  }, ledger);
+  const record = {} as ReadableLogRecord;
+  const results: ExportResult[] = [];
+  exporter.export([record], (result) => results.push(result));
+  exporter.export([record], (result) => results.push(result));
+  const waiting = ledger.settled();
+  assert.equal(await settledNow(waiting), false, "two exports are on the wire");
+  answers[0]?.({ code: ExportResultCode.SUCCESS });
+  assert.equal(await settledNow(waiting), false, "one export is still on the wire");
+  answers[1]?.({ code: ExportResultCode.FAILED, error: new Error("HTTP 503") });
+  assert.equal(await settledNow(waiting), true);
+  assert.deepEqual(results.map((result) => result.code), [ExportResultCode.SUCCESS, ExportResultCode.FAILED]);
 });
 
 Deno.test("deliveryWarning says nothing when every span arrived", () => {
