@@ -87,8 +87,25 @@ export async function tempDir(prefix = "kodelet-test-"): Promise<{ path: string 
   const path = await Deno.makeTempDir({ prefix });
   return {
     path,
-    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
+    [Symbol.asyncDispose]: () => removeTree(path),
   };
+}
+
+/**
+ * Removes a folder that a detached sender started by a traced run may still be writing to (its lock,
+ * last_send.json): a recursive remove that meets a file created meanwhile fails with ENOTEMPTY, so
+ * it tries again for as long as a sender may live.
+ */
+async function removeTree(path: string): Promise<void> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await Deno.remove(path, { recursive: true });
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return;
+      if (attempt >= 50 || (error as { code?: unknown }).code !== "ENOTEMPTY") throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
 
 /** Runs `deno <args>` with a clean environment and returns its exit code, output and wall time. */
