@@ -15,13 +15,17 @@
  *
  * Subprocesses run with a clean environment (tests/support/run_kodelet.ts), interleaved so that a
  * machine getting busier mid-run weighs on every variant alike, and medians of N runs are reported.
+ * A traced run in the background mode leaves a detached sender behind; the next run starts once it
+ * is done (untimed, at most SENDER_WAIT_MS), so that its CPU is not counted against whatever runs next.
  * CPU time and peak memory come from GNU time (/usr/bin/time; `apt-get install time`).
  */
 import { context, SpanStatusCode, trace, type Tracer } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { ExportResultCode } from "@opentelemetry/core";
 import { BasicTracerProvider, BatchSpanProcessor, type SpanExporter } from "@opentelemetry/sdk-trace-base";
+import { SENDER_LOCK } from "../lib/telemetry/background_sender.ts";
 import { withSpan } from "../lib/telemetry/mod.ts";
+import { SPOOL_DIR } from "../lib/telemetry/spool.ts";
 import { bundle } from "./build.ts";
 import { type LlmServer, startLlmServer } from "../tests/support/llm_server.ts";
 import { refusedEndpoint, startBlackHole, startOtlpReceiver } from "../tests/support/otlp_receiver.ts";
@@ -67,6 +71,41 @@ interface Figures {
   rssMiB: number;
 }
 
+/** Homes whose spool a detached sender may be working on (tracing.delivery = background). */
+const senderHomes = new Set<string>();
+/** A sender held by a black-holed collector only waits on its socket: it is not waited out. */
+const SENDER_WAIT_MS = 1500;
+
+/**
+ * A HOME for the background delivery, which outlives each run (the sender reads the spool after the
+ * command), with the environment that points kodelet at it.
+ */
+async function backgroundHome(): Promise<{ env: Record<string, string> } & AsyncDisposable> {
+  const home = await tempDir("kodelet-bench-home-");
+  senderHomes.add(home.path);
+  return {
+    env: {
+      HOME: home.path,
+      KODELET_BASE_PATH: `${home.path}/.kodelet`,
+      KODELET_TRACING_DELIVERY: "background",
+    },
+    async [Symbol.asyncDispose]() {
+      senderHomes.delete(home.path);
+      await home[Symbol.asyncDispose]();
+    },
+  };
+}
+
+/** Waits until no detached sender holds its lock in a background home, or SENDER_WAIT_MS. */
+async function sendersDone(): Promise<void> {
+  const locks = [...senderHomes].map((home) => `${home}/.kodelet/traces/${SPOOL_DIR}/${SENDER_LOCK}`);
+  const deadline = performance.now() + SENDER_WAIT_MS;
+  const held = (path: string) => Deno.stat(path).then(() => true, () => false);
+  while (performance.now() < deadline && (await Promise.all(locks.map(held))).some(Boolean)) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** Runs every variant WARMUP_RUNS + RUNS times, round-robin, and returns medians. */
 async function measure(variants: Variant[]): Promise<Map<string, Figures>> {
   const samples = new Map(
@@ -75,6 +114,7 @@ async function measure(variants: Variant[]): Promise<Map<string, Figures>> {
   for (let round = 0; round < WARMUP_RUNS + RUNS; round++) {
     for (const variant of variants) {
       const result = await variant.run(HAS_GNU_TIME);
+      await sendersDone();
       if (result.code !== 0) throw new Error(`${variant.name} exited with ${result.code}: ${result.stderr}`);
       if (round < WARMUP_RUNS) continue;
       const sample = samples.get(variant.name);
@@ -210,13 +250,8 @@ async function scenarioBench(): Promise<void> {
 
 async function tracedNoopBench(): Promise<void> {
   const receiver = await startOtlpReceiver();
-  await using home = await tempDir("kodelet-bench-home-");
-  // The background mode reads the spool after the command: it needs a HOME that outlives the run.
-  const background = {
-    HOME: home.path,
-    KODELET_BASE_PATH: `${home.path}/.kodelet`,
-    KODELET_TRACING_DELIVERY: "background",
-  };
+  await using home = await backgroundHome();
+  const background = home.env;
   try {
     const results = await measure([
       { name: "kodelet version, tracing off", run: (r) => runKodelet(["version"], { resources: r }) },
@@ -278,12 +313,8 @@ async function tracedNoopBench(): Promise<void> {
 async function brokenCollectorBench(): Promise<void> {
   const hole = await startBlackHole();
   const refused = await refusedEndpoint();
-  await using home = await tempDir("kodelet-bench-home-");
-  const background = {
-    HOME: home.path,
-    KODELET_BASE_PATH: `${home.path}/.kodelet`,
-    KODELET_TRACING_DELIVERY: "background",
-  };
+  await using home = await backgroundHome();
+  const background = home.env;
   try {
     const results = await measure([
       { name: "kodelet version, tracing off", run: (r) => runKodelet(["version"], { resources: r }) },
@@ -454,12 +485,10 @@ async function bundleBench(): Promise<void> {
   const llm = await startLlmServer();
   const receiver = await startOtlpReceiver();
   const hole = await startBlackHole();
-  await using home = await tempDir("kodelet-bench-home-");
-  // The default delivery, as in sections 3 and 4; the spool needs a HOME that outlives the run.
+  // The default delivery, as in sections 3 and 4.
+  await using home = await backgroundHome();
   const traced = (endpoint: string, signals: Record<string, string> = TRACES_ONLY) => ({
-    HOME: home.path,
-    KODELET_BASE_PATH: `${home.path}/.kodelet`,
-    KODELET_TRACING_DELIVERY: "background",
+    ...home.env,
     OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
     ...signals,
   });
