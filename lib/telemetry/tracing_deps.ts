@@ -54,16 +54,16 @@ export async function resend(config: Config, log: Logger): Promise<ResendResult 
   const spoolDir = join(config.tracing.storeDir, SPOOL_DIR);
   if ((await listBatches(spoolDir, otlp.tracesUrl)).length === 0) return undefined;
   const { configuredTarget, describeOutcome, postOtlp } = await import("./otlp_send.ts");
-  const { parseRequest } = await import("../trace_store/mod.ts");
+  const [{ parseRequest }, { encodeReadableSpans, toReadableSpans }, { redactSpan }] = await Promise.all([
+    import("../trace_store/mod.ts"),
+    import("./encode.ts"),
+    import("./redacting_exporter.ts"),
+  ]);
   const target = configuredTarget(otlp);
   const redact = createRedactor(config.secrets);
-  const send = async (json: Uint8Array): Promise<SendOutcome> => {
+  const send = (json: Uint8Array): Promise<SendOutcome> => {
     // Parsing first turns a damaged batch into an OtlpShapeError, which drops it instead of sending junk.
     const spans = parseRequest(new TextDecoder().decode(json));
-    const [{ encodeReadableSpans, toReadableSpans }, { redactSpan }] = await Promise.all([
-      import("./encode.ts"),
-      import("./redacting_exporter.ts"),
-    ]);
     // The spool was written without secretlint's rules (see setup.ts): they scan the spans here,
     // before anything leaves the machine.
     const redacted = toReadableSpans(spans).map((span) => redactSpan(span, redact));
